@@ -1,0 +1,97 @@
+"""Typed records that cross stage boundaries: documents, passages and their provenance.
+
+A ``Passage`` is one paragraph of a record (or one annex-table row), never a fixed-size
+chunk. Everything a citation needs is on it, so citations are built from data and never
+parsed back out of generated text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PassageKind = Literal["paragraph", "list_item", "table_row", "heading_text"]
+
+
+class Footnote(BaseModel):
+    """A footnote whose marker appears in a passage; its text travels with that passage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marker: str = Field(description="The footnote number as printed, e.g. '4'.")
+    text: str
+
+
+class DocumentInfo(BaseModel):
+    """What is known about one ingested file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Short id users type, e.g. 'report'.")
+    title: str
+    symbol: str | None = None
+    date: str | None = None
+    source: str = Field(description="File name inside the ingest folder.")
+    content_hash: str = Field(default="", description="sha256 of the file's bytes.")
+    pages: int | None = None
+
+
+class Passage(BaseModel):
+    """One paragraph of a record, with its provenance.
+
+    ``text`` is the record's own text: joined across page breaks, without running
+    headers, footers, page numbers or footnote bodies (those are in ``footnotes``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    title: str
+    symbol: str | None = None
+    date: str | None = None
+    paragraph: str = Field(description="Label a person can find: '22' or 'item 1 (b), ¶3'.")
+    section: str = Field(default="", description="Heading path joined with ' > '.")
+    pages: tuple[int, ...] = ()
+    start: int = Field(description="Offset of the first character in the parsed source text.")
+    end: int = Field(description="Offset after the last character in the parsed source text.")
+    kind: PassageKind = "paragraph"
+    order: int = Field(description="Position of the passage in its document, from 0.")
+    text: str
+    footnotes: tuple[Footnote, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Stable id within the store: document id plus position."""
+        return f"{self.document}:{self.order:05d}"
+
+    @property
+    def page_label(self) -> str:
+        if not self.pages:
+            return ""
+        if len(self.pages) == 1:
+            return str(self.pages[0])
+        return f"{self.pages[0]}-{self.pages[-1]}"
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over everything that would change the stored or embedded passage."""
+        h = hashlib.sha256()
+        for part in (
+            self.document, self.title, self.symbol or "", self.date or "", self.paragraph,
+            self.section, self.page_label, self.kind, self.text,
+            *(f"{f.marker}\x1f{f.text}" for f in self.footnotes),
+        ):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+    def searchable_text(self) -> str:
+        """Text that is embedded and keyword-indexed: the paragraph, its footnotes and
+        the section heading it sits under (headings carry the topic, e.g. 'Attendance')."""
+        parts = [self.text]
+        parts += [f"[Footnote {f.marker}] {f.text}" for f in self.footnotes]
+        if self.section:
+            parts.append(f"(Section: {self.section})")
+        return "\n".join(parts)

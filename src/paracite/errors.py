@@ -1,0 +1,31 @@
+"""One error root: every error paracite raises on purpose is a ParaciteError.
+
+Messages are written for the person at the keyboard: they name the file or setting
+involved and say what to do next.
+"""
+
+from __future__ import annotations
+
+
+class ParaciteError(Exception):
+    """Root of all errors raised by paracite."""
+
+
+class ConfigError(ParaciteError):
+    """A setting is missing or invalid."""
+
+
+class IngestError(ParaciteError):
+    """A file could not be ingested (the message names the file and the reason)."""
+
+
+class ParseError(IngestError):
+    """A file was read but no usable structure could be recovered from it."""
+
+
+class StoreError(ParaciteError):
+    """The passage store could not be opened, read or written."""
+
+
+class NotFoundError(ParaciteError):
+    """A document or paragraph asked for by name does not exist in the store."""

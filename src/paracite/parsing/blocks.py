@@ -1,0 +1,52 @@
+"""The contract between format parsers and structure recovery.
+
+A format parser (markdown.py, pdf.py) turns a file into a flat list of ``Block``s in
+reading order. ``un_structure.recover`` then turns blocks into ``Passage``s: it joins
+paragraphs cut by page breaks, numbers paragraphs, attaches footnotes, builds section
+paths and labels.
+
+A parser should:
+- emit one ``text`` block per visual paragraph it can see (a numbered paragraph, an
+  unnumbered paragraph, one list item or a run of list lines, a heading line when it
+  cannot tell it is a heading);
+- never put running headers, footers, page numbers or job numbers in any block;
+- emit footnote bodies as ``footnote`` blocks with their ``marker`` (as a plain digit
+  string), at the place they appear in reading order (usually the bottom of a page);
+- set ``page_break_before`` on the first block after a page boundary, so that recovery
+  can join a paragraph cut in mid-sentence;
+- use ``heading`` only when the format says so (a markdown ``#`` line, a bold-only line);
+- emit table rows as ``table_row`` blocks with ``cells``, the header row first with
+  ``level=1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["text", "heading", "footnote", "table_row"]
+
+
+@dataclass
+class Block:
+    text: str
+    page: int
+    start: int
+    end: int
+    kind: BlockKind = "text"
+    level: int = 0
+    page_break_before: bool = False
+    marker: str | None = None
+    cells: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class ParsedFile:
+    """What a format parser returns: the blocks plus what it could read of the metadata."""
+
+    blocks: list[Block]
+    source_text: str
+    pages: int
+    title: str | None = None
+    symbol: str | None = None
+    date: str | None = None
