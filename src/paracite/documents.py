@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PassageKind = Literal["paragraph", "list_item", "table_row", "heading_text"]
+PassageKind = Literal["paragraph", "table_row", "front_matter"]
 
 
 class Footnote(BaseModel):

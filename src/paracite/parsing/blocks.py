@@ -15,6 +15,7 @@ A parser should:
 - set ``page_break_before`` on the first block after a page boundary, so that recovery
   can join a paragraph cut in mid-sentence;
 - use ``heading`` only when the format says so (a markdown ``#`` line, a bold-only line);
+- set ``list_item`` on lines the format marks with a bullet;
 - emit table rows as ``table_row`` blocks with ``cells``, the header row first with
   ``level=1``.
 """
@@ -38,6 +39,7 @@ class Block:
     page_break_before: bool = False
     marker: str | None = None
     cells: tuple[str, ...] = field(default_factory=tuple)
+    list_item: bool = False  # the format marked it as a list item (a "-" or "•" bullet)
 
 
 @dataclass

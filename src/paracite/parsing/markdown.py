@@ -1,0 +1,195 @@
+"""Markdown and plain-text records → blocks.
+
+The records come as Markdown converted from UN PDFs. What survives of the PDF layout:
+- a paragraph is one line (or a hard-wrapped run of lines) between blank lines, but
+  numbered paragraphs may also follow each other on consecutive lines;
+- a page break shows as a blank line (or three) in the middle of a sentence;
+- footnote bodies stand on their own line, starting with a superscript number, where the
+  page ended (often in the middle of a paragraph);
+- headings are ``#`` lines or bold-only lines; lists are ``-`` lines;
+- annex tables are tab-separated lines whose blank cells mean "same as above".
+
+This module only cuts the text into blocks and strips Markdown syntax; deciding what a
+paragraph is happens in :mod:`paracite.parsing.un_structure`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from paracite.errors import ParseError
+from paracite.parsing.blocks import Block, ParsedFile
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_DIGIT_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^\*\*(.+)\*\*$", re.S)
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_FOOTNOTE_BODY = re.compile(rf"^\s*([{SUPERSCRIPT_DIGITS}]+)\s+(\S.*)$", re.S)
+_MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\w+)\]:\s*(.*)$", re.S)
+_MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,3}\.\s+|\([a-z]{1,4}\)\s+|\([ivx]+\)\s+)")
+_BULLET = re.compile(r"^\s*[-*+•]\s+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+_DATE = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) \d{4}\b"
+)
+_SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}/)+[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*\b")
+
+
+def to_superscript(digits: str) -> str:
+    return digits.translate(_DIGIT_TO_SUP)
+
+
+def from_superscript(marks: str) -> str:
+    return marks.translate(_SUP_TO_DIGIT)
+
+
+def clean_inline(text: str) -> str:
+    """Strip Markdown/HTML syntax, keeping the words as they are printed."""
+    text = _LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _MD_FOOTNOTE_REF.sub(lambda m: to_superscript(m.group(1)), text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def read_text(path: Path) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" in raw[:4096]:
+        raise ParseError(f"{path.name}: looks like a binary file, not text; skipped")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((pos, line.rstrip("\r\n")))
+        pos += len(line)
+    return out
+
+
+def parse_markdown(path: Path) -> ParsedFile:
+    """Parse a Markdown or plain-text record into blocks.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.md"
+    >>> _ = p.write_text("# Title\\n\\n1. First paragraph.\\n2. Second one.\\n")
+    >>> [b.kind for b in parse_markdown(p).blocks]
+    ['heading', 'text', 'text']
+    """
+    text = read_text(path)
+    return parse_markdown_text(text)
+
+
+def parse_markdown_text(text: str) -> ParsedFile:
+    blocks: list[Block] = []
+    blank_run = 0
+    pending_break = False
+    in_table = False
+    current: Block | None = None  # block being extended by hard-wrapped lines
+    bold_open: Block | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            current.text = clean_inline(current.text)
+            if current.text:
+                blocks.append(current)
+        current = None
+
+    for start, line in _lines_with_offsets(text):
+        end = start + len(line)
+        stripped = line.strip()
+        if bold_open is not None:  # a bold heading wrapped over several lines
+            bold_open.text += " " + stripped
+            bold_open.end = end
+            if stripped.endswith("**"):
+                bold_open.text = clean_inline(bold_open.text)
+                blocks.append(bold_open)
+                bold_open = None
+            continue
+        if not stripped:
+            flush()
+            blank_run += 1
+            in_table = False
+            continue
+        # Three or more blank lines in these conversions mark a page boundary.
+        is_footnote = bool(_FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped))
+        brk = blank_run >= 3 or (pending_break and not is_footnote)
+        blank_run = 0
+        if not is_footnote:
+            pending_break = False
+
+        if _RULE.match(stripped):
+            flush()
+            continue
+        if "\t" in line:
+            flush()
+            cells = tuple(clean_inline(c) for c in line.split("\t"))
+            blocks.append(Block(" | ".join(c for c in cells if c), 0, start, end,
+                                kind="table_row", level=0 if in_table else 1,
+                                page_break_before=brk, cells=cells))
+            in_table = True
+            continue
+        in_table = False
+        m = _HEADING.match(stripped)
+        if m:
+            flush()
+            blocks.append(Block(clean_inline(m.group(2)), 0, start, end, kind="heading",
+                                level=len(m.group(1)), page_break_before=brk))
+            continue
+        if stripped.startswith("**") and not stripped.endswith("**") and current is None:
+            bold_open = Block(stripped, 0, start, end, kind="heading", level=0,
+                              page_break_before=brk)
+            continue
+        if _BOLD_LINE.match(stripped) and current is None:
+            blocks.append(Block(clean_inline(stripped), 0, start, end, kind="heading",
+                                level=0, page_break_before=brk))
+            continue
+        fm = _FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped)
+        if fm:
+            flush()
+            marker = from_superscript(fm.group(1))
+            blocks.append(Block(clean_inline(fm.group(2)), 0, start, end, kind="footnote",
+                                marker=marker, page_break_before=brk))
+            # Footnotes sit at the foot of a page: what follows starts a new page.
+            pending_break = True
+            continue
+        if current is not None and not _LIST_LINE.match(line):
+            current.text += " " + stripped  # hard-wrapped line of the same paragraph
+            current.end = end
+            continue
+        flush()
+        body = _BULLET.sub("", line) if _BULLET.match(line) else stripped
+        current = Block(body, 0, start, end, page_break_before=brk,
+                        list_item=bool(_BULLET.match(line)))
+    flush()
+    if bold_open is not None:
+        bold_open.text = clean_inline(bold_open.text)
+        blocks.append(bold_open)
+
+    page = 1
+    for b in blocks:
+        if b.page_break_before and b is not blocks[0]:
+            page += 1
+        b.page = page
+    head = "\n".join(b.text for b in blocks[:12])
+    date = _DATE.search(head)
+    symbol = _SYMBOL.search("\n".join(b.text for b in blocks[:4]))
+    title = next((b.text for b in blocks if b.kind == "heading"), None)
+    return ParsedFile(blocks=blocks, source_text=text, pages=page,
+                      title=title, symbol=symbol.group(0) if symbol else None,
+                      date=date.group(0) if date else None)

@@ -1,0 +1,389 @@
+"""Recover the paragraphs of a UN record from a parser's blocks.
+
+This is the one place that knows how UN documents are laid out. It works on the flat
+block list that every format parser produces (see :mod:`paracite.parsing.blocks`) and
+returns one :class:`~paracite.documents.Passage` per paragraph, in order:
+
+1. **Page breaks.** A block that continues a sentence left open by the previous paragraph
+   (it starts in lower case, or the previous text ends in "and", "of", a comma …, or a
+   page break falls after a long unfinished text) is joined to it.
+2. **Numbered paragraphs.** ``12. Text`` starts paragraph 12 only when 12 continues the
+   document's sequence; any other number is a list item inside the current paragraph
+   (report paragraph 56 quotes an agenda numbered 1 to 8). A sequence may restart at 1
+   directly under a heading (decisions in "Chapter I"); those paragraphs are labelled with
+   their section so they stay distinct from the main sequence.
+3. **Headings** (``I.``, ``A.``, ``1.`` or ``(a)`` titles, or short unpunctuated lines such as
+   "Documentation") build the section path. Unnumbered paragraphs are labelled by their
+   place: ``item 1 (b), ¶3`` in an agenda, ``III.A, ¶2`` elsewhere.
+4. **Footnotes.** Footnote bodies are removed from the running text and attached to the
+   passage whose text carries their marker (``Bureau⁴``), searching back from where the
+   body was printed.
+5. **Tables.** One passage per row, each cell named by its column header; blank cells of
+   every column but the last repeat the value above ("same date as above").
+6. **Front matter** (date line, "Original: English", title lines) becomes one ``cover``
+   passage so that questions about the document itself can be cited too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from paracite.documents import DocumentInfo, Footnote, Passage, PassageKind
+from paracite.parsing.blocks import Block
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
+
+_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+_ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
+_LETTER = re.compile(r"^([A-Z])\.\s+\S")
+_SUBLETTER = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
+_CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]+|\d+)\b")
+_LIST_START = re.compile(r"^(?:\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\d{1,3}\.|[-•*–]\s)")
+_TOP_WORDS = {
+    "annex", "annexes", "annotations", "appendix", "contents", "introduction",
+    "provisional agenda", "agenda",
+}
+# Words a sentence does not end on: a block ending with one continues on the next page.
+_OPEN_WORDS = {
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for",
+    "with", "from", "into", "as", "that", "which", "who", "whose", "its", "their", "his",
+    "her", "this", "these", "those", "such", "be", "was", "were", "is", "are", "had", "has",
+    "have", "not", "between", "among", "through", "under", "over", "within", "without",
+    "including", "regarding", "concerning", "towards", "than", "all", "both", "each",
+    "other", "new", "on", "upon", "also", "would", "could", "should", "may", "might", "will",
+}
+_CLOSERS = ".:;!?)]\"”’'"
+_HEADING_MAX_CHARS = 200  # longer unpunctuated text is a paragraph cut by a page break
+_PARAGRAPH_MIN_CHARS = 200  # a numbered block this long is a paragraph even unpunctuated
+_LONG_OPEN_CHARS = 100  # an unfinished text this long, then a page break: joined
+
+
+def to_superscript(digits: str) -> str:
+    return digits.translate(_TO_SUP)
+
+
+def _strip_markers(text: str) -> str:
+    return text.rstrip().rstrip(SUPERSCRIPTS).rstrip()
+
+
+def ends_closed(text: str) -> bool:
+    """True when ``text`` ends as a sentence, a list entry or a citation does."""
+    t = _strip_markers(text)
+    return bool(t) and t[-1] in _CLOSERS
+
+
+def _last_word(text: str) -> str:
+    words = re.findall(r"[A-Za-z]+", _strip_markers(text)[-40:])
+    return words[-1].lower() if words else ""
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    enum: str | None  # "III", "A", "1", "(b)"; None for plain headings
+
+
+def _heading_of(text: str) -> _Heading | None:
+    """Classify a short unpunctuated line as a heading, or return None."""
+    t = text.strip()
+    if not t or len(t) > _HEADING_MAX_CHARS or ends_closed(t):
+        return None
+    if m := _CHAPTER.match(t):
+        return _Heading(1, t, m.group(1))
+    if (m := _ROMAN.match(t)) and m.group(1):
+        return _Heading(1, t, m.group(1))
+    if m := _LETTER.match(t):
+        return _Heading(2, t, m.group(1))
+    if m := _NUMBERED.match(t):
+        return _Heading(3, t, m.group(1))
+    if m := _SUBLETTER.match(t):
+        return _Heading(4, t, f"({m.group(1)})")
+    if t.lower() in _TOP_WORDS or re.match(r"^(?:Annex|Appendix)\b", t):
+        return _Heading(1, t, None)
+    words = t.split()
+    if len(words) <= 8 and t[0].isupper() and _last_word(t) not in _OPEN_WORDS:
+        return _Heading(5, t, None)
+    return None
+
+
+def _is_cover_line(h: _Heading) -> bool:
+    """Before the first structural element, unnumbered headings are the cover page."""
+    return h.enum is None and not (h.level == 1 and (
+        h.text.lower() in _TOP_WORDS or re.match(r"^(?:Annex|Appendix)\b", h.text)))
+
+
+def _continues(prev: str, block: Block) -> bool:
+    """Is ``block`` the rest of a paragraph that ``prev`` left unfinished?"""
+    if ends_closed(prev):
+        return False
+    nxt = block.text.lstrip()
+    if not nxt or block.list_item:
+        return False
+    if nxt[0].islower():
+        return True
+    if _NUMBERED.match(nxt) or _SUBLETTER.match(nxt):
+        return False
+    tail = _strip_markers(prev)
+    if tail.endswith((",", "-", "–", "—")) or _last_word(prev) in _OPEN_WORDS:
+        return True
+    return (block.page_break_before and len(prev) > _LONG_OPEN_CHARS
+            and _heading_of(nxt) is None)
+
+
+@dataclass
+class _Draft:
+    kind: PassageKind
+    label: str
+    parts: list[str]
+    blocks: list[Block]
+    pages: list[int]
+    section: list[_Heading]
+    first_index: int
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def add(self, block: Block, page: int, sep: str) -> None:
+        self.parts.append(sep + block.text.strip())
+        self.blocks.append(block)
+        if page not in self.pages:
+            self.pages.append(page)
+
+
+def _section_label(stack: list[_Heading], agenda: bool) -> str:
+    """Short label of a section: 'item 1 (b)', 'III.A', 'Annex', 'item 2, Documentation'."""
+    enumerated = [h for h in stack if h.enum]
+    if not enumerated:
+        return stack[0].text if stack else ""
+    out = ""
+    for h in enumerated:
+        e = h.enum or ""
+        if not out:
+            out = e
+        elif h.level <= 2 and re.fullmatch(r"[A-Z]+", e):
+            out += "." + e
+        else:
+            out += " " + e
+    if agenda and re.match(r"^\d", out):
+        out = "item " + out
+    last_enum = max(stack.index(h) for h in enumerated)
+    deeper_plain = [h for h in stack[last_enum + 1:] if not h.enum]
+    if deeper_plain:
+        out += ", " + deeper_plain[-1].text
+    return out
+
+
+def _is_agenda(cover: str, title: str) -> bool:
+    head = (cover + "\n" + title).lower()
+    return "agenda" in head and not title.lower().startswith("report")
+
+
+def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) -> list[Passage]:
+    """Turn a parser's blocks into passages with provenance.
+
+    ``infer_pages``: the source has no page numbers (Markdown converted from a PDF), so
+    every join of a paragraph cut mid-sentence also counts as a page break.
+    """
+    footnote_blocks: list[tuple[int, Block]] = []
+    drafts: list[_Draft] = []
+    stack: list[_Heading] = []
+    cover: _Draft | None = None
+    current: _Draft | None = None
+    front = True
+    expected = 1
+    sub_expected: int | None = None  # a numbering restarted under a heading
+    since_heading = 0
+    para_counts: dict[str, int] = {}
+    table_header: tuple[str, ...] = ()
+    table_prev: list[str] = []
+    page_shift = 0
+    agenda = _is_agenda("", info.title)
+
+    def push_heading(h: _Heading) -> None:
+        nonlocal sub_expected, since_heading, current
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        stack.append(h)
+        sub_expected = None
+        since_heading = 0
+        current = None
+
+    def new_draft(kind: PassageKind, label: str, block: Block, page: int, idx: int) -> _Draft:
+        d = _Draft(kind, label, [block.text.strip()], [block], [page], list(stack), idx)
+        drafts.append(d)
+        return d
+
+    def unnumbered_label(prefix: str = "¶") -> str:
+        sec = _section_label(stack, agenda)
+        para_counts[sec] = para_counts.get(sec, 0) + 1
+        n = para_counts[sec]
+        return f"{sec}, {prefix}{n}" if sec else f"{prefix}{n}"
+
+    def end_front(by_heading: bool = False) -> None:
+        nonlocal front, agenda
+        if not front:
+            return
+        front = False
+        agenda = _is_agenda(cover.text if cover else "", info.title)
+        # The last cover line, if it is a heading, heads what follows ("Provisional agenda").
+        if cover and len(cover.parts) > 1 and not by_heading:
+            last = cover.parts[-1].strip()
+            h = _heading_of(last)
+            if h is not None and h.level >= 5 and not re.search(r"\d", last):
+                cover.parts.pop()
+                cover.blocks.pop()
+                push_heading(_Heading(1, last, None))
+
+    for idx, block in enumerate(blocks):
+        page = block.page + page_shift
+        if block.kind == "footnote":
+            footnote_blocks.append((idx, block))
+            continue
+        if block.kind == "table_row":
+            end_front()
+            current = None
+            if block.level == 1 or not table_header:
+                table_header = block.cells
+                table_prev = list(block.cells)
+                if block.level == 1:
+                    continue
+            cells = list(block.cells)
+            for i in range(len(cells) - 1):  # the last column is never "same as above"
+                if not cells[i] and i < len(table_prev):
+                    cells[i] = table_prev[i]
+            table_prev = cells
+            heads = list(table_header) + [f"Column {i + 1}" for i in range(len(table_header),
+                                                                         len(cells))]
+            text = "; ".join(f"{h}: {c}" for h, c in zip(heads, cells, strict=False) if c)
+            row = Block(text, block.page, block.start, block.end, kind="table_row")
+            new_draft("table_row", unnumbered_label("row "), row, page, idx)
+            continue
+
+        text = block.text.strip()
+        if not text:
+            continue
+        if block.kind == "heading":
+            h = _heading_of(text) or _Heading(max(block.level, 1), text, None)
+            if front and _is_cover_line(h):
+                cover = cover or new_draft("front_matter", "cover", block, page, idx)
+                if block is not cover.blocks[0]:
+                    cover.add(block, page, "\n")
+                continue
+            end_front(by_heading=True)
+            push_heading(h)
+            continue
+
+        # 1. the rest of a paragraph cut by a page break
+        if current is not None and current.kind == "paragraph" and _continues(current.text,
+                                                                             block):
+            if infer_pages and not block.page_break_before:
+                page_shift += 1
+                page = block.page + page_shift
+            sep = "" if _strip_markers(current.text).endswith("-") and text[0].islower() else " "
+            current.add(block, page, sep)
+            continue
+
+        m = _NUMBERED.match(text)
+        number = int(m.group(1)) if m else None
+        looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or (
+            idx + 1 < len(blocks) and _continues(text, blocks[idx + 1]))
+
+        # 2. the next paragraph of the main sequence
+        if number is not None and number == expected and looks_paragraph and not (
+                number == 1 and not front and drafts and since_heading > 0):
+            end_front()
+            label = f"item {number}" if agenda else str(number)
+            current = new_draft("paragraph", label, block, page, idx)
+            expected += 1
+            since_heading += 1
+            continue
+
+        # 3. a bulleted line belongs to the paragraph it follows
+        if block.list_item and current is not None and current.kind == "paragraph":
+            current.add(block, page, "\n")
+            continue
+
+        # 4. a heading
+        h = _heading_of(text)
+        if h is not None and not (current is not None and current.text.rstrip().endswith(":")):
+            if front and _is_cover_line(h):
+                cover = cover or new_draft("front_matter", "cover", block, page, idx)
+                if block is not cover.blocks[0]:
+                    cover.add(block, page, "\n")
+                continue
+            end_front(by_heading=True)
+            push_heading(h)
+            continue
+
+        # 5. a numbering restarted under a heading (decisions, annexed texts)
+        if number is not None and looks_paragraph and (
+                (number == 1 and since_heading == 0 and not front) or number == sub_expected):
+            sec = _section_label(stack, agenda)
+            label = f"{sec}, {number}" if sec else str(number)
+            current = new_draft("paragraph", label, block, page, idx)
+            sub_expected = number + 1
+            since_heading += 1
+            continue
+
+        # 6. a list entry inside the current paragraph
+        if current is not None and current.kind == "paragraph" and (
+                _LIST_START.match(text) or current.text.rstrip().endswith(":")):
+            current.add(block, page, "\n")
+            continue
+
+        # 7. front matter, or an unnumbered paragraph
+        if front and len(text) < _HEADING_MAX_CHARS and number is None:
+            cover = cover or new_draft("front_matter", "cover", block, page, idx)
+            if block is not cover.blocks[0]:
+                cover.add(block, page, "\n")
+            continue
+        end_front()
+        current = new_draft("paragraph", unnumbered_label(), block, page, idx)
+        since_heading += 1
+
+    _attach_footnotes(drafts, footnote_blocks)
+    return _to_passages(drafts, info)
+
+
+def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) -> None:
+    """Give each footnote to the passage that carries its marker, looking back first."""
+    for idx, fb in footnotes:
+        marker = (fb.marker or "").strip()
+        sup = to_superscript(marker)
+        before = [d for d in drafts if d.first_index < idx]
+        after = [d for d in drafts if d.first_index > idx]
+        pattern = re.compile(rf"(?<![{SUPERSCRIPTS}]){re.escape(sup)}(?![{SUPERSCRIPTS}])")
+        target = next((d for d in reversed(before) if pattern.search(d.text)), None)
+        target = target or next((d for d in after if pattern.search(d.text)), None)
+        # No marker found anywhere: keep the text with the passage it was printed under
+        # rather than lose it.
+        target = target or (before[-1] if before else (after[0] if after else None))
+        if target is not None:
+            target.footnotes.append(Footnote(marker=marker, text=fb.text.strip()))
+
+
+def _to_passages(drafts: list[_Draft], info: DocumentInfo) -> list[Passage]:
+    passages: list[Passage] = []
+    seen: dict[str, int] = {}
+    for d in drafts:
+        text = d.text.strip()
+        if not text:
+            continue
+        label = d.label
+        if label in seen:
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        else:
+            seen[label] = 1
+        passages.append(Passage(
+            document=info.id, title=info.title, symbol=info.symbol, date=info.date,
+            paragraph=label, section=" > ".join(h.text for h in d.section),
+            pages=tuple(sorted(set(d.pages))), start=d.blocks[0].start, end=d.blocks[-1].end,
+            kind=d.kind, order=len(passages), text=text, footnotes=tuple(d.footnotes),
+        ))
+    return passages
