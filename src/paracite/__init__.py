@@ -1,0 +1,16 @@
+"""paracite: answers from UN meeting records, every claim cited to its paragraph.
+
+>>> import paracite
+>>> sorted(paracite.__all__)[:3]
+['Assistant', 'DocumentInfo', 'Footnote']
+"""
+
+from paracite.assistant import Assistant
+from paracite.documents import DocumentInfo, Footnote, Passage
+from paracite.errors import ParaciteError
+from paracite.ingest import IngestReport
+from paracite.settings import Settings
+
+__all__ = ["Assistant", "DocumentInfo", "Footnote", "IngestReport", "ParaciteError",
+           "Passage", "Settings"]
+__version__ = "0.1.0"

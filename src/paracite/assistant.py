@@ -1,0 +1,84 @@
+"""``Assistant``: the one object users hold. The CLI and the web UI are thin shells over it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from paracite.documents import DocumentInfo, Passage
+from paracite.embed import Embedder, ProgressFn
+from paracite.errors import NotFoundError
+from paracite.ingest import FileResult, Ingestor, IngestReport
+from paracite.settings import Settings
+from paracite.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def _norm_label(label: str) -> str:
+    """'item 1 (b), ¶3' and '1(b) 3' compare equal; so do '22' and 'para 22'."""
+    s = label.lower().replace("¶", " ")
+    s = re.sub(r"\b(item|para|paragraph|row)\b\.?", " ", s)
+    return re.sub(r"[\s,]+", "", s)
+
+
+class Assistant:
+    """Question answering over UN records, with every claim cited to its paragraph.
+
+    Nothing is loaded until it is needed: creating an Assistant opens no store and loads
+    no model.
+
+    >>> import paracite, tempfile
+    >>> a = paracite.Assistant(home=tempfile.mkdtemp())
+    >>> a.settings.collection
+    'passages'
+    """
+
+    def __init__(self, settings: Settings | None = None, *, llm: str | None = None,
+                 **overrides: Any) -> None:
+        self.settings = settings or Settings(**overrides)
+        if settings is not None and overrides:
+            self.settings = settings.model_copy(update=overrides)
+        self.llm_name = llm
+        self.embedder = Embedder(self.settings)
+        self.store = Store(self.settings, self.embedder.name)
+
+    def ingest(self, paths: Sequence[str | Path] | None = None, *,
+               progress: ProgressFn | None = None,
+               on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+        """Bring files or folders into the store (default: the inbox folder, ``ingest/``).
+
+        Returns a report of what was added, updated, unchanged, removed or failed, with a
+        reason for every failure.
+        """
+        targets = list(paths) if paths else [self.settings.inbox]
+        return Ingestor(self.settings, self.store, self.embedder).run(
+            targets, progress=progress, on_file=on_file)
+
+    def documents(self) -> list[tuple[DocumentInfo, int]]:
+        """The documents in the store, each with its passage count."""
+        return self.store.documents()
+
+    def passages(self, document: str | None = None) -> list[Passage]:
+        """All passages (of one document, if given), in reading order."""
+        return self.store.passages(document)
+
+    def passage(self, document: str, paragraph: str) -> Passage:
+        """One passage by document id and paragraph label, e.g. ('report', '22')."""
+        found = self.store.get_passage(document, paragraph)
+        if found is not None:
+            return found
+        candidates = self.store.passages(document)
+        if not candidates:
+            known = ", ".join(d.id for d, _ in self.documents()) or "none; run paracite ingest"
+            raise NotFoundError(f"no document {document!r} in the store (documents: {known})")
+        want = _norm_label(paragraph)
+        for p in candidates:
+            if _norm_label(p.paragraph) == want:
+                return p
+        sample = ", ".join(p.paragraph for p in candidates[:6])
+        raise NotFoundError(f"{document} has no paragraph {paragraph!r} "
+                            f"({len(candidates)} passages, labelled e.g. {sample})")

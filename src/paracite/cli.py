@@ -1,0 +1,126 @@
+"""Command line: ``paracite ingest | show | docs`` (a thin shell over ``paracite.Assistant``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from paracite.assistant import Assistant
+from paracite.documents import Passage
+from paracite.errors import ParaciteError
+from paracite.ingest import FileResult
+
+
+def format_passage(p: Passage, width: int = 88) -> str:
+    """A passage with its provenance, as a person checking a citation wants to read it."""
+    head = [f"{p.document} ¶ {p.paragraph}  —  {p.title}"]
+    meta = []
+    if p.symbol:
+        meta.append(p.symbol)
+    if p.pages:
+        meta.append(("pages " if len(p.pages) > 1 else "page ") + p.page_label)
+    if p.date:
+        meta.append(p.date)
+    if meta:
+        head.append("  ".join(meta))
+    if p.section:
+        head.append(f"Section: {p.section}")
+    body = "\n".join(textwrap.fill(line, width) if line else "" for line in p.text.split("\n"))
+    notes = [textwrap.fill(f"{f.marker} {f.text}", width, subsequent_indent="  ")
+             for f in p.footnotes]
+    out = "\n".join(head) + "\n\n" + body
+    if notes:
+        out += "\n\nFootnotes:\n" + "\n".join(notes)
+    return out
+
+
+def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None or bar.total != total:
+            if bar is not None:
+                bar.close()
+            bar = tqdm(total=total, desc="embedding", unit="passage", leave=False,
+                       disable=args.quiet)
+        bar.n = done
+        bar.refresh()
+
+    def on_file(res: FileResult) -> None:
+        if bar is not None:
+            bar.close()
+        if res.status == "failed":
+            print(f"  failed     {res.reason}", file=sys.stderr)
+        elif not args.quiet:
+            extra = f", {res.embedded} embedded" if res.embedded else ""
+            print(f"  {res.status:<10} {res.source} → {res.document} "
+                  f"({res.passages} passages{extra})")
+
+    report = a.ingest(args.paths or None, progress=progress, on_file=on_file)
+    print(report.summary())
+    if report.failed:
+        print(f"{len(report.failed)} file(s) could not be ingested; see above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
+    paragraph = " ".join(args.paragraph)
+    print(format_passage(a.passage(args.document, paragraph)))
+    return 0
+
+
+def _cmd_docs(a: Assistant, args: argparse.Namespace) -> int:
+    docs = a.documents()
+    if not docs:
+        print("The store is empty: run `paracite ingest`.")
+        return 0
+    for info, n in docs:
+        print(f"{info.id:<16} {n:>5} passages  {info.date or '':<10}  {info.symbol or '':<28} "
+              f"{info.title[:70]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paracite", description="Answers from UN meeting records, cited to the paragraph.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="bring records into the store (default: ingest/)")
+    p.add_argument("paths", nargs="*", help="files or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="only print the summary")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("show", help="print one passage with its provenance")
+    p.add_argument("document", help="document id, e.g. report")
+    p.add_argument("paragraph", nargs="+", help="paragraph label, e.g. 22 or 'item 1 (b), ¶3'")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("docs", help="list the documents in the store")
+    p.set_defaults(func=_cmd_docs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(Assistant(), args))
+    except ParaciteError as exc:
+        print(f"paracite: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""Ingestion: discover → parse → structure → embed → upsert, idempotent by content hash.
+
+- A file whose bytes (and manifest entry, and parser version) have not changed since the
+  last ingest is skipped without being parsed: re-ingesting unchanged records embeds 0
+  passages.
+- A changed file is parsed again; only passages whose content hash changed are embedded,
+  passages that no longer exist are deleted.
+- A document whose file has disappeared from an ingested folder is removed.
+- A file that cannot be read is reported with its reason; the others are still ingested
+  and the store is left unchanged for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from paracite.documents import DocumentInfo, Passage
+from paracite.embed import Embedder, ProgressFn
+from paracite.errors import IngestError, ParaciteError
+from paracite.parsing.blocks import ParsedFile
+from paracite.parsing.un_structure import recover
+from paracite.settings import Settings
+from paracite.store import Store
+
+log = logging.getLogger(__name__)
+
+# Bump when parsing or structure rules change, so unchanged files are parsed again.
+PARSER_VERSION = "1"
+MANIFEST = "manifest.toml"
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
+PDF_SUFFIXES = {".pdf"}
+
+Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file (or to a document whose file disappeared)."""
+
+    source: str
+    document: str
+    status: Status
+    passages: int = 0
+    embedded: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Outcome of one ingest run, file by file."""
+
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def _with(self, status: Status) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def added(self) -> list[FileResult]:
+        return self._with("added")
+
+    @property
+    def updated(self) -> list[FileResult]:
+        return self._with("updated")
+
+    @property
+    def unchanged(self) -> list[FileResult]:
+        return self._with("unchanged")
+
+    @property
+    def removed(self) -> list[FileResult]:
+        return self._with("removed")
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self._with("failed")
+
+    @property
+    def embedded(self) -> int:
+        return sum(f.embedded for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        parts = [f"{len(getattr(self, s))} {s}" for s in
+                 ("added", "updated", "unchanged", "removed", "failed")]
+        return (f"{', '.join(parts)}; {self.embedded} passages embedded "
+                f"in {self.seconds:.1f} s")
+
+
+def slug(name: str) -> str:
+    """A document id from a file name: 'E_2025_44.en.pdf' → 'e-2025-44-en'."""
+    stem = re.sub(r"\.(pdf|md|markdown|txt|text)$", "", name, flags=re.I)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "document"
+
+
+def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """Entries of ``folder/manifest.toml`` keyed by file name ({} when there is none)."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{path}: not a valid manifest ({exc}); fix or remove it") from exc
+    files = data.get("files", {})
+    return {str(k): dict(v) for k, v in files.items()}
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
+    """Files to ingest as (file, folder whose manifest applies), and the folders walked."""
+    files: list[tuple[Path, Path]] = []
+    folders: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            folders.append(p)
+            for f in sorted(p.rglob("*")):
+                if f.name == MANIFEST or any(part.startswith(".") for part in
+                                               f.relative_to(p).parts):
+                    continue
+                if f.is_file() or f.is_symlink():
+                    files.append((f, p))
+        else:
+            files.append((p, p.parent))
+    return files, folders
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Run the format parser for ``path``'s type."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        from paracite.parsing.markdown import parse_markdown
+
+        return parse_markdown(path)
+    if suffix in PDF_SUFFIXES:
+        from paracite.parsing.pdf import parse_pdf
+
+        return parse_pdf(path)
+    kinds = ", ".join(sorted(PDF_SUFFIXES | TEXT_SUFFIXES))
+    raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; "
+                      f"paracite reads {kinds}")
+
+
+def file_hash(data: bytes, entry: dict[str, Any]) -> str:
+    h = hashlib.sha256(data)
+    h.update(repr(sorted(entry.items())).encode())
+    h.update(PARSER_VERSION.encode())
+    return h.hexdigest()
+
+
+def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
+                 ) -> tuple[DocumentInfo, list[Passage]]:
+    """Parse one file into its DocumentInfo and passages (no embedding)."""
+    parsed = parse_file(path)
+    info = DocumentInfo(
+        id=doc_id,
+        title=str(entry.get("title") or parsed.title or path.stem),
+        symbol=entry.get("symbol") or parsed.symbol,
+        date=str(entry["date"]) if entry.get("date") else parsed.date,
+        source=str(path.resolve()),
+        content_hash=digest,
+        pages=parsed.pages,
+    )
+    passages = recover(parsed.blocks, info, infer_pages=path.suffix.lower() in TEXT_SUFFIXES)
+    if not passages:
+        raise IngestError(f"{path.name}: no paragraphs found; nothing to ingest")
+    return info, passages
+
+
+class Ingestor:
+    """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
+
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+
+    def run(self, paths: Sequence[str | Path], progress: ProgressFn | None = None,
+            on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        files, folders = discover(paths)
+        stored = {info.id: info for info, _ in self.store.documents()}
+        claimed: dict[str, str] = {}  # doc id → source, for this run
+        manifests: dict[Path, dict[str, dict[str, Any]]] = {}
+
+        def record(res: FileResult) -> None:
+            report.files.append(res)
+            if on_file:
+                on_file(res)
+
+        for path, folder in files:
+            try:
+                if folder not in manifests:
+                    manifests[folder] = load_manifest(folder)
+                entry = manifests[folder].get(path.name, {})
+                res = self._ingest_file(path, entry, stored, claimed, progress)
+            except ParaciteError as exc:
+                res = FileResult(path.name, "", "failed", reason=str(exc))
+            except OSError as exc:
+                res = FileResult(path.name, "", "failed",
+                                 reason=f"{path.name}: cannot read ({exc.strerror or exc})")
+            record(res)
+
+        # Documents whose file has gone from a folder we just walked.
+        walked = {f.resolve() for f in folders}
+        for doc_id, info in stored.items():
+            src = Path(info.source)
+            if doc_id not in claimed and src.parent in walked and not src.exists():
+                n = self.store.delete_document(doc_id)
+                record(FileResult(src.name, doc_id, "removed", passages=n))
+        report.seconds = time.perf_counter() - t0
+        log.info("ingest: %s", report.summary())
+        return report
+
+    def _ingest_file(self, path: Path, entry: dict[str, Any], stored: dict[str, DocumentInfo],
+                     claimed: dict[str, str], progress: ProgressFn | None) -> FileResult:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file")
+        size_mb = path.stat().st_size / 1_048_576
+        if size_mb > self.settings.max_file_mb:
+            raise IngestError(f"{path.name}: {size_mb:.1f} MB is over the "
+                              f"{self.settings.max_file_mb:g} MB limit (PARACITE_MAX_FILE_MB)")
+        if path.suffix.lower() not in TEXT_SUFFIXES | PDF_SUFFIXES:
+            parse_file(path)  # raises the unsupported-type error
+        digest = file_hash(path.read_bytes(), entry)
+        doc_id = str(entry.get("id") or slug(path.name))
+        source = str(path.resolve())
+        if doc_id in claimed and claimed[doc_id] != source:
+            doc_id = f"{doc_id}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
+        claimed[doc_id] = source
+
+        old = stored.get(doc_id)
+        if old is not None and old.content_hash == digest:
+            n = len(self.store.passage_hashes(doc_id))
+            if old.source != source:  # same file, moved: keep embeddings, fix provenance
+                info = old.model_copy(update={"source": source})
+                self.store.update_document_info(info, self.store.passages(doc_id))
+            return FileResult(path.name, doc_id, "unchanged", passages=n)
+
+        info, passages = passages_for(path, entry, doc_id, digest)
+        have = self.store.passage_hashes(doc_id)
+        fresh = [p for p in passages if have.get(p.id) != p.content_hash]
+        same = [p for p in passages if have.get(p.id) == p.content_hash]
+        vectors = self.embedder.embed([p.searchable_text() for p in fresh], progress=progress)
+        self.store.upsert(info, fresh, vectors)
+        self.store.update_document_info(info, same)
+        keep = {p.id for p in passages}
+        self.store.delete([i for i in have if i not in keep])
+        status: Status = "updated" if old is not None else "added"
+        return FileResult(path.name, doc_id, status, passages=len(passages),
+                          embedded=len(fresh))
