@@ -290,8 +290,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
 
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else None
+        following = next((b for b in blocks[idx + 1:] if b.kind != "footnote"), None)
         looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or (
-            idx + 1 < len(blocks) and _continues(text, blocks[idx + 1]))
+            following is not None and following.kind == "text" and _continues(text, following))
 
         # 2. the next paragraph of the main sequence
         if number is not None and number == expected and looks_paragraph and not (

@@ -1,0 +1,54 @@
+# Two commands do all set-up on a fresh machine:  make run   |   make test
+# torch==2.13.0 is installed first, on its own: it is the local CPU wheel. Any other torch
+# requirement would pull gigabytes of CUDA packages.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# This machine's pip config names local indexes that may not exist; hide that noise only.
+QUIET_PIP := sed -u '/^WARNING: Location .* is ignored/d'
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+TORCH  := torch==2.13.0
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup run test lint ingest clean bench
+
+setup: $(VENV)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.torch: | $(BIN)/python
+	$(PIP) install --upgrade pip 2>&1 | $(QUIET_PIP)
+	$(PIP) install $(TORCH) 2>&1 | $(QUIET_PIP)
+	$(BIN)/python -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.torch
+	$(PIP) install -e '.[dev]' $(TORCH) 2>&1 | $(QUIET_PIP)
+	$(BIN)/python -c "import paracite, torch; assert torch.__version__.startswith('2.13.0')"
+	touch $@
+
+ingest: setup
+	$(BIN)/paracite ingest
+
+run: ingest
+	$(BIN)/paracite chat
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests ui benchmarks
+	$(BIN)/mypy src
+
+clean:
+	rm -rf $(VENV) .paracite .pytest_cache

@@ -1,0 +1,125 @@
+"""Ingest into a real temporary Chroma store with the real packaged embedder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def test_ingest_of_the_bundled_records_stores_every_passage(assistant, records_copy):
+    report = assistant.ingest([records_copy])
+    assert report.ok, report.failed
+    counts = {f.document: f.passages for f in report.added}
+    assert counts == {"agenda": 47, "report": 61}
+    assert report.embedded == 108
+    assert assistant.store.count() == 108
+    docs = {d.id: (d, n) for d, n in assistant.documents()}
+    assert docs["report"][0].symbol == "UNODC/CCPCJ/EG.4/2017/4"
+    assert docs["agenda"][1] == 47
+
+
+def test_reingest_of_unchanged_records_embeds_nothing(assistant, records_copy):
+    assistant.ingest([records_copy])
+    again = assistant.ingest([records_copy])
+    assert again.embedded == 0
+    assert [f.status for f in again.files] == ["unchanged", "unchanged"]
+    assert assistant.store.count() == 108
+
+
+def test_changed_file_has_only_its_changed_passages_replaced(assistant, records_copy):
+    assistant.ingest([records_copy])
+    path = records_copy / "report.md"
+    path.write_text(path.read_text().replace("87 Member States", "88 Member States"))
+    again = assistant.ingest([records_copy])
+    (changed,) = again.updated
+    assert changed.document == "report" and changed.embedded == 1
+    assert "88 Member States" in assistant.passage("report", "57").text
+    assert assistant.store.count() == 108
+
+
+def test_file_removed_from_the_inbox_has_its_passages_removed(assistant, records_copy):
+    assistant.ingest([records_copy])
+    (records_copy / "agenda.md").unlink()
+    again = assistant.ingest([records_copy])
+    assert [(f.document, f.status, f.passages) for f in again.removed] == [
+        ("agenda", "removed", 47)]
+    assert [d.id for d, _ in assistant.documents()] == ["report"]
+
+
+def test_file_without_manifest_entry_gets_id_title_and_date_from_itself(assistant, tmp_path):
+    inbox = tmp_path / "drop"
+    inbox.mkdir()
+    (inbox / "Some_Notes.md").write_text(
+        "12 May 2020\n\n# Notes of the Working Group\n\n1. The Group met in Geneva.\n")
+    report = assistant.ingest([inbox])
+    assert report.ok
+    (info, n), = assistant.documents()
+    assert (info.id, info.title, info.date, n) == (
+        "some-notes", "Notes of the Working Group", "12 May 2020", 2)
+
+
+def test_a_bad_file_is_reported_and_the_others_still_ingested(assistant, records_copy):
+    (records_copy / "notes.docx").write_bytes(b"PK\x03\x04 not for us")
+    report = assistant.ingest([records_copy])
+    assert {f.document for f in report.added} == {"agenda", "report"}
+    (bad,) = report.failed
+    assert "notes.docx" in bad.reason and "unsupported file type" in bad.reason
+
+
+def test_keyword_search_finds_exact_terms_dense_search_misses(assistant, records_copy):
+    assistant.ingest([records_copy])
+    hits = assistant.store.keyword_search("Who provided extrabudgetary resources?", 3)
+    assert hits[0].passage.paragraph == "50"
+    hits = assistant.store.keyword_search("article 32 (b)", 3)
+    assert hits[0].passage.paragraph == "44"
+
+
+def test_dense_search_returns_passages_with_provenance(assistant, records_copy, embedder):
+    assistant.ingest([records_copy])
+    vec = embedder.embed_query("Which country's representative opened the meeting?")
+    hits = assistant.store.dense_search(vec, 5)
+    assert "52" in [h.passage.paragraph for h in hits]
+    only_agenda = assistant.store.dense_search(vec, 5, documents=["agenda"])
+    assert {h.passage.document for h in only_agenda} == {"agenda"}
+
+
+def test_footnote_text_is_searchable_with_its_paragraph(assistant, records_copy):
+    assistant.ingest([records_copy])
+    hits = assistant.store.keyword_search("Christopher Ram Canada Rapporteur Bureau", 5)
+    assert any("Bureau⁴" in h.passage.text for h in hits)
+
+
+def test_stored_passage_round_trips_with_its_provenance(assistant, records_copy, agenda):
+    assistant.ingest([records_copy])
+    stored = assistant.passage("agenda", "item 1 (b), ¶9")
+    original = next(p for p in agenda if p.paragraph == "item 1 (b), ¶9")
+    assert stored.text == original.text
+    assert stored.footnotes == original.footnotes
+    assert stored.content_hash == original.content_hash
+    assert assistant.passage("agenda", "1 (b) 9") == stored
+
+
+def test_cli_ingest_then_show_prints_paragraph_22_whole(tmp_path, records_copy):
+    env = {"PARACITE_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1",
+           "PATH": str(Path(sys.executable).parent)}
+    run = [sys.executable, "-m", "paracite.cli"]
+    ingest = subprocess.run(run + ["ingest", str(records_copy)], capture_output=True,
+                            text=True, env=env, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "2 added" in ingest.stdout
+    show = subprocess.run(run + ["show", "report", "22"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert show.returncode == 0, show.stderr
+    flat = " ".join(show.stdout.split())
+    assert flat.endswith("Erik Planken (Netherlands), nominated by Western European and other "
+                         "States, took up his functions as the new Rapporteur of the Expert "
+                         "Group.")
+    assert "22. Upon conclusion of the deliberations under agenda item 3" in flat
+    missing = subprocess.run(run + ["show", "report", "99"], capture_output=True, text=True,
+                             env=env, timeout=120)
+    assert missing.returncode == 2 and "no paragraph '99'" in missing.stderr
