@@ -2,15 +2,15 @@
 
 >>> import paracite
 >>> sorted(paracite.__all__)[:3]
-['Assistant', 'DocumentInfo', 'Footnote']
+['Answer', 'Assistant', 'Citation']
 """
 
 from paracite.assistant import Assistant
-from paracite.documents import DocumentInfo, Footnote, Passage
+from paracite.documents import Answer, Citation, DocumentInfo, Footnote, Passage
 from paracite.errors import ParaciteError
 from paracite.ingest import IngestReport
 from paracite.settings import Settings
 
-__all__ = ["Assistant", "DocumentInfo", "Footnote", "IngestReport", "ParaciteError",
+__all__ = ["Answer", "Assistant", "Citation", "DocumentInfo", "Footnote", "IngestReport", "ParaciteError",
            "Passage", "Settings"]
 __version__ = "0.1.0"

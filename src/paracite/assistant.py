@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from paracite.documents import DocumentInfo, Passage
+from paracite.answer.extractive import ExtractiveAnswerer
+from paracite.chain import Chain
+from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.embed import Embedder, ProgressFn
 from paracite.errors import NotFoundError
 from paracite.ingest import FileResult, Ingestor, IngestReport
+from paracite.retrieve import HybridRetriever
 from paracite.settings import Settings
 from paracite.store import Store
 
@@ -37,14 +40,50 @@ class Assistant:
     'passages'
     """
 
-    def __init__(self, settings: Settings | None = None, *, llm: str | None = None,
+    def __init__(self, settings: Settings | None = None, *, llm: str | Any | None = None,
                  **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
         if settings is not None and overrides:
             self.settings = settings.model_copy(update=overrides)
-        self.llm_name = llm
+        self.llm: str | Any = llm if llm is not None else self.settings.llm
         self.embedder = Embedder(self.settings)
         self.store = Store(self.settings, self.embedder.name)
+        self._chain: Chain | None = None
+
+    @property
+    def chain(self) -> Chain:
+        """The conversational chain, built on first use."""
+        if self._chain is None:
+            retriever = HybridRetriever.from_settings(self.store, self.embedder, self.settings)
+            if isinstance(self.llm, str) and self.llm == "extractive":
+                self._chain = Chain(self.settings, retriever, ExtractiveAnswerer(self.settings))
+            else:
+                from paracite.answer.llm import LLMAnswerer, LLMCondenser, chat_model
+
+                model = chat_model(self.llm, self.settings)
+                self._chain = Chain(self.settings, retriever,
+                                    LLMAnswerer(model, self.settings),
+                                    condenser=LLMCondenser(model, self.settings))
+        return self._chain
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self.chain.retriever
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = (),
+            documents: Sequence[str] | None = None) -> Answer:
+        """Answer from the records only, every claim cited; ``found`` is False when the
+        records do not answer (then ``see_also`` holds the closest passages).
+
+        ``history``: earlier (question, answer text) turns, oldest first, for follow-ups.
+        ``documents``: document ids to search (default: all).
+        """
+        return self.chain.run(question, history, documents)
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = (),
+               documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
+        """Like ``ask``, but yields text pieces as they are produced, then the Answer."""
+        yield from self.chain.stream(question, history, documents)
 
     def ingest(self, paths: Sequence[str | Path] | None = None, *,
                progress: ProgressFn | None = None,

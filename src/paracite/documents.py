@@ -91,7 +91,65 @@ class Passage(BaseModel):
         """Text that is embedded and keyword-indexed: the paragraph, its footnotes and
         the section heading it sits under (headings carry the topic, e.g. 'Attendance')."""
         parts = [self.text]
+        if not self.paragraph[:1].isdigit():  # "item 5", "Annex, row 2": words people type
+            parts.append(f"({self.paragraph})")
         parts += [f"[Footnote {f.marker}] {f.text}" for f in self.footnotes]
         if self.section:
             parts.append(f"(Section: {self.section})")
         return "\n".join(parts)
+
+
+class Citation(BaseModel):
+    """Where a claim comes from: one passage, quoted whole, with the supporting sentences.
+
+    ``text`` is the passage's full text exactly as stored; ``quote`` lists the sentences of
+    it that support the answer (each a substring of ``text`` or of a footnote).
+    """
+
+    marker: int = Field(description="n of the [n] marker in Answer.text; 0 for see-also.")
+    document: str
+    title: str
+    symbol: str | None = None
+    date: str | None = None
+    paragraph: str
+    section: str = ""
+    page: int | None = None
+    pages: tuple[int, ...] = ()
+    text: str
+    footnotes: tuple[Footnote, ...] = ()
+    quote: list[str] = Field(default_factory=list)
+    passage_id: str = ""
+    score: float = 0.0
+
+    @classmethod
+    def from_passage(cls, p: Passage, marker: int, quote: list[str] | None = None,
+                     score: float = 0.0) -> Citation:
+        return cls(marker=marker, document=p.document, title=p.title, symbol=p.symbol,
+                   date=p.date, paragraph=p.paragraph, section=p.section,
+                   page=p.pages[0] if p.pages else None, pages=p.pages, text=p.text,
+                   footnotes=p.footnotes, quote=list(quote or []), passage_id=p.id,
+                   score=score)
+
+    @property
+    def label(self) -> str:
+        """Short human reference, e.g. 'report ¶22' or 'agenda, item 1 (b), ¶3'."""
+        if self.paragraph[:1].isdigit():
+            return f"{self.document} ¶{self.paragraph}"
+        return f"{self.document}, {self.paragraph}"
+
+
+class Answer(BaseModel):
+    """An answer whose every claim carries a marker [n] indexing ``citations``."""
+
+    question: str
+    standalone_question: str = ""
+    text: str
+    found: bool
+    citations: list[Citation] = Field(default_factory=list)
+    see_also: list[Citation] = Field(default_factory=list)
+    llm: str = "extractive"
+    confidence: float = 0.0
+    flagged: list[str] = Field(default_factory=list,
+                               description="LLM sentences dropped because no cited "
+                               "passage supports them.")
+    seconds: float = 0.0

@@ -29,3 +29,11 @@ class StoreError(ParaciteError):
 
 class NotFoundError(ParaciteError):
     """A document or paragraph asked for by name does not exist in the store."""
+
+
+class QuestionError(ParaciteError):
+    """The question cannot be asked as it is (empty, too long, no words)."""
+
+
+class LLMError(ParaciteError):
+    """The language model backend is not available or failed."""

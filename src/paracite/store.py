@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,36 +21,12 @@ from urllib.parse import urlparse
 
 from paracite.documents import DocumentInfo, Footnote, Passage
 from paracite.errors import ConfigError, StoreError
+from paracite.lexicon import correct, expand, tokenize
 from paracite.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    "a an the and or of to in on at by for with from as is are was were be been it its "
-    "that this these those which who whom what when where how did does do has have had "
-    "not no than then there their his her he she they them we our you your i".split()
-)
 _GET_PAGE = 5000  # rows fetched per Chroma get() call when reading the whole collection
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens for keyword search.
-
-    Symbols stay whole and are also split, so "E/CN.15/2011/19" matches itself and "22/7"
-    matches "resolution 22/7":
-
-    >>> tokenize("Resolution 22/7 and E/CN.15/2011/19")
-    ['resolution', '22/7', '22', '7', 'e/cn.15/2011/19', 'e', 'cn', '15', '2011', '19']
-    """
-    out: list[str] = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOPWORDS:
-            continue
-        out.append(tok)
-        if re.search(r"[/.\-]", tok):
-            out.extend(p for p in re.split(r"[/.\-]", tok) if p and p not in _STOPWORDS)
-    return out
 
 
 @dataclass(frozen=True)
@@ -90,11 +65,25 @@ class KeywordIndex:
         self.passages = list(passages)
         corpus = [tokenize(p.searchable_text()) for p in self.passages]
         self._bm25 = BM25Okapi(corpus) if corpus else None
+        self.vocabulary = frozenset(t for doc in corpus for t in doc)
+        n = max(len(corpus), 1)
+        # Weight of a term never seen in the store: that of a term seen once.
+        self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""
+        if self._bm25 is None or term not in self._bm25.idf:
+            return self.unseen_idf
+        return max(float(self._bm25.idf[term]), 0.05)
+
+    def terms(self, text: str) -> list[str]:
+        """Query tokens with misspellings mended against this index's vocabulary."""
+        return [correct(t, self.vocabulary) for t in tokenize(text)]
 
     def search(self, query: str, k: int, documents: Iterable[str] | None = None) -> list[Hit]:
         if self._bm25 is None:
             return []
-        tokens = tokenize(query)
+        tokens = expand(self.terms(query))
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)

@@ -1,0 +1,115 @@
+"""Words: tokens, stems, spelling fixes and the synonyms UN records call for.
+
+Shared by keyword search (store.py) and the answerers, so a question term means the same
+thing when a passage is found and when a sentence is chosen.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    "a an the and or of to in on at by for with from as is are was were be been it its "
+    "that this these those which who whom what when where how did does do has have had "
+    "not no than then there their his her he she they them we our you your i".split()
+)
+
+
+def stem(token: str) -> str:
+    """A light English suffix stripper: enough for 'meetings'/'meeting', 'opened'/'opens'.
+
+    >>> [stem(t) for t in ("meetings", "opened", "countries", "22/7", "press", "delegates",
+    ...                    "processes", "status")]
+    ['meet', 'open', 'country', '22/7', 'press', 'delegate', 'process', 'status']
+    """
+    if len(token) <= 4 or re.search(r"[0-9/.\-]", token):
+        return token
+    for suffix, repl in (("ies", "y"), ("ings", ""), ("ing", ""), ("ed", ""), ("s", "")):
+        if not token.endswith(suffix) or len(token) - len(suffix) < 4:
+            continue
+        if suffix == "s" and token.endswith(("ss", "us", "is")):
+            return token
+        if suffix == "s" and re.search(r"(?:ss|x|z|ch|sh)es$", token):
+            return token[:-2]
+        return token[: -len(suffix)] + repl
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case, stemmed word tokens for keyword search.
+
+    Symbols stay whole and are also split, so "E/CN.15/2011/19" matches itself and "22/7"
+    matches "resolution 22/7":
+
+    >>> tokenize("Resolutions 22/7 and E/CN.15/2011/19")
+    ['resolution', '22/7', '22', '7', 'e/cn.15/2011/19', 'e', 'cn', '15', '2011', '19']
+    """
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.lower()):
+        if tok in _STOPWORDS:
+            continue
+        out.append(stem(tok))
+        if re.search(r"[/.\-]", tok):
+            out.extend(stem(p) for p in re.split(r"[/.\-]", tok) if p and p not in _STOPWORDS)
+    return out
+
+
+# Words people ask with → words UN records use (stemmed, as tokenize() gives them).
+# A question term counts as found when the term or one of its record words is found.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "country": ("state", "government", "nation"),
+    "nation": ("state", "government", "country"),
+    "elect": ("nominat", "function", "appoint"),
+    "chosen": ("nominat", "elect"),
+    "fund": ("extrabudgetary", "resource", "donor"),
+    "paid": ("extrabudgetary", "resource", "fund", "provid"),
+    "pay": ("extrabudgetary", "resource", "fund"),
+    "financ": ("extrabudgetary", "resource", "fund"),
+    "finance": ("extrabudgetary", "resource", "fund"),
+    "sponsor": ("extrabudgetary", "resource", "fund"),
+    "present": ("attend",),
+    "participat": ("attend",),
+    "schedul": ("date", "time"),
+    "plan": ("date", "time", "propos"),
+    "session": ("meet",),
+    "meet": ("session",),
+    "found": ("available", "website"),
+    "find": ("available", "website"),
+    "delegate": ("speaker", "expert", "representative"),
+    "speak": ("speaker", "statement"),
+    "talk": ("speaker", "statement"),
+    "start": ("open",),
+    "begin": ("open",),
+    "end": ("clos", "conclusion"),
+    "translat": ("language",),
+}
+
+
+def expand(terms: Iterable[str]) -> list[str]:
+    """Terms plus the record words they stand for.
+
+    >>> expand(["country", "attend"])
+    ['country', 'state', 'government', 'nation', 'attend']
+    """
+    out: list[str] = []
+    for t in terms:
+        out.append(t)
+        out.extend(s for s in SYNONYMS.get(t, ()) if s not in out)
+    return out
+
+
+def correct(term: str, vocabulary: Collection[str]) -> str:
+    """The closest known word for a misspelt one ('rapportuer' → 'rapporteur').
+
+    Only alphabetic words of 4+ letters that the vocabulary lacks are changed.
+
+    >>> correct("rapportuer", {"rapporteur", "report"})
+    'rapporteur'
+    """
+    if term in vocabulary or len(term) < 4 or not term.isalpha():
+        return term
+    match = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.8)
+    return match[0] if match else term
