@@ -14,20 +14,16 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
 _STOPWORDS = frozenset(
     "a an the and or of to in on at by for with from as is are was were be been it its "
     "that this these those which who whom what when where how did does do has have had "
-    "not no than then there their his her he she they them we our you your i".split()
+    "not no than then there their his her he she they them we our you your i "
+    "can could would should will may might shall must".split()
 )
 
 
-def stem(token: str) -> str:
-    """A light English suffix stripper: enough for 'meetings'/'meeting', 'opened'/'opens'.
-
-    >>> [stem(t) for t in ("meetings", "opened", "countries", "22/7", "press", "delegates",
-    ...                    "processes", "status")]
-    ['meet', 'open', 'country', '22/7', 'press', 'delegate', 'process', 'status']
-    """
+def _stem_once(token: str) -> str:
     if len(token) <= 4 or re.search(r"[0-9/.\-]", token):
         return token
-    for suffix, repl in (("ies", "y"), ("ings", ""), ("ing", ""), ("ed", ""), ("s", "")):
+    for suffix, repl in (("ies", "y"), ("ings", ""), ("ing", ""), ("ed", ""), ("s", ""),
+                         ("tion", "t"), ("sion", "s")):
         if not token.endswith(suffix) or len(token) - len(suffix) < 4:
             continue
         if suffix == "s" and token.endswith(("ss", "us", "is")):
@@ -38,6 +34,20 @@ def stem(token: str) -> str:
     return token
 
 
+def stem(token: str) -> str:
+    """A light English suffix stripper: 'meetings'/'meeting', 'adopted'/'adoption'.
+
+    >>> [stem(t) for t in ("meetings", "opened", "countries", "22/7", "press", "delegates",
+    ...                    "processes", "status", "adoption", "adopted", "sessions")]
+    ['meet', 'open', 'country', '22/7', 'press', 'delegate', 'process', 'status', 'adopt', \
+'adopt', 'session']
+    """
+    previous = ""
+    while token != previous:
+        previous, token = token, _stem_once(token)
+    return token
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case, stemmed word tokens for keyword search.
 
@@ -45,7 +55,7 @@ def tokenize(text: str) -> list[str]:
     matches "resolution 22/7":
 
     >>> tokenize("Resolutions 22/7 and E/CN.15/2011/19")
-    ['resolution', '22/7', '22', '7', 'e/cn.15/2011/19', 'e', 'cn', '15', '2011', '19']
+    ['resolut', '22/7', '22', '7', 'e/cn.15/2011/19', 'e', 'cn', '15', '2011', '19']
     """
     out: list[str] = []
     for tok in _TOKEN.findall(text.lower()):
@@ -76,6 +86,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "plan": ("date", "time", "propos"),
     "session": ("meet",),
     "meet": ("session",),
+    "day": ("date", "monday", "tuesday", "wednesday", "thursday", "friday"),
     "found": ("available", "website"),
     "find": ("available", "website"),
     "delegate": ("speaker", "expert", "representative"),
@@ -101,15 +112,23 @@ def expand(terms: Iterable[str]) -> list[str]:
     return out
 
 
-def correct(term: str, vocabulary: Collection[str]) -> str:
-    """The closest known word for a misspelt one ('rapportuer' → 'rapporteur').
+def words(text: str) -> list[str]:
+    """Lower-case surface words (not stemmed), as typed."""
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
-    Only alphabetic words of 4+ letters that the vocabulary lacks are changed.
 
-    >>> correct("rapportuer", {"rapporteur", "report"})
-    'rapporteur'
+def correct(word: str, surface: dict[str, str]) -> str:
+    """Stem of the closest known word for a misspelt one ('rapportuer' → 'rapporteur').
+
+    ``surface`` maps the words of the records to their stems. Only alphabetic words of 4+
+    letters whose stem the records lack are changed.
+
+    >>> correct("meting", {"meeting": "meet", "setting": "set"})
+    'meet'
     """
-    if term in vocabulary or len(term) < 4 or not term.isalpha():
-        return term
-    match = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.8)
-    return match[0] if match else term
+    st = stem(word)
+    if (st in surface.values() or st in SYNONYMS or word in surface or len(word) < 4
+            or not word.isalpha()):
+        return st
+    match = difflib.get_close_matches(word, list(surface), n=1, cutoff=0.8)
+    return surface[match[0]] if match else st

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     w_passage: float = Field(default=0.2, description="… and in the sentence's paragraph.")
     w_type: float = Field(default=0.15, description="Sentence carries the asked-for type.")
     w_rank: float = Field(default=0.1, description="Retrieval rank of the paragraph.")
+    type_penalty: float = Field(
+        default=0.6, description="Score factor for a sentence without the asked-for kind of "
+        "thing (no date for 'when', no number for 'how many').",
+    )
     min_coverage: float = Field(
         default=0.5, description="Refuse when the best paragraph covers less of the "
         "question's (idf-weighted) terms than this.",
@@ -89,6 +93,10 @@ class Settings(BaseSettings):
     list_ratio: float = Field(
         default=0.75, description="List questions gather sentences scoring this share of the "
         "best one.",
+    )
+    list_sentence_min: float = Field(
+        default=0.5, description="A list question also takes the next sentence of the best "
+        "paragraph when it is this list-like (commas, semicolons, lines).",
     )
     max_list_sentences: int = Field(default=4, description="At most this many list sentences.")
     see_also: int = Field(default=3, description="Closest passages shown with a refusal.")

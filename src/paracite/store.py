@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from paracite.documents import DocumentInfo, Footnote, Passage
 from paracite.errors import ConfigError, StoreError
-from paracite.lexicon import correct, expand, tokenize
+from paracite.lexicon import correct, expand, stem, tokenize, words
 from paracite.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ class KeywordIndex:
         corpus = [tokenize(p.searchable_text()) for p in self.passages]
         self._bm25 = BM25Okapi(corpus) if corpus else None
         self.vocabulary = frozenset(t for doc in corpus for t in doc)
+        # surface word → stem, for mending misspelt question words
+        self.surface = {w: stem(w) for p in self.passages for w in words(p.searchable_text())}
+        self._stems = frozenset(self.surface.values())
         n = max(len(corpus), 1)
         # Weight of a term never seen in the store: that of a term seen once.
         self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
@@ -77,8 +80,17 @@ class KeywordIndex:
         return max(float(self._bm25.idf[term]), 0.05)
 
     def terms(self, text: str) -> list[str]:
-        """Query tokens with misspellings mended against this index's vocabulary."""
-        return [correct(t, self.vocabulary) for t in tokenize(text)]
+        """Query tokens (stemmed) with misspelt words mended against the records' words."""
+        out: list[str] = []
+        for tok in tokenize(text):
+            out.append(tok if tok in self.vocabulary else self.mend(tok))
+        return out
+
+    def mend(self, token: str) -> str:
+        """The stem of the records' word closest to a token they lack (or the token)."""
+        if token in self.vocabulary:
+            return token
+        return correct(token, self.surface)
 
     def search(self, query: str, k: int, documents: Iterable[str] | None = None) -> list[Hit]:
         if self._bm25 is None:

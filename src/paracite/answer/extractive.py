@@ -25,12 +25,13 @@ from paracite.answer.text import (
     Sentence,
     content_terms,
     critical_terms,
+    GENERIC_QUESTION_TERMS,
     question_type,
     sentences_of,
     type_match,
 )
 from paracite.documents import Answer, Citation
-from paracite.lexicon import SYNONYMS, correct
+from paracite.lexicon import SYNONYMS, tokenize
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
 from paracite.store import KeywordIndex
@@ -81,10 +82,10 @@ class ExtractiveAnswerer:
     def score(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
               primary: str | None = None) -> list[Scored]:
         """Every sentence of the retrieved passages, best first."""
-        terms = [correct(t, index.vocabulary) for t in content_terms(question)]
+        terms = [index.mend(t) for t in content_terms(question)]
         if not terms:
             return []
-        primary_terms = ({correct(t, index.vocabulary) for t in content_terms(primary)}
+        primary_terms = ({index.mend(t) for t in content_terms(primary)}
                          if primary else set(terms))
         weights = _weights(terms, primary_terms, index)
         qtype = question_type(primary or question)
@@ -95,9 +96,12 @@ class ExtractiveAnswerer:
             passage_cov = _covered(weights, passage_terms)
             prior = 1.0 / (1.0 + rank)
             for sent in sentences_of(r.passage):
-                sent_cov = _covered(weights, set(content_terms(sent.text)))
+                sent_cov = _covered(weights, set(content_terms(sent.scored_text)))
+                fit = type_match(qtype, sent.text)
                 score = (s.w_sentence * sent_cov + s.w_passage * passage_cov
-                         + s.w_type * type_match(qtype, sent.text) + s.w_rank * prior)
+                         + s.w_type * fit + s.w_rank * prior)
+                if qtype in TYPED and fit == 0:
+                    score *= s.type_penalty
                 scored.append(Scored(sent, score, passage_cov, rank))
         scored.sort(key=lambda x: (-x.score, x.rank, x.sentence.index))
         return scored
@@ -108,17 +112,27 @@ class ExtractiveAnswerer:
         scored = self.score(question, retrieved, index, primary)
         s = self.settings
         if not scored or scored[0].coverage < s.min_coverage or missing_critical(
-                primary or question, scored[0], index):
+                primary or question, scored[0], index) or unknown_term(
+                primary or question, index) or (
+                question_type(primary or question) in STRICT_TYPES
+                and type_match(question_type(primary or question), scored[0].sentence.text) == 0):
             return refusal(question, retrieved, s.see_also,
                            confidence=scored[0].coverage if scored else 0.0)
         best = scored[0]
         chosen = [best]
         qtype = question_type(primary or question)
         if qtype == "list":
+            sents = sentences_of(best.sentence.passage)
+            nxt = best.sentence.index + 1
+            if (nxt < len(sents) and not sents[nxt].in_footnote
+                    and type_match("list", sents[nxt].text) >= s.list_sentence_min):
+                chosen.append(Scored(sents[nxt], best.score, best.coverage, best.rank))
             for cand in scored[1:]:
                 if len(chosen) >= s.max_list_sentences:
                     break
                 same = sum(c.sentence.passage.id == cand.sentence.passage.id for c in chosen)
+                if cand.sentence in [c.sentence for c in chosen]:
+                    continue
                 if (cand.score >= s.list_ratio * best.score and cand.coverage >= s.min_coverage
                         and same < 2):
                     chosen.append(cand)
@@ -131,12 +145,27 @@ class ExtractiveAnswerer:
         return compose(question, chosen, best.coverage)
 
 
+TYPED = frozenset({"name", "count", "time", "person"})  # the answer must be of a kind
+STRICT_TYPES = frozenset({"name"})  # no sentence of the right kind: no answer
+
+
+def unknown_term(question: str, index: KeywordIndex) -> str | None:
+    """A question word the records never use and that no synonym covers ('women',
+    'penalties', 'universities'): what is asked about is not in the records."""
+    for t in content_terms(question):
+        t = index.mend(t)
+        if (t not in index.vocabulary and t not in GENERIC_QUESTION_TERMS
+                and not any(x in index.vocabulary for x in SYNONYMS.get(t, ()))):
+            return t
+    return None
+
+
 def missing_critical(question: str, best: Scored, index: KeywordIndex) -> bool:
     """True when the question names something (an ordinal, a number, a proper name) that
     the chosen paragraph never mentions: 'the fourth meeting', 'the delegate of Japan'."""
-    have = set(content_terms(best.sentence.passage.searchable_text()))
+    have = set(tokenize(best.sentence.passage.searchable_text()))
     for t in critical_terms(question):
-        t = correct(t, index.vocabulary)
+        t = index.mend(t)
         if t not in have and not any(s in have for s in SYNONYMS.get(t, ())):
             return True
     return False

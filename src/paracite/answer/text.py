@@ -14,6 +14,7 @@ _ABBREV = re.compile(
     r"vol|p|pp|a\.m|p\.m|U\.S|U\.N|inter alia|Inc|Ltd|Co|Jr|Sr)|\b[A-Z])\.$"
 )
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PARA_NUMBER = re.compile(r"^\d{1,3}\.\s+")
 QUESTION_WORDS = frozenset(
     "who whom whose when where which what why how many much list name tell give say "
@@ -29,6 +30,11 @@ class Sentence:
     passage: Passage
     index: int
     in_footnote: bool = False
+    context: str = ""  # for a footnote: the sentence that carries its marker
+
+    @property
+    def scored_text(self) -> str:
+        return f"{self.text} {self.context}" if self.context else self.text
 
     @property
     def display(self) -> str:
@@ -85,7 +91,9 @@ def sentences_of(p: Passage) -> list[Sentence]:
         parts = split_sentences(p.text)
     sents = [Sentence(s, p, i) for i, s in enumerate(parts)]
     for f in p.footnotes:
-        sents.append(Sentence(f.text, p, len(sents), in_footnote=True))
+        sup = f.marker.translate(_TO_SUPERSCRIPT)
+        ref = next((s.text for s in sents if sup in s.text), "")
+        sents.append(Sentence(f.text, p, len(sents), in_footnote=True, context=ref))
     return sents
 
 
@@ -104,14 +112,23 @@ def critical_terms(question: str) -> list[str]:
     found: list[str] = []
     for m in _CRITICAL.finditer(question):
         for t in tokenize(m.group(0)):
-            if t not in found and t not in QUESTION_WORDS:
+            if t not in found and t not in QUESTION_WORDS and t not in GENERIC_QUESTION_TERMS:
                 found.append(t)
     return found
 
 
+# Words of how people ask rather than of what they ask about; never a sign that the
+# records lack the subject.
+GENERIC_QUESTION_TERMS = frozenset(tokenize(
+    "happen happened mention mentioned discuss discussed explain describe tell know think "
+    "about please anything something someone anyone any kind type sort main mainly exactly "
+    "specific specifically also according besides apart except other"))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed keyword tokens without question words."""
-    return [t for t in tokenize(text) if t not in QUESTION_WORDS]
+    return [t for t in tokenize(text) if t not in QUESTION_WORDS
+            and t not in GENERIC_QUESTION_TERMS]
 
 
 _COUNT = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.I)
