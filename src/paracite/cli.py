@@ -1,4 +1,5 @@
-"""Command line: ``paracite ingest | show | docs`` (a thin shell over ``paracite.Assistant``)."""
+"""Command line: ``paracite ingest | ask | chat | show | docs`` (a thin shell over
+``paracite.Assistant``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 
 from paracite.assistant import Assistant
-from paracite.documents import Passage
+from paracite.documents import Answer, Passage
 from paracite.errors import ParaciteError
 from paracite.ingest import FileResult
 
@@ -70,6 +71,70 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def format_answer(ans: Answer, width: int = 88) -> str:
+    """The answer, then each citation with document, paragraph, page and full text."""
+    out = [textwrap.fill(ans.text, width)]
+    if ans.citations:
+        out.append("")
+        for c in ans.citations:
+            page = f", page {c.page}" if c.page else ""
+            out.append(f"[{c.marker}] {c.label}{page} — {c.title}")
+            body = "\n".join(textwrap.fill(line, width, initial_indent="    ",
+                                           subsequent_indent="    ")
+                             for line in c.text.split("\n"))
+            out.append(body)
+            for f in c.footnotes:
+                out.append(textwrap.fill(f"{f.marker} {f.text}", width, initial_indent="    ",
+                                         subsequent_indent="      "))
+    if ans.see_also:
+        out.append("")
+        out.append("See also: " + "; ".join(c.label for c in ans.see_also))
+    return "\n".join(out)
+
+
+def _assistant_for(args: argparse.Namespace) -> Assistant:
+    return Assistant(llm=args.llm) if getattr(args, "llm", None) else Assistant()
+
+
+def _cmd_ask(a: Assistant, args: argparse.Namespace) -> int:
+    question = " ".join(args.question)
+    ans = a.ask(question, documents=args.doc or None)
+    if args.json:
+        print(ans.model_dump_json(indent=2))
+    else:
+        print(format_answer(ans))
+    return 0
+
+
+def _cmd_chat(a: Assistant, args: argparse.Namespace) -> int:
+    if a.store.count() == 0:
+        print("The store is empty: run `paracite ingest` first.", file=sys.stderr)
+        return 1
+    print("Ask about the records (':clear' forgets the conversation, ':quit' or Ctrl-D ends).")
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in (":q", ":quit", ":exit"):
+            return 0
+        if question == ":clear":
+            history.clear()
+            print("(conversation cleared)")
+            continue
+        if not question:
+            continue
+        try:
+            ans = a.ask(question, history=history, documents=args.doc or None)
+        except ParaciteError as exc:
+            print(f"paracite: {exc}", file=sys.stderr)
+            continue
+        print(format_answer(ans))
+        history.append((question, ans.text))
+
+
 def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
     paragraph = " ".join(args.paragraph)
     print(format_passage(a.passage(args.document, paragraph)))
@@ -103,6 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paragraph", nargs="+", help="paragraph label, e.g. 22 or 'item 1 (b), ¶3'")
     p.set_defaults(func=_cmd_show)
 
+    for name, helptext in (("ask", "answer one question, citing paragraphs"),
+                           ("chat", "ask questions in a conversation (follow-ups work)")):
+        p = sub.add_parser(name, help=helptext)
+        if name == "ask":
+            p.add_argument("question", nargs="+", help="the question")
+            p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+        p.add_argument("--llm", help="extractive (default), local, or openai:<model>")
+        p.add_argument("--doc", action="append", help="only this document id (repeatable)")
+        p.set_defaults(func=_cmd_ask if name == "ask" else _cmd_chat)
+
     p = sub.add_parser("docs", help="list the documents in the store")
     p.set_defaults(func=_cmd_docs)
     return parser
@@ -113,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.func(Assistant(), args))
+        return int(args.func(_assistant_for(args), args))
     except ParaciteError as exc:
         print(f"paracite: {exc}", file=sys.stderr)
         return 2
