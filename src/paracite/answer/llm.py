@@ -104,11 +104,13 @@ class LLMAnswerer:
             raise LLMError(f"the language model failed: {type(exc).__name__}: {exc}") from exc
         return str(getattr(reply, "content", reply))
 
-    def finish(self, question: str, raw: str, retrieved: Sequence[Retrieved]) -> Answer:
+    def finish(self, question: str, raw: str, retrieved: Sequence[Retrieved],
+               index: KeywordIndex | None = None) -> Answer:
         passages = [r.passage for r in retrieved]
         if REFUSAL.lower().rstrip(".") in raw.lower():
             return refusal(question, retrieved, self.settings.see_also)
-        checked = verify(raw, passages, self.settings.min_support)
+        checked = verify(raw, passages, self.settings.min_support,
+                         self.settings.min_support_unmarked, index)
         if not checked.citations:
             ans = refusal(question, retrieved, self.settings.see_also)
             return ans.model_copy(update={"flagged": checked.flagged})
@@ -117,14 +119,16 @@ class LLMAnswerer:
 
     def answer(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
                primary: str | None = None) -> Answer:
+        retrieved = list(retrieved)[: self.settings.llm_passages]
         raw = self._invoke(messages_for(question, [r.passage for r in retrieved]))
         log.debug("raw LLM answer: %r", raw)
-        return self.finish(question, raw, retrieved)
+        return self.finish(question, raw, retrieved, index)
 
     def stream_answer(self, question: str, retrieved: Sequence[Retrieved],
                       index: KeywordIndex) -> Iterator[str | Answer]:
         """Tokens as the model writes them, then the verified Answer (which may differ:
         unsupported sentences and invented markers are removed)."""
+        retrieved = list(retrieved)[: self.settings.llm_passages]
         messages = messages_for(question, [r.passage for r in retrieved])
         pieces: list[str] = []
         try:
@@ -134,7 +138,7 @@ class LLMAnswerer:
                 yield text
         except Exception as exc:
             raise LLMError(f"the language model failed: {type(exc).__name__}: {exc}") from exc
-        yield self.finish(question, "".join(pieces), retrieved)
+        yield self.finish(question, "".join(pieces), retrieved, index)
 
 
 class LLMCondenser:

@@ -1,9 +1,13 @@
 """Checks on generated answers: every sentence must cite a retrieved passage that says it.
 
 1. Markers that point at no retrieved passage ([9] when 4 were given) are removed.
-2. A sentence left with no marker is dropped: paracite states nothing uncited.
-3. A sentence is kept only if the passages it cites hold enough of its content words
-   (``Settings.min_support``); otherwise it is dropped and reported in ``flagged``.
+2. A sentence left with no marker is cited to the one retrieved passage that holds nearly
+   all of its content words (``Settings.min_support_unmarked``), or dropped: paracite
+   states nothing uncited. Small local models often forget markers.
+3. A sentence is kept only if the passage it cites holds enough of its content words
+   (``Settings.min_support``), every number, ordinal and name in it, and every rare word
+   of it ("87 women" is not supported by "87 Member States" even though 'women' occurs
+   elsewhere in the records); otherwise it is dropped and reported in ``flagged``.
 4. Markers are renumbered 1, 2, … in order of first use, and each citation quotes the
    sentence of its passage closest to what was claimed.
 """
@@ -14,8 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from paracite.answer.text import content_terms, sentences_of, split_sentences
+from paracite.answer.text import content_terms, critical_terms, sentences_of, split_sentences
 from paracite.documents import Citation, Passage
+from paracite.lexicon import tokenize
+from paracite.store import KeywordIndex
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 
@@ -27,12 +33,23 @@ class Verified:
     flagged: list[str] = field(default_factory=list)
 
 
-def support(claim: str, passage: Passage) -> float:
-    """Share of the claim's content words found in the passage (with its footnotes)."""
-    terms = set(content_terms(_MARKER.sub("", claim)))
-    if not terms:
+MIN_CLAIM_TERMS = 2  # "1 [1]" states nothing
+
+
+def support(claim: str, passage: Passage, index: KeywordIndex | None = None) -> float:
+    """Share of the claim's content words found in the passage (with its footnotes);
+    0 when a number, ordinal or name of the claim, or a rare word (idf above the store's
+    median) is missing from the passage."""
+    bare = _MARKER.sub("", claim)
+    terms = set(content_terms(bare))
+    if len(terms) < MIN_CLAIM_TERMS:
         return 0.0
-    have = set(content_terms(passage.searchable_text()))
+    have = set(tokenize(passage.searchable_text()))
+    missing = terms - have
+    if any(t not in have for t in critical_terms(bare)):
+        return 0.0
+    if index is not None and any(index.idf(t) >= index.median_idf for t in missing):
+        return 0.0
     return len(terms & have) / len(terms)
 
 
@@ -43,7 +60,8 @@ def _best_quote(claim: str, passage: Passage) -> str:
     return best.text
 
 
-def verify(text: str, passages: Sequence[Passage], min_support: float) -> Verified:
+def verify(text: str, passages: Sequence[Passage], min_support: float,
+           min_support_unmarked: float = 1.01, index: KeywordIndex | None = None) -> Verified:
     """Keep the supported, cited sentences of ``text``; ``passages[n-1]`` is marker [n]."""
     kept: list[str] = []
     flagged: list[str] = []
@@ -55,10 +73,14 @@ def verify(text: str, passages: Sequence[Passage], min_support: float) -> Verifi
         bare = _MARKER.sub("", sentence).strip()
         if not bare:
             continue
+        if not valid and passages:
+            best = max(range(len(passages)), key=lambda i: (support(bare, passages[i], index), -i))
+            if support(bare, passages[best], index) >= min_support_unmarked:
+                valid = [best + 1]
         if not valid:
             flagged.append(bare)
             continue
-        if max(support(bare, passages[n - 1]) for n in valid) < min_support:
+        if max(support(bare, passages[n - 1], index) for n in valid) < min_support:
             flagged.append(bare)
             continue
         numbers = []
