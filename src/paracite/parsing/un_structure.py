@@ -40,6 +40,16 @@ _ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
 _LETTER = re.compile(r"^([A-Z])\.\s+\S")
 _SUBLETTER = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 _CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]+|\d+)\b")
+# Operative paragraphs of a resolution or decision quoted in a report start with a verb in
+# the third person ("2. Invites", "17. Also recognizes"); their numbering is the quoted
+# text's own, not the report's.
+_OPERATIVE = re.compile(
+    r"^\d{1,3}\.\s+(?:(?:Also|Further|Again|Once again|Strongly|Firmly|Further also)\s+)?"
+    r"(?:Acknowledges|Adopts|Affirms|Appeals|Approves|Authorizes|Calls|Commends|Condemns|"
+    r"Considers|Decides|Declares|Deplores|Designates|Directs|Draws|Emphasizes|Encourages|"
+    r"Endorses|Expresses|Highlights|Invites|Notes|Reaffirms|Recalls|Recognizes|Recommends|"
+    r"Regrets|Reiterates|Renews|Requests|Stresses|Supports|Takes|Trusts|Underlines|"
+    r"Underscores|Urges|Welcomes)\b")
 _LIST_START = re.compile(r"^(?:\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\d{1,3}\.|[-•*–]\s)")
 _TOP_WORDS = {
     "annex", "annexes", "annotations", "appendix", "contents", "introduction",
@@ -75,8 +85,10 @@ def ends_closed(text: str) -> bool:
 
 
 def _last_word(text: str) -> str:
-    words = re.findall(r"[A-Za-z]+", _strip_markers(text)[-40:])
-    return words[-1].lower() if words else ""
+    """The final word, lower-cased; '' when the text ends in a number or symbol."""
+    tokens = _strip_markers(text).split()
+    last = tokens[-1].strip(",;:-–—") if tokens else ""
+    return last.lower() if last.isalpha() else ""
 
 
 @dataclass
@@ -197,6 +209,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     front = True
     expected = 1
     sub_expected: int | None = None  # a numbering restarted under a heading
+    list_last: int | None = None  # number of the last list item inside the current paragraph
     since_heading = 0
     para_counts: dict[str, int] = {}
     table_header: tuple[str, ...] = ()
@@ -205,13 +218,14 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     agenda = _is_agenda("", info.title)
 
     def push_heading(h: _Heading) -> None:
-        nonlocal sub_expected, since_heading, current
+        nonlocal sub_expected, since_heading, current, list_last
         while stack and stack[-1].level >= h.level:
             stack.pop()
         stack.append(h)
         sub_expected = None
         since_heading = 0
         current = None
+        list_last = None
 
     def new_draft(kind: PassageKind, label: str, block: Block, page: int, idx: int) -> _Draft:
         d = _Draft(kind, label, [block.text.strip()], [block], [page], list(stack), idx)
@@ -291,17 +305,23 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else None
         following = next((b for b in blocks[idx + 1:] if b.kind != "footnote"), None)
-        looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or (
-            following is not None and following.kind == "text" and _continues(text, following))
+        continued = following is not None and following.kind == "text" and _continues(
+            text, following)
+        looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or continued
 
+        operative = bool(_OPERATIVE.match(text))
+        # a numbered list quoted inside the current paragraph goes on (report para 56)
+        next_in_list = list_last is not None and number == list_last + 1
         # 2. the next paragraph of the main sequence
-        if number is not None and number == expected and looks_paragraph and not (
-                number == 1 and not front and drafts and since_heading > 0):
+        if number is not None and number == expected and looks_paragraph and not operative \
+                and not next_in_list \
+                and not (number == 1 and not front and drafts and since_heading > 0):
             end_front()
             label = f"item {number}" if agenda else str(number)
             current = new_draft("paragraph", label, block, page, idx)
             expected += 1
             since_heading += 1
+            list_last = None
             continue
 
         # 3. a bulleted line belongs to the paragraph it follows
@@ -310,7 +330,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             continue
 
         # 4. a heading
-        h = _heading_of(text)
+        h = None if continued else _heading_of(text)
         if h is not None and not (current is not None and current.text.rstrip().endswith(":")):
             if front and _is_cover_line(h):
                 cover = cover or new_draft("front_matter", "cover", block, page, idx)
@@ -323,18 +343,22 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
 
         # 5. a numbering restarted under a heading (decisions, annexed texts)
         if number is not None and looks_paragraph and (
-                (number == 1 and since_heading == 0 and not front) or number == sub_expected):
+                (number == 1 and (since_heading == 0 or operative) and not front)
+                or number == sub_expected):
             sec = _section_label(stack, agenda)
             label = f"{sec}, {number}" if sec else str(number)
             current = new_draft("paragraph", label, block, page, idx)
             sub_expected = number + 1
             since_heading += 1
+            list_last = None
             continue
 
         # 6. a list entry inside the current paragraph
         if current is not None and current.kind == "paragraph" and (
                 _LIST_START.match(text) or current.text.rstrip().endswith(":")):
             current.add(block, page, "\n")
+            if number is not None:
+                list_last = number
             continue
 
         # 7. front matter, or an unnumbered paragraph
@@ -346,6 +370,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         end_front()
         current = new_draft("paragraph", unnumbered_label(), block, page, idx)
         since_heading += 1
+        list_last = None
 
     _attach_footnotes(drafts, footnote_blocks)
     return _to_passages(drafts, info)

@@ -1,0 +1,291 @@
+"""UN PDFs → blocks, with pypdf.
+
+What pypdf's plain text gives for UN documents, and what is done with it:
+
+- **Running headers and footers** (the document symbol, "3/26", "Page 2", job numbers such
+  as "25-06882 (E) 270525", "V.17-01234", "GE.25-05965", barcodes "*2506882*",
+  "Please recycle") are removed when they stand in the top or bottom lines of a page and
+  either match those shapes or repeat, digits aside, on many pages.
+- **Paragraphs.** A numbered paragraph starts at ``12. Text``; otherwise a line indented
+  by a leading space after a line that ended a sentence, or any line after a short line
+  that ended a sentence, starts a new paragraph. Lines of a paragraph are joined with a
+  space; a word hyphenated at a line end is re-joined ("implemen-" + "tation"), keeping
+  the hyphen of real compounds ("high-" + "quality").
+- **Footnotes.** Bodies follow a rule line ("_____") at the foot of a page, or are numbered
+  in sequence ("5  See E/C.16/2025/2."); they become ``footnote`` blocks. Their markers,
+  glued to a word in the text ("submissions1"), become superscripts ("submissions¹").
+- **Tables of contents** (dot leaders "……… 19 - 22   8") are dropped: they are not
+  paragraphs and would be mistaken for numbered ones.
+
+Structure (which number continues the sequence, what is a heading, joining paragraphs
+cut by a page break) is decided later by :mod:`paracite.parsing.un_structure`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from paracite.errors import ParseError
+from paracite.parsing.blocks import Block, ParsedFile
+
+log = logging.getLogger(__name__)
+
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_EDGE_LINES = 6  # header/footer zone: this many non-empty lines at top and bottom
+_REPEAT_SHARE = 0.3  # a line (digits aside) on this share of pages is a running header
+_SHORT_LINE = 0.7  # a line shorter than this share of the page's longest ends a paragraph
+_HEADING_LINE = 0.5  # an unpunctuated line this short before an indented one is a heading
+
+_SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
+                     r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
+_NOISE = [
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),                       # 3/26
+    re.compile(r"^(?:Page|page)\s+\d+$"),                          # Page 2
+    re.compile(r"^[ivxlc]{1,6}$|^\d{1,4}$"),                       # iv, 13
+    re.compile(r"^\*\d{6,}\*$"),                                   # *2506882*
+    re.compile(r"(?i)^please recycle"),
+    re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?(?:\s*\([A-Z]\))?(?:\s+\d{6})*$"),  # job no.
+    re.compile(r"^(?:\d{1,4}/\d{1,4}\s+)?(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?"
+               r"(?:\s+\d{1,4}/\d{1,4})?$"),                        # 4/26 25-06882
+]
+_NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
+_FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
+_RULE = re.compile(r"^\s*_{5,}\s*$")
+_TOC = re.compile(r"\.{5,}|…{3,}")
+_HEADING_START = re.compile(r"^\s*(?:[IVXL]+\.|[A-Z]\.|Chapter\b|Annex\b|\([a-z]\))\s")
+_CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]*\s*$")
+_SUFFIX = re.compile(r"^(?:tion|sion|ment|ments|ing|ings|ed|ity|ities|ance|ence|ive|al|ally|"
+                     r"ly|ies|ness|able|ible|ous|ate|ated|ation|ations|ise|ize|ised|ized|er|"
+                     r"ers|ors|ism|ist|ists|ure|ures|ial|ian|ic|ics|ical)\b")
+_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
+                   r"September|October|November|December) \d{4}\b")
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    indent: bool
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip())
+
+
+def _is_noise(line: str, symbol: str | None) -> bool:
+    s = line.strip()
+    if not s:
+        return True
+    if symbol and s.rstrip("*") in (symbol, *symbol.split("-")):
+        return True
+    if _SYMBOL.match(s) and len(s) < 60:
+        return True
+    return any(p.match(s) for p in _NOISE)
+
+
+def _read_pages(path: Path) -> list[str]:
+    head = path.read_bytes()[:1024]
+    if not head:
+        raise ParseError(f"{path.name}: empty file (0 bytes); skipped")
+    if not head.lstrip().startswith(b"%PDF"):
+        raise ParseError(f"{path.name}: not a PDF (starts with {head[:4]!r}); skipped")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # pypdf raises several types for unsupported encryption
+                ok = 0
+            if not ok:
+                raise ParseError(f"{path.name}: encrypted PDF; paracite cannot read it "
+                                 "without the password")
+        return [page.extract_text() or "" for page in reader.pages]
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ParseError(f"{path.name}: damaged or truncated PDF ({exc}); skipped") from exc
+
+
+def _document_symbol(first_page: str) -> str | None:
+    for line in first_page.splitlines()[:15]:
+        s = re.sub(r"^\s*United Nations\s+", "", line.strip())
+        if _SYMBOL.match(s) and "/" in s:
+            return s.rstrip("*")
+    return None
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Normalised lines that repeat in the top/bottom zone of many pages."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        body = [ln for ln in lines if ln.strip()]
+        edge = body[:_EDGE_LINES] + body[-_EDGE_LINES:]
+        counts.update({_norm(ln) for ln in edge})
+    need = max(2, int(len(pages) * _REPEAT_SHARE))
+    return {k for k, n in counts.items() if n >= need and len(k) < 80}
+
+
+def _strip_edges(lines: list[str], symbol: str | None, running: set[str]) -> list[str]:
+    def noise(ln: str) -> bool:
+        return _is_noise(ln, symbol) or _norm(ln) in running
+
+    start, end = 0, len(lines)
+    seen = 0
+    while start < end and seen < _EDGE_LINES and (not lines[start].strip() or noise(
+            lines[start])):
+        seen += bool(lines[start].strip())
+        start += 1
+    seen = 0
+    while end > start and seen < _EDGE_LINES and (not lines[end - 1].strip() or noise(
+            lines[end - 1])):
+        seen += bool(lines[end - 1].strip())
+        end -= 1
+    return lines[start:end]
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Join two lines of one paragraph, re-joining a word hyphenated at the line end."""
+    p, n = prev.rstrip(), nxt.strip()
+    if p.endswith("-") and len(p) > 1 and p[-2].isalpha() and n[:1].islower():
+        return p[:-1] + n if _SUFFIX.match(n) else p + n
+    return f"{p} {n}" if p else n
+
+
+def parse_pdf(path: Path) -> ParsedFile:
+    """Parse a UN PDF into blocks (see the module docstring for the rules)."""
+    raw_pages = _read_pages(path)
+    if not any(t.strip() for t in raw_pages):
+        raise ParseError(f"{path.name}: no extractable text; scanned PDFs need OCR, which "
+                         "paracite does not do")
+    symbol = _document_symbol(raw_pages[0])
+    split = [t.replace("\u00a0", " ").splitlines() for t in raw_pages]
+    running = _running_lines(split)
+
+    body: list[_Line] = []
+    footnotes: list[tuple[str, list[str], int, int]] = []  # marker, lines, page, body index
+    expected_fn = 1
+    for page_no, lines in enumerate(split, 1):
+        lines = _strip_edges(lines, symbol, running)
+        in_notes = False
+        for ln in lines:
+            if not ln.strip() or _TOC.search(ln):
+                if not ln.strip():
+                    body.append(_Line("", page_no, False))
+                continue
+            if _RULE.match(ln):
+                in_notes = True
+                continue
+            fm = _FOOTNOTE.match(ln)
+            starts_note = bool(fm) and int(fm.group(1)) == expected_fn and (
+                in_notes or ln.startswith(" ")) and not _NUMBERED.match(ln)
+            if starts_note and fm:
+                in_notes = True
+                footnotes.append((fm.group(1), [fm.group(2)], page_no, len(body)))
+                expected_fn += 1
+                continue
+            if in_notes and footnotes:
+                footnotes[-1][1].append(ln)
+                continue
+            body.append(_Line(ln.rstrip(), page_no, ln.startswith(" ")))
+
+    markers = {m for m, _, _, _ in footnotes}
+    glued = re.compile(r"(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
+
+    def supers(text: str) -> str:
+        return glued.sub(lambda m: m.group(1).translate(_SUP) if m.group(1) in markers
+                         else m.group(1), text)
+
+    # Assemble paragraph blocks.
+    blocks: list[Block] = []
+    source_parts: list[str] = []
+    offset = 0
+    cur: list[str] = []
+    cur_page = 1
+    cur_start = 0
+    widest = max((len(x.text) for x in body if x.text), default=80)
+    note_at: dict[int, list[tuple[str, list[str], int, int]]] = {}
+    for fn in footnotes:
+        note_at.setdefault(fn[3], []).append(fn)
+
+    def flush() -> None:
+        nonlocal cur, offset
+        if not cur:
+            return
+        text = supers(re.sub(r"\s+", " ", cur[0]).strip())
+        for ln in cur[1:]:
+            text = _join(text, supers(ln))
+        text = re.sub(r"\s+", " ", text).strip()
+        if text:
+            blocks.append(Block(text, cur_page, cur_start, cur_start + len(text),
+                                page_break_before=cur_page != last_page_of_prev()))
+            source_parts.append(text)
+            offset = cur_start + len(text) + 1
+        cur = []
+
+    def last_page_of_prev() -> int:
+        return blocks[-1].page if blocks else 0
+
+    def emit_notes(index: int) -> None:
+        nonlocal offset
+        for marker, lines_, page, _ in note_at.get(index, []):
+            text = re.sub(r"\s+", " ", " ".join(x.strip() for x in lines_)).strip()
+            blocks.append(Block(text, page, offset, offset + len(text), kind="footnote",
+                                marker=marker))
+            source_parts.append(text)
+            offset += len(text) + 1
+
+    for i, line in enumerate(body):
+        if i in note_at:
+            flush()
+            emit_notes(i)
+        text = line.text
+        if not text.strip():
+            flush()
+            continue
+        prev = cur[-1] if cur else ""
+        new_para = (not cur or line.page != cur_page and (
+            _NUMBERED.match(text) or _HEADING_START.match(text))
+            or _NUMBERED.match(text) or _HEADING_START.match(text)
+            or (_CLOSED.search(prev) and (line.indent or len(prev.strip()) < _SHORT_LINE
+                                          * widest))
+            # a short unpunctuated line, then an indented one: a heading ("Summary")
+            or (len(prev.strip()) < _HEADING_LINE * widest and line.indent
+                and not _CLOSED.search(prev)))
+        if cur and line.page != cur_page and not new_para:
+            # a paragraph running over the page break: keep it as two blocks, recovery
+            # joins them (and knows the pages)
+            new_para = True
+        if new_para:
+            flush()
+            cur_page = line.page
+            cur_start = offset
+        cur.append(text)
+    flush()
+    emit_notes(len(body))
+
+    first = raw_pages[0]
+    date = _DATE.search(first)
+    title = _title(split[0], symbol)
+    return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
+                      pages=len(raw_pages), title=title, symbol=symbol,
+                      date=date.group(0) if date else None)
+
+
+_NOT_TITLE = re.compile(r"(?i)^(?:united nations|distr|original|general assembly|economic and "
+                        r"social council|security council|english|french|spanish|limited|"
+                        r"general|\d)")
+
+
+def _title(first_page: list[str], symbol: str | None) -> str | None:
+    """The longest prose line of the cover page, with the line after it if it continues."""
+    cands = [ln.strip() for ln in first_page if ln.strip() and not _is_noise(ln, symbol)
+             and not _NOT_TITLE.match(ln.strip()) and len(ln.split()) >= 3
+             and not _DATE.search(ln)]
+    return max(cands, key=len) if cands else None
