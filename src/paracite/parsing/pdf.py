@@ -57,10 +57,14 @@ _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
 _TOC = re.compile(r"\.{5,}|…{3,}")
 _HEADING_START = re.compile(r"^\s*(?:[IVXL]+\.|[A-Z]\.|Chapter\b|Annex\b|\([a-z]\))\s")
-_CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]*\s*$")
-_SUFFIX = re.compile(r"^(?:tion|sion|ment|ments|ing|ings|ed|ity|ities|ance|ence|ive|al|ally|"
-                     r"ly|ies|ness|able|ible|ous|ate|ated|ation|ations|ise|ize|ised|ized|er|"
-                     r"ers|ors|ism|ist|ists|ure|ures|ial|ian|ic|ics|ical)\b")
+# ends a sentence, possibly followed by a footnote number not yet made a superscript
+_CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s*$")
+# Second halves of words broken at a syllable ("-tation", "-ment", "-ing").
+_SUFFIX = re.compile(r"^(?:[a-z]{0,3}(?:tion|sion|ment|ing|ity|ance|ence|ness|able|ible|ous|ture|"
+                     r"tional|ional|ical|ized|ised|ated|ating|izat|isat)|ed|er|ers|ly|al|ive|"
+                     r"ies|ic|ics|ist|ists|ism|ial|ian|ary|ory|ate)")
+_NUMBERED_ABBREV = {"add", "rev", "corr", "no", "nos", "vol", "supp", "para", "paras", "art",
+                    "arts", "p", "pp", "chap", "sect", "amend", "annex", "fig", "l", "inf"}
 _DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
                    r"September|October|November|December) \d{4}\b")
 
@@ -150,10 +154,23 @@ def _strip_edges(lines: list[str], symbol: str | None, running: set[str]) -> lis
     return lines[start:end]
 
 
-def _join(prev: str, nxt: str) -> str:
-    """Join two lines of one paragraph, re-joining a word hyphenated at the line end."""
+def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
+    """Join two lines of one paragraph, re-joining a word hyphenated at the line end.
+
+    "implemen-" + "tation" → "implementation"; "high-" + "quality" → "high-quality".
+    The document's own words decide first (it spells "implementation" or "high-quality"
+    elsewhere); otherwise a second half that starts like a suffix loses the hyphen.
+    """
     p, n = prev.rstrip(), nxt.strip()
     if p.endswith("-") and len(p) > 1 and p[-2].isalpha() and n[:1].islower():
+        head = re.findall(r"[A-Za-z]+$", p[:-1])
+        tail = re.findall(r"^[a-z]+", n)
+        if head and tail:
+            joined = (head[0] + tail[0]).lower()
+            if joined in words:
+                return p[:-1] + n
+            if f"{head[0]}-{tail[0]}".lower() in words:
+                return p + n
         return p[:-1] + n if _SUFFIX.match(n) else p + n
     return f"{p} {n}" if p else n
 
@@ -196,9 +213,21 @@ def parse_pdf(path: Path) -> ParsedFile:
             body.append(_Line(ln.rstrip(), page_no, ln.startswith(" ")))
 
     markers = {m for m, _, _, _ in footnotes}
+    words = frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", " ".join(raw_pages).lower()))
     glued = re.compile(r"(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
 
+    after_stop = re.compile(r"(\w*)([a-z)”’\"][.,;:])(\d{1,3})(?=\s|$)")
+
+    def _after_stop(m: re.Match[str]) -> str:
+        if m.group(1).lower() in _NUMBERED_ABBREV or (m.group(1) + m.group(2)[:1]).lower() \
+                in _NUMBERED_ABBREV:
+            return m.group(0)  # "Add.1", "Rev.2", "para.3": a number, not a marker
+        return m.group(1) + m.group(2) + m.group(3).translate(_SUP)
+
     def supers(text: str) -> str:
+        # a number glued to the punctuation that ends a word is a marker even when its
+        # note was not found ("protection.81"); one glued to a word must be a known note
+        text = after_stop.sub(_after_stop, text)
         return glued.sub(lambda m: m.group(1).translate(_SUP) if m.group(1) in markers
                          else m.group(1), text)
 
@@ -220,7 +249,7 @@ def parse_pdf(path: Path) -> ParsedFile:
             return
         text = supers(re.sub(r"\s+", " ", cur[0]).strip())
         for ln in cur[1:]:
-            text = _join(text, supers(ln))
+            text = _join(text, supers(ln), words)
         text = re.sub(r"\s+", " ", text).strip()
         if text:
             blocks.append(Block(text, cur_page, cur_start, cur_start + len(text),

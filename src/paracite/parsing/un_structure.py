@@ -121,6 +121,17 @@ def _heading_of(text: str) -> _Heading | None:
     return None
 
 
+def _list_kind(text: str) -> str | None:
+    """The kind of enumerator a list line starts with, to keep a list together."""
+    t = text.lstrip()
+    for kind, rx in (("chapter", r"Chapter\s+\w+\."), ("num", r"\d{1,3}\."),
+                     ("alpha", r"\(?[a-z]{1,2}\)"), ("roman", r"\(?[ivx]{1,5}\)"),
+                     ("bullet", r"[-•*–]\s")):
+        if re.match(rx, t):
+            return kind
+    return None
+
+
 def _is_cover_line(h: _Heading) -> bool:
     """Before the first structural element, unnumbered headings are the cover page."""
     return h.enum is None and not (h.level == 1 and (
@@ -210,6 +221,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     expected = 1
     sub_expected: int | None = None  # a numbering restarted under a heading
     list_last: int | None = None  # number of the last list item inside the current paragraph
+    list_kind: str | None = None  # enumerator kind of the last list line of that paragraph
     since_heading = 0
     para_counts: dict[str, int] = {}
     table_header: tuple[str, ...] = ()
@@ -218,7 +230,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     agenda = _is_agenda("", info.title)
 
     def push_heading(h: _Heading) -> None:
-        nonlocal sub_expected, since_heading, current, list_last
+        nonlocal sub_expected, since_heading, current, list_last, list_kind
         while stack and stack[-1].level >= h.level:
             stack.pop()
         stack.append(h)
@@ -226,6 +238,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         since_heading = 0
         current = None
         list_last = None
+        list_kind = None
 
     def new_draft(kind: PassageKind, label: str, block: Block, page: int, idx: int) -> _Draft:
         d = _Draft(kind, label, [block.text.strip()], [block], [page], list(stack), idx)
@@ -312,6 +325,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         operative = bool(_OPERATIVE.match(text))
         # a numbered list quoted inside the current paragraph goes on (report para 56)
         next_in_list = list_last is not None and number == list_last + 1
+        next_para_number = number is not None and number == expected and not next_in_list
         # 2. the next paragraph of the main sequence
         if number is not None and number == expected and looks_paragraph and not operative \
                 and not next_in_list \
@@ -322,11 +336,15 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             expected += 1
             since_heading += 1
             list_last = None
+            list_kind = None
             continue
 
-        # 3. a bulleted line belongs to the paragraph it follows
-        if block.list_item and current is not None and current.kind == "paragraph":
+        # 3. a bulleted line, or the next line of a list under way, belongs to the paragraph
+        if current is not None and current.kind == "paragraph" and not next_para_number and (
+                block.list_item or (list_kind is not None and _list_kind(text) == list_kind)):
             current.add(block, page, "\n")
+            if number is not None:
+                list_last = number
             continue
 
         # 4. a heading
@@ -351,6 +369,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             sub_expected = number + 1
             since_heading += 1
             list_last = None
+            list_kind = None
             continue
 
         # 6. a list entry inside the current paragraph
@@ -359,6 +378,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             current.add(block, page, "\n")
             if number is not None:
                 list_last = number
+            list_kind = _list_kind(text)
             continue
 
         # 7. front matter, or an unnumbered paragraph
@@ -371,6 +391,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         current = new_draft("paragraph", unnumbered_label(), block, page, idx)
         since_heading += 1
         list_last = None
+        list_kind = None
 
     _attach_footnotes(drafts, footnote_blocks)
     return _to_passages(drafts, info)
