@@ -1,0 +1,103 @@
+"""Real UN PDFs from ../shared/un-pdfs (skipped when that folder is absent)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paracite.documents import DocumentInfo, Passage
+from paracite.parsing.pdf import parse_pdf
+from paracite.parsing.un_structure import recover
+from tests.conftest import UN_PDFS
+
+pytestmark = pytest.mark.skipif(not UN_PDFS.is_dir(),
+                                reason=f"{UN_PDFS} not present (real UN PDFs are not "
+                                       "bundled with paracite)")
+PDFS = sorted(UN_PDFS.glob("*.pdf")) if UN_PDFS.is_dir() else []
+_CACHE: dict[str, tuple[object, list[Passage]]] = {}
+
+
+def passages_of(name: str) -> tuple[object, list[Passage]]:
+    if name not in _CACHE:
+        parsed = parse_pdf(UN_PDFS / name)
+        info = DocumentInfo(id=name, title=parsed.title or name, symbol=parsed.symbol,
+                            source=name)
+        _CACHE[name] = (parsed, recover(parsed.blocks, info))
+    return _CACHE[name]
+
+
+def main_sequence(passages: list[Passage]) -> list[int]:
+    return [int(p.paragraph) for p in passages if re.fullmatch(r"\d+", p.paragraph)]
+
+
+@pytest.mark.parametrize(("name", "last"), [
+    ("E_2025_44.en.pdf", 76), ("E_2025_28.en.pdf", 174), ("A_AC.121_2025_L.3.en.pdf", 16),
+    ("A_CONF.230_2025_3.en.pdf", 34), ("huridocs_ohchr_1_en.pdf", 94),
+    ("huridocs_ohchr_2_en.pdf", 138),
+])
+def test_numbered_paragraphs_come_out_once_each_in_order(name, last):
+    assert main_sequence(passages_of(name)[1]) == list(range(1, last + 1))
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=[p.name for p in PDFS])
+def test_no_passage_contains_a_running_header_or_footer(pdf: Path):
+    parsed, passages = passages_of(pdf.name)
+    symbol = parsed.symbol  # type: ignore[attr-defined]
+    for p in passages:
+        if p.kind == "front_matter":
+            continue
+        for line in p.text.split("\n"):
+            assert not re.fullmatch(r"\d{1,3}/\d{1,3}", line.strip())
+            assert not re.search(r"\b\d{2}-\d{5}\b", line), line       # job numbers
+            assert not re.search(r"\*\d{7}\*", line), line              # barcodes
+            assert "Please recycle" not in line
+            if symbol:
+                assert line.strip() != symbol
+
+
+def test_every_un_pdf_ingests_without_error(assistant, tmp_path):
+    report = assistant.ingest([UN_PDFS])  # the folder: its SOURCES.md is ingested too
+    assert report.ok, [f.reason for f in report.failed]
+    assert {p.name for p in PDFS} <= {f.source for f in report.added}
+    assert all(f.passages > 0 for f in report.added)
+
+
+def test_e_2025_28_attendance_paragraphs_are_exact():
+    by = {p.paragraph: p for p in passages_of("E_2025_28.en.pdf")[1]}
+    assert by["164"].text.startswith("164. The Commission held its sixty-eighth session in "
+                                     "Vienna from 10 to 14 March 2025. On 10 March 2025, the "
+                                     "Chair of the Commission opened the session.")
+    assert by["164"].text.endswith("A statement was also made by the President of INCB.")
+    assert by["165"].text.startswith("165. The session was attended by representatives of "
+                                      "52 States members of the Commission (1 was not "
+                                      "represented).")
+    assert by["164"].section.startswith("Chapter XII")
+
+
+def test_glued_footnote_markers_become_superscripts_and_bodies_travel_along():
+    passages = passages_of("huridocs_ohchr_1_en.pdf")[1]
+    with_notes = [p for p in passages if p.footnotes]
+    assert len(with_notes) > 40
+    marked = [p for p in with_notes if any(ch in p.text for ch in "¹²³⁴⁵⁶⁷⁸⁹")]
+    # notes whose marker is in the title or the list of submitters stay with the nearest
+    # paragraph rather than being lost
+    assert len(marked) >= 0.95 * len(with_notes)
+    for p in passages:
+        assert not re.search(r"[a-z]\.\d{1,3}(?:\s|$)", p.text), p.text[:120]
+
+
+def test_table_of_contents_lines_are_not_paragraphs():
+    passages = passages_of("huridocs_ohchr_2_en.pdf")[1]
+    assert not any("......" in p.text for p in passages)
+    first = next(p for p in passages if p.paragraph == "1")
+    assert "Paragraphs" not in first.text
+
+
+def test_symbol_and_date_are_read_from_the_first_page():
+    parsed, _ = passages_of("E_2025_44.en.pdf")
+    assert parsed.symbol == "E/2025/44-E/C.16/2025/9"  # type: ignore[attr-defined]
+    parsed, _ = passages_of("A_AC.121_2025_L.3.en.pdf")
+    assert parsed.symbol == "A/AC.121/2025/L.3"  # type: ignore[attr-defined]
+    assert parsed.date == "7 March 2025"  # type: ignore[attr-defined]
