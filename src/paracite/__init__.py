@@ -11,6 +11,6 @@ from paracite.errors import ParaciteError
 from paracite.ingest import IngestReport
 from paracite.settings import Settings
 
-__all__ = ["Answer", "Assistant", "Citation", "DocumentInfo", "Footnote", "IngestReport", "ParaciteError",
-           "Passage", "Settings"]
+__all__ = ["Answer", "Assistant", "Citation", "DocumentInfo", "Footnote", "IngestReport",
+           "ParaciteError", "Passage", "Settings"]
 __version__ = "0.1.0"

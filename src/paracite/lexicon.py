@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    "a an the and or of to in on at by for with from as is are was were be been it its "
-    "that this these those which who whom what when where how did does do has have had "
-    "not no than then there their his her he she they them we our you your i "
-    "can could would should will may might shall must".split()
-)
+_STOPWORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+    "as", "is", "are", "was", "were", "be", "been", "it", "its", "that", "this", "these",
+    "those", "which", "who", "whom", "what", "when", "where", "how", "did", "does", "do",
+    "has", "have", "had", "not", "no", "than", "then", "there", "their", "his", "her", "he",
+    "she", "they", "them", "we", "our", "you", "your", "i", "can", "could", "would",
+    "should", "will", "may", "might", "shall", "must",
+})
 
 
 def _stem_once(token: str) -> str:

@@ -6,6 +6,7 @@ checkout they are read from the top-level ``prompts/`` folder.
 
 from __future__ import annotations
 
+import contextlib
 import string
 from functools import cache
 from importlib import resources
@@ -24,10 +25,8 @@ VARIABLES: dict[str, frozenset[str]] = {
 
 def _candidates(name: str) -> list[Path]:
     out = []
-    try:
+    with contextlib.suppress(ModuleNotFoundError, TypeError):
         out.append(Path(str(resources.files("paracite") / "prompts" / f"{name}.txt")))
-    except (ModuleNotFoundError, TypeError):
-        pass
     out.append(Path(__file__).resolve().parents[2] / "prompts" / f"{name}.txt")
     return out
 

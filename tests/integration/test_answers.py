@@ -163,8 +163,9 @@ def test_cli_ask_prints_answer_and_cited_paragraph(ready):
 # -- the LLM path, through LangChain's fake chat models ------------------------------------
 
 def llm_assistant(ready, responses):
-    import paracite
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    import paracite
 
     a = paracite.Assistant(ready.settings, llm=FakeListChatModel(responses=responses))
     a.embedder = ready.embedder

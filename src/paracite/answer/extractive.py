@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from paracite.answer.text import (
+    GENERIC_QUESTION_TERMS,
     Sentence,
     content_terms,
     critical_terms,
-    GENERIC_QUESTION_TERMS,
     question_type,
     sentences_of,
     type_match,

@@ -72,8 +72,10 @@ def chat_model(spec: Any, settings: Settings) -> Any:
         except ImportError as exc:
             raise ConfigError("the openai answerer needs langchain-openai: "
                               "pip install 'paracite[openai]'") from exc
+        from pydantic import SecretStr
+
         return ChatOpenAI(model=spec.split(":", 1)[1], base_url=settings.openai_base_url,
-                          api_key=settings.openai_api_key or "not-needed",
+                          api_key=SecretStr(settings.openai_api_key or "not-needed"),
                           temperature=settings.llm_temperature,
                           max_completion_tokens=settings.llm_max_tokens, timeout=120,
                           max_retries=1)

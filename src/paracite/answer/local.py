@@ -54,7 +54,8 @@ class LocalChatModel(BaseChatModel):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalChatModel:
-        common = {"max_tokens": settings.llm_max_tokens, "temperature": settings.llm_temperature}
+        common: dict[str, Any] = {"max_tokens": settings.llm_max_tokens,
+                                  "temperature": settings.llm_temperature}
         try:
             import llama_cpp  # noqa: F401
 

@@ -16,10 +16,11 @@ _ABBREV = re.compile(
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 _TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PARA_NUMBER = re.compile(r"^\d{1,3}\.\s+")
-QUESTION_WORDS = frozenset(
-    "who whom whose when where which what why how many much list name tell give say "
-    "said does did do is are was were".split()
-)
+QUESTION_WORDS = frozenset({
+    "who", "whom", "whose", "when", "where", "which", "what", "why", "how", "many", "much",
+    "list", "name", "tell", "give", "say", "said", "does", "did", "do", "is", "are", "was",
+    "were",
+})
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ _LIST = re.compile(r"\b(?:which|what) (?:\w+ )?(?!(?:is|was|does|has|this|its)\b
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December")
 _DATE_RX = re.compile(rf"\b(?:\d{{1,2}} (?:{MONTHS})|(?:{MONTHS}) \d{{4}}|(?:Monday|Tuesday|"
-                      rf"Wednesday|Thursday|Friday|Saturday|Sunday)|\d{{1,2}}(?:\.\d\d)? ?[ap]\.m\.|"
-                      rf"\b(?:19|20)\d\d\b)")
+                      rf"Wednesday|Thursday|Friday|Saturday|Sunday)|"
+                      rf"\d{{1,2}}(?:\.\d\d)? ?[ap]\.m\.|\b(?:19|20)\d\d\b)")
 _NUMBER_RX = re.compile(r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                         r"eleven|twelve|twenty|thirty|hundred)\b", re.I)
 _NAME_RX = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+)+ \([A-Z][A-Za-z ]+\)|"

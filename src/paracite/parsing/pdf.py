@@ -104,10 +104,10 @@ def _read_pages(path: Path) -> list[str]:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:  # pypdf raises several types for unsupported encryption
-                ok = 0
-            if not ok:
+                opened = False
+            if not opened:
                 raise ParseError(f"{path.name}: encrypted PDF; paracite cannot read it "
                                  "without the password")
         return [page.extract_text() or "" for page in reader.pages]
@@ -200,9 +200,9 @@ def parse_pdf(path: Path) -> ParsedFile:
                 in_notes = True
                 continue
             fm = _FOOTNOTE.match(ln)
-            starts_note = bool(fm) and int(fm.group(1)) == expected_fn and (
+            starts_note = fm is not None and int(fm.group(1)) == expected_fn and (
                 in_notes or ln.startswith(" ")) and not _NUMBERED.match(ln)
-            if starts_note and fm:
+            if starts_note and fm is not None:
                 in_notes = True
                 footnotes.append((fm.group(1), [fm.group(2)], page_no, len(body)))
                 expected_fn += 1

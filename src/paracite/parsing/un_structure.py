@@ -62,7 +62,7 @@ _OPEN_WORDS = {
     "her", "this", "these", "those", "such", "be", "was", "were", "is", "are", "had", "has",
     "have", "not", "between", "among", "through", "under", "over", "within", "without",
     "including", "regarding", "concerning", "towards", "than", "all", "both", "each",
-    "other", "new", "on", "upon", "also", "would", "could", "should", "may", "might", "will",
+    "other", "new", "upon", "also", "would", "could", "should", "may", "might", "will",
 }
 _CLOSERS = ".:;!?)]\"”’'"
 _HEADING_MAX_CHARS = 200  # longer unpunctuated text is a paragraph cut by a page break
@@ -348,15 +348,15 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             continue
 
         # 4. a heading
-        h = None if continued else _heading_of(text)
-        if h is not None and not (current is not None and current.text.rstrip().endswith(":")):
-            if front and _is_cover_line(h):
+        h2 = None if continued else _heading_of(text)
+        if h2 is not None and not (current is not None and current.text.rstrip().endswith(":")):
+            if front and _is_cover_line(h2):
                 cover = cover or new_draft("front_matter", "cover", block, page, idx)
                 if block is not cover.blocks[0]:
                     cover.add(block, page, "\n")
                 continue
             end_front(by_heading=True)
-            push_heading(h)
+            push_heading(h2)
             continue
 
         # 5. a numbering restarted under a heading (decisions, annexed texts)
