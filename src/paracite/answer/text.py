@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from paracite.documents import Passage
 from paracite.lexicon import tokenize
+from paracite.parsing.blocks import to_superscript
 
 # Abbreviations after which a full stop does not end a sentence in UN records.
 _ABBREV = re.compile(
@@ -14,7 +15,6 @@ _ABBREV = re.compile(
     r"vol|p|pp|a\.m|p\.m|U\.S|U\.N|inter alia|Inc|Ltd|Co|Jr|Sr)|\b[A-Z])\.$"
 )
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
-_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PARA_NUMBER = re.compile(r"^\d{1,3}\.\s+")
 QUESTION_WORDS = frozenset({
     "who", "whom", "whose", "when", "where", "which", "what", "why", "how", "many", "much",
@@ -92,7 +92,7 @@ def sentences_of(p: Passage) -> list[Sentence]:
         parts = split_sentences(p.text)
     sents = [Sentence(s, p, i) for i, s in enumerate(parts)]
     for f in p.footnotes:
-        sup = f.marker.translate(_TO_SUPERSCRIPT)
+        sup = to_superscript(f.marker)
         ref = next((s.text for s in sents if sup in s.text), "")
         sents.append(Sentence(f.text, p, len(sents), in_footnote=True, context=ref))
     return sents

@@ -27,6 +27,20 @@ from typing import Literal
 
 BlockKind = Literal["text", "heading", "footnote", "table_row"]
 
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_FROM_SUP = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+
+
+def to_superscript(digits: str) -> str:
+    """'12' → '¹²': how footnote markers stand in passage text."""
+    return digits.translate(_TO_SUP)
+
+
+def from_superscript(marks: str) -> str:
+    """'¹²' → '12'."""
+    return marks.translate(_FROM_SUP)
+
 
 @dataclass
 class Block:

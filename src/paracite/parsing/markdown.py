@@ -19,11 +19,13 @@ import re
 from pathlib import Path
 
 from paracite.errors import ParseError
-from paracite.parsing.blocks import Block, ParsedFile
-
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
-_DIGIT_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+from paracite.parsing.blocks import (
+    SUPERSCRIPT_DIGITS,
+    Block,
+    ParsedFile,
+    from_superscript,
+    to_superscript,
+)
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+)\*\*$", re.S)
@@ -41,14 +43,6 @@ _DATE = re.compile(
     r"November|December) \d{4}\b"
 )
 _SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}/)+[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*\b")
-
-
-def to_superscript(digits: str) -> str:
-    return digits.translate(_DIGIT_TO_SUP)
-
-
-def from_superscript(marks: str) -> str:
-    return marks.translate(_SUP_TO_DIGIT)
 
 
 def clean_inline(text: str) -> str:

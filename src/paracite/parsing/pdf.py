@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paracite.errors import ParseError
-from paracite.parsing.blocks import Block, ParsedFile
+from paracite.parsing.blocks import Block, ParsedFile, to_superscript
 
 log = logging.getLogger(__name__)
 
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EDGE_LINES = 6  # header/footer zone: this many non-empty lines at top and bottom
 _REPEAT_SHARE = 0.3  # a line (digits aside) on this share of pages is a running header
 _SHORT_LINE = 0.7  # a line shorter than this share of the page's longest ends a paragraph
@@ -222,13 +221,13 @@ def parse_pdf(path: Path) -> ParsedFile:
         if m.group(1).lower() in _NUMBERED_ABBREV or (m.group(1) + m.group(2)[:1]).lower() \
                 in _NUMBERED_ABBREV:
             return m.group(0)  # "Add.1", "Rev.2", "para.3": a number, not a marker
-        return m.group(1) + m.group(2) + m.group(3).translate(_SUP)
+        return m.group(1) + m.group(2) + to_superscript(m.group(3))
 
     def supers(text: str) -> str:
         # a number glued to the punctuation that ends a word is a marker even when its
         # note was not found ("protection.81"); one glued to a word must be a known note
         text = after_stop.sub(_after_stop, text)
-        return glued.sub(lambda m: m.group(1).translate(_SUP) if m.group(1) in markers
+        return glued.sub(lambda m: to_superscript(m.group(1)) if m.group(1) in markers
                          else m.group(1), text)
 
     # Assemble paragraph blocks.

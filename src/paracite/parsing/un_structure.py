@@ -30,10 +30,9 @@ import re
 from dataclasses import dataclass, field
 
 from paracite.documents import DocumentInfo, Footnote, Passage, PassageKind
-from paracite.parsing.blocks import Block
+from paracite.parsing.blocks import SUPERSCRIPT_DIGITS, Block, to_superscript
 
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
+SUPERSCRIPTS = SUPERSCRIPT_DIGITS
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 _ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
@@ -68,10 +67,6 @@ _CLOSERS = ".:;!?)]\"”’'"
 _HEADING_MAX_CHARS = 200  # longer unpunctuated text is a paragraph cut by a page break
 _PARAGRAPH_MIN_CHARS = 200  # a numbered block this long is a paragraph even unpunctuated
 _LONG_OPEN_CHARS = 100  # an unfinished text this long, then a page break: joined
-
-
-def to_superscript(digits: str) -> str:
-    return digits.translate(_TO_SUP)
 
 
 def _strip_markers(text: str) -> str:
@@ -245,6 +240,13 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         drafts.append(d)
         return d
 
+    def add_cover(block: Block, page: int, idx: int) -> None:
+        nonlocal cover
+        if cover is None:
+            cover = new_draft("front_matter", "cover", block, page, idx)
+        else:
+            cover.add(block, page, "\n")
+
     def unnumbered_label(prefix: str = "¶") -> str:
         sec = _section_label(stack, agenda)
         para_counts[sec] = para_counts.get(sec, 0) + 1
@@ -297,9 +299,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         if block.kind == "heading":
             h = _heading_of(text) or _Heading(max(block.level, 1), text, None)
             if front and _is_cover_line(h):
-                cover = cover or new_draft("front_matter", "cover", block, page, idx)
-                if block is not cover.blocks[0]:
-                    cover.add(block, page, "\n")
+                add_cover(block, page, idx)
                 continue
             end_front(by_heading=True)
             push_heading(h)
@@ -351,9 +351,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         h2 = None if continued else _heading_of(text)
         if h2 is not None and not (current is not None and current.text.rstrip().endswith(":")):
             if front and _is_cover_line(h2):
-                cover = cover or new_draft("front_matter", "cover", block, page, idx)
-                if block is not cover.blocks[0]:
-                    cover.add(block, page, "\n")
+                add_cover(block, page, idx)
                 continue
             end_front(by_heading=True)
             push_heading(h2)
@@ -383,9 +381,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
 
         # 7. front matter, or an unnumbered paragraph
         if front and len(text) < _HEADING_MAX_CHARS and number is None:
-            cover = cover or new_draft("front_matter", "cover", block, page, idx)
-            if block is not cover.blocks[0]:
-                cover.add(block, page, "\n")
+            add_cover(block, page, idx)
             continue
         end_front()
         current = new_draft("paragraph", unnumbered_label(), block, page, idx)
