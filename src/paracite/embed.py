@@ -68,18 +68,27 @@ class Embedder:
         return self._model
 
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[list[float]]:
-        """Embed ``texts``; ``progress(done, total)`` is called after every batch."""
+        """Embed ``texts``; ``progress(done, total)`` is called as chunks finish.
+
+        Texts are encoded shortest first, so each batch pads to similar lengths (what
+        ``SentenceTransformer.encode`` does inside one call), in chunks of a few batches
+        so that progress can be shown.
+        """
         model = self._load()
         limit = self.settings.max_embed_chars
         size = self.settings.embed_batch_size
-        out: list[list[float]] = []
-        for i in range(0, len(texts), size):
-            batch = [t[:limit] for t in texts[i:i + size]]
-            vecs = model.encode(batch, batch_size=size, normalize_embeddings=True,
-                                show_progress_bar=False, convert_to_numpy=True)
-            out.extend(v.tolist() for v in vecs)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        chunk = size * self.settings.embed_chunk_batches
+        for start in range(0, len(order), chunk):
+            idx = order[start:start + chunk]
+            vecs = model.encode([texts[i][:limit] for i in idx], batch_size=size,
+                                normalize_embeddings=True, show_progress_bar=False,
+                                convert_to_numpy=True)
+            for i, v in zip(idx, vecs, strict=True):
+                out[i] = v.tolist()
             if progress:
-                progress(len(out), len(texts))
+                progress(min(start + chunk, len(order)), len(order))
         return out
 
     def embed_query(self, text: str) -> list[float]:

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(
         default=32, description="Measured fastest on 2 CPU cores for long paragraphs."
     )
+    embed_chunk_batches: int = Field(
+        default=8, description="Batches per encode call: enough to sort by length, few "
+        "enough to report progress.",
+    )
     max_embed_chars: int = Field(
         default=2000,
         description="MiniLM reads 256 word pieces (~1,200 chars); longer text is embedded "
