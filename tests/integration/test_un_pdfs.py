@@ -95,6 +95,19 @@ def test_table_of_contents_lines_are_not_paragraphs():
     assert "Paragraphs" not in first.text
 
 
+@pytest.mark.parametrize(("name", "title", "symbol", "date"), [
+    ("A_AC.121_2025_L.3.en.pdf", "Draft report on the substantive session of 2025",
+     "A/AC.121/2025/L.3", "7 March 2025"),
+    ("E_2025_88.en.pdf", "Report of the United Nations Interregional Crime and Justice "
+     "Research Institute", "E/2025/88", "12 June 2025"),
+    ("A_HRC_EMRIP_2025_1.en.pdf", "Annotated provisional agenda", "A/HRC/EMRIP/2025/1", None),
+    ("E_2025_28.en.pdf", "Report on the sixty-eighth session", "E/2025/28", None),
+])
+def test_title_symbol_and_issue_date_come_from_the_cover(name, title, symbol, date):
+    parsed, _ = passages_of(name)
+    assert (parsed.title, parsed.symbol, parsed.date) == (title, symbol, date)  # type: ignore
+
+
 def test_symbol_and_date_are_read_from_the_first_page():
     parsed, _ = passages_of("E_2025_44.en.pdf")
     assert parsed.symbol == "E/2025/44-E/C.16/2025/9"  # type: ignore[attr-defined]

@@ -180,8 +180,8 @@ def parse_pdf(path: Path) -> ParsedFile:
     if not any(t.strip() for t in raw_pages):
         raise ParseError(f"{path.name}: no extractable text; scanned PDFs need OCR, which "
                          "paracite does not do")
-    symbol = _document_symbol(raw_pages[0])
     split = [t.replace("\u00a0", " ").splitlines() for t in raw_pages]
+    symbol = _document_symbol(raw_pages[0]) or _symbol_from_headers(split)
     running = _running_lines(split)
 
     body: list[_Line] = []
@@ -298,22 +298,49 @@ def parse_pdf(path: Path) -> ParsedFile:
     flush()
     emit_notes(len(body))
 
-    first = raw_pages[0]
-    date = _DATE.search(first)
+    # the issue date stands alone on a cover line ("7 March 2025"); a date inside a
+    # title ("(7–11 April 2025)") is the session's, not the document's
+    date = next((m for ln in split[0] if (m := _DATE.fullmatch(ln.strip()))), None)
     title = _title(split[0], symbol)
     return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
                       pages=len(raw_pages), title=title, symbol=symbol,
                       date=date.group(0) if date else None)
 
 
+_DOC_TYPE = re.compile(r"(?i)^(?:draft report|report|annotated provisional agenda|provisional "
+                       r"agenda|note by|summary of|national report|organizational and "
+                       r"procedural|letter dated|draft resolution|draft decision)\b")
+_JOIN_WORDS = {"of", "the", "and", "for", "in", "to", "on", "with", "by", "a", "an"}
 _NOT_TITLE = re.compile(r"(?i)^(?:united nations|distr|original|general assembly|economic and "
                         r"social council|security council|english|french|spanish|limited|"
-                        r"general|\d)")
+                        r"general|\d|\*)")
 
 
 def _title(first_page: list[str], symbol: str | None) -> str | None:
-    """The longest prose line of the cover page, with the line after it if it continues."""
-    cands = [ln.strip() for ln in first_page if ln.strip() and not _is_noise(ln, symbol)
-             and not _NOT_TITLE.match(ln.strip()) and len(ln.split()) >= 3
-             and not _DATE.search(ln)]
-    return max(cands, key=len) if cands else None
+    """The document's title from its cover: the line naming what it is ("Report on …",
+    "Provisional agenda …", "Note by the Secretariat"), with the lines that finish it."""
+    lines = [ln.strip() for ln in first_page if ln.strip()]
+    for i, ln in enumerate(lines):
+        if _DOC_TYPE.match(ln) and not _NUMBERED.match(ln):
+            title = ln
+            j = i + 1
+            while j < len(lines) and not _NUMBERED.match(lines[j]) and (
+                    title.split()[-1].lower() in _JOIN_WORDS
+                    or (title.isupper() and lines[j].isupper())
+                    or lines[j].rstrip("*").istitle() and len(lines[j].split()) <= 3):
+                title = f"{title} {lines[j]}"
+                j += 1
+            return re.sub(r"\*+$", "", title).strip()
+    cands = [ln for ln in lines if not _is_noise(ln, symbol) and not _NOT_TITLE.match(ln)
+             and len(ln.split()) >= 3 and not _DATE.search(ln) and not _NUMBERED.match(ln)]
+    return cands[0] if cands else None
+
+
+def _symbol_from_headers(pages: list[list[str]]) -> str | None:
+    """The symbol printed in the running headers, for covers that do not show it."""
+    seen: Counter[str] = Counter()
+    for lines in pages[1:]:
+        for ln in [x.strip() for x in lines if x.strip()][:3]:
+            if _SYMBOL.match(ln) and "/" in ln:
+                seen[ln.rstrip("*")] += 1
+    return seen.most_common(1)[0][0] if seen else None
