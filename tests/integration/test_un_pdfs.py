@@ -100,7 +100,8 @@ def test_table_of_contents_lines_are_not_paragraphs():
      "A/AC.121/2025/L.3", "7 March 2025"),
     ("E_2025_88.en.pdf", "Report of the United Nations Interregional Crime and Justice "
      "Research Institute", "E/2025/88", "12 June 2025"),
-    ("A_HRC_EMRIP_2025_1.en.pdf", "Annotated provisional agenda", "A/HRC/EMRIP/2025/1", None),
+    ("A_HRC_EMRIP_2025_1.en.pdf", "Annotated provisional agenda", "A/HRC/EMRIP/2025/1",
+     "14 April 2025"),
     ("E_2025_28.en.pdf", "Report on the sixty-eighth session", "E/2025/28", None),
 ])
 def test_title_symbol_and_issue_date_come_from_the_cover(name, title, symbol, date):
