@@ -74,11 +74,13 @@ def test_hyphenated_line_end_is_rejoined_and_compounds_keep_their_hyphen(tmp_pat
     pdf.add_page()
     pdf.para("1. The Committee considered the implemen-")
     pdf.para("tation of the programme and the high-")
-    pdf.para("quality of capacity-building.")
+    pdf.para("quality of capacity-building by the Secretary-")
+    pdf.para("General.")
     pdf.output(str(tmp_path / "h.pdf"))
     (block,) = [b for b in parse_pdf(tmp_path / "h.pdf").blocks if b.kind == "text"]
     assert block.text == ("1. The Committee considered the implementation of the programme "
-                          "and the high-quality of capacity-building.")
+                          "and the high-quality of capacity-building by the "
+                          "Secretary-General.")
 
 
 def test_footnote_body_is_lifted_out_and_its_glued_marker_becomes_a_superscript(tmp_path):

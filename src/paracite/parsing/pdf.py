@@ -171,6 +171,8 @@ def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
             if f"{head[0]}-{tail[0]}".lower() in words:
                 return p + n
         return p[:-1] + n if _SUFFIX.match(n) else p + n
+    if p.endswith("-") and len(p) > 1 and p[-2].isalpha() and n[:1].isupper():
+        return p + n  # "Secretary-" + "General"
     return f"{p} {n}" if p else n
 
 
