@@ -8,6 +8,7 @@ import logging
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 
 from paracite.assistant import Assistant
 from paracite.documents import Answer, Passage
@@ -135,6 +136,35 @@ def _cmd_chat(a: Assistant, args: argparse.Namespace) -> int:
         history.append((question, ans.text))
 
 
+def _cmd_eval(a: Assistant, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from paracite import eval as evaluation
+
+    status = 0
+    for dataset in args.dataset:
+        path = Path(dataset)
+        out = Path(args.out) / path.stem if len(args.dataset) > 1 else Path(args.out)
+        with tqdm(total=0, desc=path.name, unit="q", disable=args.quiet) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            try:
+                res = evaluation.run(path, out, llm=args.llm or "extractive",
+                                     progress=progress, baselines=not args.no_baselines)
+            except FileNotFoundError as exc:
+                print(f"paracite: {exc}; skipped", file=sys.stderr)
+                status = 1
+                continue
+        s = res["summary"]
+        print(f"{path.name}: correct {s['correct']}, facts {s['fact_accuracy']}, citation "
+              f"recall {s['citation_recall']}, refusals {s['refusal_accuracy']}, fabricated "
+              f"{s['fabricated_citations']}, p50 {s['latency_p50_ms']} ms → {out}/report.md")
+    return status
+
+
 def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
     paragraph = " ".join(args.paragraph)
     print(format_passage(a.passage(args.document, paragraph)))
@@ -178,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--doc", action="append", help="only this document id (repeatable)")
         p.set_defaults(func=_cmd_ask if name == "ask" else _cmd_chat)
 
+    p = sub.add_parser("eval", help="answer-quality eval on a question set (fresh temp store)")
+    p.add_argument("--dataset", action="append",
+                   help="JSONL question set (default: evals/records.jsonl)")
+    p.add_argument("--llm", help="extractive (default), local, or openai:<model>")
+    p.add_argument("--out", default="evals/results", help="folder for report.md etc.")
+    p.add_argument("--no-baselines", action="store_true", help="skip retrieval baselines")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_cmd_eval)
+
     p = sub.add_parser("docs", help="list the documents in the store")
     p.set_defaults(func=_cmd_docs)
     return parser
@@ -185,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "eval" and not args.dataset:
+        args.dataset = ["evals/records.jsonl"]
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -18,6 +18,10 @@ QUESTIONS = [json.loads(line) for line in (ROOT / "evals" / "records.jsonl").ope
 KNOWN_MISSES = {
     "q059": "answers the 2017 budget question with para 13 (2017 funding), a near miss",
     "q060": "'women' occurs in the records (para 30), so the attendance paragraph passes",
+    # written after the answerer was tuned, kept as an honest measure of generalisation:
+    "q079": "'symbol of the list of participants': para 58 gives it, but 'symbol' is never "
+            "written there, so the rarest word is missing and the answer is refused",
+    "q080": "'took over as rapporteur' shares only 'rapporteur' with para 22",
 }
 
 

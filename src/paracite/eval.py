@@ -1,0 +1,388 @@
+"""Answer-quality evaluation: question sets in, report.md / results.json / chart.png out.
+
+An eval row is a plain record (JSONL): id, kind, question, history (prior turns), facts
+(groups of accepted variants: every group must be stated), citations (gold document +
+paragraph), answerable, and optionally corpus (what to ingest, relative to the project).
+Metrics are small named functions on plain values, so each can be unit-tested on
+hand-made rows. Everything runs against a fresh temporary store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from paracite.documents import Answer, Citation, Passage
+
+log = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parents[2]
+K = 5  # recall@K for retrieval
+
+
+# -- rows --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvalRow:
+    id: str
+    kind: str
+    question: str
+    facts: list[list[str]]
+    citations: list[tuple[str, str]]
+    answerable: bool
+    history: list[tuple[str, str]] = field(default_factory=list)
+    corpus: str = "ingest"
+
+
+def load_dataset(path: Path) -> list[EvalRow]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        rows.append(EvalRow(
+            id=d["id"], kind=d["kind"], question=d["question"], facts=d.get("facts", []),
+            citations=[(c["document"], c["paragraph"]) for c in d.get("citations", [])],
+            answerable=bool(d.get("answerable", True)),
+            history=[(h[0], h[1]) for h in d.get("history", [])],
+            corpus=d.get("corpus", "ingest")))
+        if rows[-1].answerable and not rows[-1].citations:
+            raise ValueError(f"{path}:{n}: answerable row {d['id']} has no gold citation")
+    return rows
+
+
+# -- metrics: small named functions ------------------------------------------------------
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def fact_accuracy(answer_text: str, facts: Sequence[Sequence[str]]) -> bool:
+    """Every fact group has one accepted variant in the answer (case-insensitive)."""
+    text = _norm(answer_text)
+    return all(any(_norm(v) in text for v in group) for group in facts)
+
+
+def citation_recall(cited: Iterable[tuple[str, str]], gold: Iterable[tuple[str, str]]) -> bool:
+    """A gold paragraph is among the cited ones."""
+    return bool(set(cited) & set(gold))
+
+
+def citation_precision(citations: Sequence[Citation], gold: Iterable[tuple[str, str]],
+                       facts: Sequence[Sequence[str]]) -> float | None:
+    """Share of cited paragraphs that support the answer: gold, or stating a fact."""
+    if not citations:
+        return None
+    gold_set = set(gold)
+    good = 0
+    for c in citations:
+        text = _norm(c.text + " " + " ".join(f.text for f in c.footnotes))
+        if (c.document, c.paragraph) in gold_set or any(
+                any(_norm(v) in text for v in group) for group in facts):
+            good += 1
+    return good / len(citations)
+
+
+def fabricated_citations(citations: Sequence[Citation],
+                         stored: dict[tuple[str, str], Passage]) -> int:
+    """Citations whose text is not, exactly, a passage of the store."""
+    return sum(1 for c in citations
+               if (p := stored.get((c.document, c.paragraph))) is None or p.text != c.text)
+
+
+def refusal_correct(found: bool, answerable: bool) -> bool | None:
+    """On an unanswerable question: did it refuse? (None on answerable ones.)"""
+    return None if answerable else not found
+
+
+def false_refusal(found: bool, answerable: bool) -> bool | None:
+    """On an answerable question: did it wrongly refuse? (None on unanswerable ones.)"""
+    return None if not answerable else not found
+
+
+def recall_at_k(ranked: Sequence[tuple[str, str]], gold: Iterable[tuple[str, str]],
+                k: int = K) -> bool:
+    return bool(set(ranked[:k]) & set(gold))
+
+
+def reciprocal_rank(ranked: Sequence[tuple[str, str]], gold: Iterable[tuple[str, str]]) -> float:
+    gold_set = set(gold)
+    for i, key in enumerate(ranked, 1):
+        if key in gold_set:
+            return 1.0 / i
+    return 0.0
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _mean(values: Iterable[float | bool | None]) -> float | None:
+    vals = [float(v) for v in values if v is not None]
+    return round(statistics.fmean(vals), 4) if vals else None
+
+
+# -- running -----------------------------------------------------------------------------
+
+@dataclass
+class RowResult:
+    id: str
+    kind: str
+    question: str
+    answerable: bool
+    answer: str
+    found: bool
+    cited: list[tuple[str, str]]
+    gold: list[tuple[str, str]]
+    facts: list[list[str]]
+    fact_ok: bool | None
+    citation_recall: bool | None
+    citation_precision: float | None
+    fabricated: int
+    refusal_ok: bool | None
+    false_refusal: bool | None
+    retrieval: dict[str, dict[str, float]]
+    seconds: float
+
+    @property
+    def correct(self) -> bool:
+        if not self.answerable:
+            return bool(self.refusal_ok)
+        return bool(self.fact_ok and self.citation_recall)
+
+
+def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
+    """Every metric, overall; latency in milliseconds."""
+    answerable = [r for r in rows if r.answerable]
+    out: dict[str, Any] = {
+        "questions": len(rows),
+        "answerable": len(answerable),
+        "correct": _mean(r.correct for r in rows),
+        "fact_accuracy": _mean(r.fact_ok for r in answerable),
+        "citation_recall": _mean(r.citation_recall for r in answerable),
+        "citation_precision": _mean(r.citation_precision for r in answerable),
+        "fabricated_citations": sum(r.fabricated for r in rows),
+        "refusal_accuracy": _mean(r.refusal_ok for r in rows),
+        "false_refusal_rate": _mean(r.false_refusal for r in rows),
+        "latency_p50_ms": round(percentile([r.seconds for r in rows], 50) * 1000, 1),
+        "latency_p95_ms": round(percentile([r.seconds for r in rows], 95) * 1000, 1),
+    }
+    for name in sorted({m for r in answerable for m in r.retrieval}):
+        out[f"{name}_recall@{K}"] = _mean(r.retrieval[name]["recall"] for r in answerable
+                                           if name in r.retrieval)
+        out[f"{name}_mrr"] = _mean(r.retrieval[name]["rr"] for r in answerable
+                                   if name in r.retrieval)
+    return out
+
+
+def per_kind(rows: Sequence[RowResult]) -> dict[str, dict[str, Any]]:
+    kinds = sorted({r.kind for r in rows})
+    return {k: summarize([r for r in rows if r.kind == k]) for k in kinds}
+
+
+Retriever = Callable[[str], list[tuple[str, str]]]
+
+
+def evaluate(assistant: Any, rows: Sequence[EvalRow],
+             retrievers: dict[str, Retriever] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
+    """Ask every question; measure answer, citations and each retriever's ranking."""
+    stored = {(p.document, p.paragraph): p for p in assistant.passages()}
+    out: list[RowResult] = []
+    for n, row in enumerate(rows, 1):
+        t0 = time.perf_counter()
+        ans: Answer = assistant.ask(row.question, history=row.history)
+        seconds = time.perf_counter() - t0
+        cited = [(c.document, c.paragraph) for c in ans.citations]
+        query = ans.standalone_question or row.question
+        ranks: dict[str, dict[str, float]] = {}
+        if row.answerable:
+            for name, retrieve in (retrievers or {}).items():
+                ranked = retrieve(query)
+                ranks[name] = {"recall": float(recall_at_k(ranked, row.citations)),
+                               "rr": reciprocal_rank(ranked, row.citations)}
+        out.append(RowResult(
+            id=row.id, kind=row.kind, question=row.question, answerable=row.answerable,
+            answer=ans.text, found=ans.found, cited=cited, gold=list(row.citations),
+            facts=row.facts,
+            fact_ok=fact_accuracy(ans.text, row.facts) if row.answerable else None,
+            citation_recall=citation_recall(cited, row.citations) if row.answerable else None,
+            citation_precision=(citation_precision(ans.citations, row.citations, row.facts)
+                                if row.answerable else None),
+            fabricated=fabricated_citations(ans.citations + ans.see_also, stored),
+            refusal_ok=refusal_correct(ans.found, row.answerable),
+            false_refusal=false_refusal(ans.found, row.answerable),
+            retrieval=ranks, seconds=seconds))
+        if progress:
+            progress(n, len(rows))
+    return out
+
+
+# -- baselines ---------------------------------------------------------------------------
+
+def paracite_retrievers(assistant: Any, k: int = K) -> dict[str, Retriever]:
+    r = assistant.retriever
+
+    def make(mode: str) -> Retriever:
+        return lambda q: [(x.passage.document, x.passage.paragraph)
+                          for x in r.search(q, k=k, mode=mode)]
+
+    return {"hybrid": make("hybrid"), "dense": make("dense"), "keyword": make("keyword")}
+
+
+def langchain_recipe_retriever(assistant: Any, sources: Sequence[Path],
+                               k: int = K) -> Retriever:
+    """What the LangChain docs teach: RecursiveCharacterTextSplitter(1000, 200) over the
+    files' text, the same embedder, a Chroma collection, top k chunks. A chunk counts
+    for a paragraph when it holds one of that paragraph's sentences (40+ characters)."""
+    import chromadb
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from paracite.answer.text import split_sentences
+    from paracite.ingest import parse_file
+    from paracite.parsing.markdown import clean_inline
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    chunks: list[str] = []
+    for src in sources:
+        parsed = parse_file(src)
+        text = (src.read_text(encoding="utf-8") if src.suffix != ".pdf"
+                else "\n\n".join(b.text for b in parsed.blocks))
+        chunks += [_norm(clean_inline(c)) for c in splitter.split_text(text)]
+    client = chromadb.EphemeralClient()
+    col = client.create_collection(f"recipe-{time.time_ns()}",
+                                   metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    col.add(ids=[str(i) for i in range(len(chunks))], documents=chunks,
+            embeddings=assistant.embedder.embed(chunks))
+    sentences = {
+        key: [_norm(s) for s in split_sentences(re.sub(r"^\d{1,3}\.\s+", "", p.text))
+              if len(s) >= 40]
+        for key, p in ((k2, p) for k2, p in
+                       {(p.document, p.paragraph): p for p in assistant.passages()}.items())
+    }
+
+    def retrieve(query: str) -> list[tuple[str, str]]:
+        res = col.query(query_embeddings=[assistant.embedder.embed_query(query)],
+                        n_results=k)
+        ranked: list[tuple[str, str]] = []
+        for chunk in res["documents"][0]:
+            for key, sents in sentences.items():
+                if key not in ranked and any(s in chunk for s in sents):
+                    ranked.append(key)
+        return ranked
+
+    return retrieve
+
+
+# -- reports -----------------------------------------------------------------------------
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return "–" if v is None else str(v)
+
+
+def write_report(out: Path, dataset: Path, llm: str, rows: Sequence[RowResult],
+                 seconds: float) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize(rows)
+    kinds = per_kind(rows)
+    results = {"dataset": dataset.name, "llm": llm, "summary": summary, "per_kind": kinds,
+               "seconds": round(seconds, 1), "rows": [asdict(r) for r in rows]}
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    lines = [f"# paracite eval: {dataset.name} ({llm})", "",
+             f"{len(rows)} questions, {summary['answerable']} answerable; run took "
+             f"{seconds:.0f} s.", "", "## Summary", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} |" for k, v in summary.items()]
+    cols = ["questions", "correct", "fact_accuracy", "citation_recall", "citation_precision",
+            "refusal_accuracy", "false_refusal_rate", f"hybrid_recall@{K}"]
+    lines += ["", "## Per kind", "", "| kind | " + " | ".join(cols) + " |",
+              "|---" * (len(cols) + 1) + "|"]
+    for kind, s in kinds.items():
+        lines.append(f"| {kind} | " + " | ".join(_fmt(s.get(c)) for c in cols) + " |")
+    base = [k for k in summary if k.endswith(f"_recall@{K}")]
+    if base:
+        lines += ["", "## Retrieval baselines (same run, answerable questions)", "",
+                  f"| retriever | recall@{K} | MRR |", "|---|---|---|"]
+        for k in base:
+            name = k[: -len(f"_recall@{K}")]
+            lines.append(f"| {name} | {_fmt(summary[k])} | {_fmt(summary.get(name + '_mrr'))} |")
+    failures = [r for r in rows if not r.correct]
+    lines += ["", f"## Failures ({len(failures)})", ""]
+    for r in failures:
+        lines += [f"### {r.id} ({r.kind})", "", f"- question: {r.question}",
+                  f"- answer: {r.answer}", f"- expected facts: {r.facts or 'a refusal'}",
+                  f"- cited: {r.cited}", f"- gold: {r.gold}", ""]
+    (out / "report.md").write_text("\n".join(lines) + "\n")
+    _chart(out / "chart.png", kinds, dataset.name)
+    return results
+
+
+def _chart(path: Path, kinds: dict[str, dict[str, Any]], title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = ["correct", "fact_accuracy", "citation_recall", "refusal_accuracy"]
+    names = list(kinds)
+    fig, ax = plt.subplots(figsize=(max(8, len(names) * 1.1), 4.5))
+    width = 0.8 / len(metrics)
+    for i, m in enumerate(metrics):
+        vals = [kinds[n].get(m) or 0 for n in names]
+        ax.bar([x + i * width for x in range(len(names))], vals, width, label=m)
+    ax.set_xticks([x + width * (len(metrics) - 1) / 2 for x in range(len(names))])
+    ax.set_xticklabels(names, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"paracite eval per kind — {title}")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(dataset: Path, out: Path, llm: str = "extractive",
+        progress: Callable[[int, int], None] | None = None,
+        baselines: bool = True) -> dict[str, Any]:
+    """Ingest the dataset's corpus into a fresh temporary store, ask every question,
+    write report.md, results.json and chart.png into ``out``."""
+    import paracite
+
+    rows = load_dataset(dataset)
+    sources: list[Path] = []
+    for corpus in dict.fromkeys(r.corpus for r in rows):
+        p = (PROJECT / corpus).resolve()
+        if not p.exists():
+            raise FileNotFoundError(f"{dataset.name}: corpus {corpus} not found at {p}")
+        sources.append(p)
+    home = Path(tempfile.mkdtemp(prefix="paracite-eval-"))
+    t0 = time.perf_counter()
+    try:
+        assistant = paracite.Assistant(home=home, llm=llm)
+        report = assistant.ingest(sources)
+        if not report.ok:
+            raise RuntimeError("; ".join(f.reason for f in report.failed))
+        retrievers = paracite_retrievers(assistant) if baselines else {}
+        if baselines:
+            files = [f for s in sources for f in ([s] if s.is_file() else sorted(
+                x for x in s.iterdir() if x.suffix in {".md", ".pdf", ".txt"}))]
+            retrievers["langchain_recipe"] = langchain_recipe_retriever(assistant, files)
+        rows_out = evaluate(assistant, rows, retrievers, progress)
+        return write_report(out, dataset, llm, rows_out, time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
