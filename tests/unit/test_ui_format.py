@@ -1,0 +1,68 @@
+"""The web UI's own functions: formatting of sources and answers, names, history."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from paracite.documents import Answer, Citation, Footnote
+from tests.conftest import ROOT
+
+pytest.importorskip("gradio")
+_spec = importlib.util.spec_from_file_location("ui_app", ROOT / "ui" / "app.py")
+assert _spec and _spec.loader
+app = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(app)
+
+
+def citation(text: str, quote: list[str], marker: int = 1) -> Citation:
+    return Citation(marker=marker, document="report", title="Report <b>x</b>", paragraph="52",
+                    symbol="UNODC/CCPCJ/EG.4/2017/4", page=9, pages=(9,), text=text,
+                    quote=quote, section="III. Organization", footnotes=(
+                        Footnote(marker="4", text="Chair, <i>Doctor</i> Mashabane"),))
+
+
+def test_source_shows_provenance_full_text_and_highlights_the_supporting_sentence():
+    text = "52. The meeting was opened. The Chair was indisposed."
+    out = app.format_source(citation(text, ["The Chair was indisposed."]))
+    assert 'id="src-1"' in out and "report, 52" in out and "page 9" in out
+    assert "UNODC/CCPCJ/EG.4/2017/4" in out and "III. Organization" in out
+    assert "52. The meeting was opened. <mark>The Chair was indisposed.</mark>" in out
+
+
+def test_record_text_is_shown_as_text_never_as_html():
+    hostile = "1. <script>alert(1)</script> [link](javascript:alert(2))"
+    out = app.format_source(citation(hostile, ["<script>alert(1)</script>"]))
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<b>x</b>" not in out and "<i>Doctor</i>" not in out
+
+
+def test_answer_markers_link_to_their_paragraph_and_sources_are_copyable():
+    ans = Answer(question="q", text="The Chair was indisposed. [1]", found=True,
+                 citations=[citation("52. The Chair was indisposed.", [])])
+    out = app.format_answer(ans)
+    assert "[[1]](#src-1)" in out
+    assert "Sources: [1] report ¶52, p. 9" in out
+
+
+def test_refusal_is_marked_and_shows_see_also_passages():
+    ans = Answer(question="q", text="The records do not answer this question.", found=False,
+                 see_also=[citation("57. The meeting was attended by ...", [], marker=0)])
+    assert app.format_answer(ans).startswith("⚠️ The records do not answer")
+    panel = app.format_sources(ans)
+    assert "refusal-banner" in panel and "see-also" in panel and 'id="src-0"' not in panel
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("../../x.pdf", "x.pdf"), ("..\\..\\evil.md", "evil.md"), ("my report (1).pdf",
+                                                               "my_report_1_.pdf"),
+    (".hidden.txt", "hidden.txt"), ("", "upload"),
+])
+def test_upload_names_cannot_leave_the_upload_folder(name, safe):
+    assert app.safe_name(name) == safe
+
+
+def test_history_keeps_the_last_turns_as_pairs():
+    state = [(f"q{i}", f"a{i}") for i in range(10)]
+    assert app.history_pairs(state) == state[-6:]
