@@ -281,7 +281,7 @@ def langchain_recipe_retriever(assistant: Any, sources: Sequence[Path],
         res = col.query(query_embeddings=[assistant.embedder.embed_query(query)],
                         n_results=k)
         ranked: list[tuple[str, str]] = []
-        for chunk in res["documents"][0]:
+        for chunk in (res["documents"] or [[]])[0]:
             for key, sents in sentences.items():
                 if key not in ranked and any(s in chunk for s in sents):
                     ranked.append(key)
