@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -62,3 +63,41 @@ def assistant(tmp_path: Path, embedder):
     a = paracite.Assistant(home=tmp_path / "home")
     a.embedder = embedder
     return a
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(cmd: list[str], port: int, what: str, timeout: float = 120):
+    """Run a server on 127.0.0.1:port for the duration of the block, then stop it."""
+    import socket
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"{what} exited before listening")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{what} did not start within {timeout:.0f} s")
+                time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -5,26 +5,17 @@ citations as the embedded store."""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import INGEST
+from tests.conftest import INGEST, free_port, serving
 
 pytestmark = pytest.mark.integration
 QUESTIONS = ["Who opened the meeting, and why?", "Who was elected Rapporteur?",
              "When is agenda item 7 scheduled?", "How many Member States attended?",
              "Who was elected Chair of the fourth meeting?"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -33,26 +24,10 @@ def chroma_url(tmp_path_factory):
     if exe is None:
         pytest.skip("the chroma CLI (chromadb) is not installed")
     port = free_port()
-    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path_factory.mktemp("chroma")),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("chroma run did not start")
-                time.sleep(0.3)
+    cmd = [exe, "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host",
+           "127.0.0.1", "--port", str(port)]
+    with serving(cmd, port, "chroma run", timeout=60):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_server_mode_gives_the_same_answers_and_citations(tmp_path, chroma_url, embedder):

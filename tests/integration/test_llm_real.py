@@ -11,15 +11,11 @@ hallucinated sentence never reaching the user uncited.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 llama_cpp = pytest.importorskip("llama_cpp", reason="the 'local' extra is not installed")
@@ -66,41 +62,15 @@ def test_local_packaged_model_answers_through_the_verified_path(store_home):
         not unanswerable.found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def openai_server():
     pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] missing")
-    port = _free_port()
-    model = local_model_path()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
-         "--model_alias", "smollm2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("llama_cpp.server exited before listening")
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama_cpp.server did not start within 120 s")
+    port = free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", local_model_path(),
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
+           "--model_alias", "smollm2"]
+    with serving(cmd, port, "llama_cpp.server"):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_openai_path_against_a_real_local_server(store_home, openai_server):

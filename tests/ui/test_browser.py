@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import INGEST, ROOT
+from tests.conftest import INGEST, ROOT, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.ui]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,12 +23,6 @@ from tests.pdfgen import write_pdf  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
