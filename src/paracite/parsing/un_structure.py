@@ -247,6 +247,14 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         else:
             cover.add(block, page, "\n")
 
+    def take_heading(h: _Heading, block: Block, page: int, idx: int) -> None:
+        """Before the first structural element a plain heading is cover text."""
+        if front and _is_cover_line(h):
+            add_cover(block, page, idx)
+        else:
+            end_front(by_heading=True)
+            push_heading(h)
+
     def unnumbered_label(prefix: str = "¶") -> str:
         sec = _section_label(stack, agenda)
         para_counts[sec] = para_counts.get(sec, 0) + 1
@@ -297,12 +305,8 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         if not text:
             continue
         if block.kind == "heading":
-            h = _heading_of(text) or _Heading(max(block.level, 1), text, None)
-            if front and _is_cover_line(h):
-                add_cover(block, page, idx)
-                continue
-            end_front(by_heading=True)
-            push_heading(h)
+            take_heading(_heading_of(text) or _Heading(max(block.level, 1), text, None),
+                         block, page, idx)
             continue
 
         # 1. the rest of a paragraph cut by a page break
@@ -348,13 +352,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
             continue
 
         # 4. a heading
-        h2 = None if continued else _heading_of(text)
-        if h2 is not None and not (current is not None and current.text.rstrip().endswith(":")):
-            if front and _is_cover_line(h2):
-                add_cover(block, page, idx)
-                continue
-            end_front(by_heading=True)
-            push_heading(h2)
+        h = None if continued else _heading_of(text)
+        if h is not None and not (current is not None and current.text.rstrip().endswith(":")):
+            take_heading(h, block, page, idx)
             continue
 
         # 5. a numbering restarted under a heading (decisions, annexed texts)
