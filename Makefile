@@ -66,3 +66,4 @@ clean:
 
 bench: setup
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_ask.py

@@ -1,0 +1,111 @@
+"""Ask latency and cold start, as ratios against baselines measured in the same run.
+
+1. Ask latency p50/p95 of the extractive default over the bundled records, against the
+   floor: a bare Chroma query with the same embedder (embed the question + query).
+2. The same in server mode (a `chroma run` on 127.0.0.1, started and stopped here).
+3. Cold start: a new process from start to first answer, and `import paracite` alone.
+
+Results are merged into benchmarks/results.json and benchmarks/results.md.
+
+    .venv/bin/python benchmarks/bench_ask.py
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ingest import ROOT, write  # noqa: E402
+
+QUESTIONS = [json.loads(line)["question"] for line in
+             (ROOT / "evals" / "records.jsonl").read_text().splitlines() if line.strip()]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(p / 100 * len(ordered))) - 1)]
+
+
+def latency(assistant, label: str) -> dict[str, float]:
+    assistant.ask(QUESTIONS[0])  # warm: model loaded, keyword index built
+    asks, floor = [], []
+    col = assistant.store.collection
+    for q in QUESTIONS:
+        t0 = time.perf_counter()
+        col.query(query_embeddings=[assistant.embedder.embed_query(q)], n_results=6)
+        floor.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        assistant.ask(q)
+        asks.append(time.perf_counter() - t0)
+    return {f"ask.{label}.p50_ms": round(pct(asks, 50) * 1000, 1),
+            f"ask.{label}.p95_ms": round(pct(asks, 95) * 1000, 1),
+            f"ask.{label}.floor_p50_ms": round(pct(floor, 50) * 1000, 1),
+            f"ask.{label}.p50_vs_floor": round(pct(asks, 50) / pct(floor, 50), 2)}
+
+
+def cold_start(home: Path) -> dict[str, float]:
+    code_import = "import time; t=time.perf_counter(); import paracite; " \
+                  "print(time.perf_counter()-t)"
+    code_first = ("import time; t=time.perf_counter(); import paracite; "
+                  f"a=paracite.Assistant(home={str(home)!r}); "
+                  "a.ask('Who opened the meeting?'); print(time.perf_counter()-t)")
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code_first], capture_output=True, text=True,
+                         check=True, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    total = time.perf_counter() - t0
+    imp = float(subprocess.run([sys.executable, "-c", code_import], capture_output=True,
+                               text=True, check=True).stdout.strip())
+    return {"cold_start.process_to_first_answer_s": round(total, 2),
+            "cold_start.in_process_to_first_answer_s": round(float(out.stdout.strip()), 2),
+            "cold_start.import_paracite_s": round(imp, 3)}
+
+
+def main() -> None:
+    import paracite
+
+    tmp = Path(tempfile.mkdtemp(prefix="paracite-bench-ask-"))
+    results: dict[str, float] = {}
+    try:
+        a = paracite.Assistant(home=tmp / "home")
+        a.ingest([ROOT / "ingest"])
+        results |= latency(a, "embedded")
+        results |= cold_start(tmp / "home")
+        exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
+        if exe:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            proc = subprocess.Popen([exe, "run", "--path", str(tmp / "server"), "--host",
+                                     "127.0.0.1", "--port", str(port)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(200):
+                    try:
+                        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                        break
+                    except OSError:
+                        time.sleep(0.3)
+                b = paracite.Assistant(home=tmp / "srv-home",
+                                       chroma_url=f"http://127.0.0.1:{port}")
+                b.embedder = a.embedder
+                b.ingest([ROOT / "ingest"])
+                results |= latency(b, "server")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    write(results)
+    for k, v in results.items():
+        print(f"{k:45} {v}")
+
+
+if __name__ == "__main__":
+    main()
