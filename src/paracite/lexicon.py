@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
 _STOPWORDS = frozenset({
@@ -119,7 +119,7 @@ def words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
 
-def correct(word: str, surface: dict[str, str]) -> str:
+def correct(word: str, surface: dict[str, str], stems: Collection[str] | None = None) -> str:
     """Stem of the closest known word for a misspelt one ('rapportuer' → 'rapporteur').
 
     ``surface`` maps the words of the records to their stems. Only alphabetic words of 4+
@@ -129,7 +129,8 @@ def correct(word: str, surface: dict[str, str]) -> str:
     'meet'
     """
     st = stem(word)
-    if (st in surface.values() or st in SYNONYMS or word in surface or len(word) < 4
+    known = stems if stems is not None else set(surface.values())
+    if (st in known or st in SYNONYMS or word in surface or len(word) < 4
             or not word.isalpha()):
         return st
     match = difflib.get_close_matches(word, list(surface), n=1, cutoff=0.8)

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,29 +58,71 @@ def _from_metadata(text: str, m: dict[str, Any]) -> Passage:
 
 
 class KeywordIndex:
-    """BM25 (Okapi) over passages' searchable text; built once, queried many times."""
+    """BM25 (Okapi) over passages' searchable text; built once, queried many times.
+
+    Scores are exactly rank_bm25's ``BM25Okapi`` (k1=1.5, b=0.75, negative idf floored at
+    0.25 × the mean idf; tested against it), but the per-(passage, term) weights are
+    precomputed into a sparse matrix, so a query costs a few column sums instead of a
+    Python loop over every passage: at 100,000 passages that is the difference between
+    milliseconds and most of a second.
+    """
+
+    K1, B, EPSILON = 1.5, 0.75, 0.25
 
     def __init__(self, passages: Sequence[Passage]) -> None:
-        from rank_bm25 import BM25Okapi
+        import numpy as np
+        from scipy import sparse
 
         self.passages = list(passages)
-        corpus = [tokenize(p.searchable_text()) for p in self.passages]
-        self._bm25 = BM25Okapi(corpus) if corpus else None
-        self.vocabulary = frozenset(t for doc in corpus for t in doc)
-        # surface word → stem, for mending misspelt question words
-        self.surface = {w: stem(w) for p in self.passages for w in words(p.searchable_text())}
-        self._stems = frozenset(self.surface.values())
+        texts = [p.searchable_text() for p in self.passages]
+        corpus = [tokenize(t) for t in texts]
+        self.columns: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[int] = []
+        for d, toks in enumerate(corpus):
+            for t, c in Counter(toks).items():
+                rows.append(d)
+                cols.append(self.columns.setdefault(t, len(self.columns)))
+                tfs.append(c)
         n = max(len(corpus), 1)
+        self.vocabulary = frozenset(self.columns)
+        if self.columns:
+            df = np.bincount(np.asarray(cols), minlength=len(self.columns))
+            idf = np.log(n - df + 0.5) - np.log(df + 0.5)
+            idf = np.where(idf < 0, self.EPSILON * idf.mean(), idf)
+            dl = np.array([len(t) for t in corpus], dtype=np.float64)
+            norm = self.K1 * (1 - self.B + self.B * dl / max(dl.mean(), 1e-9))
+            tf = np.asarray(tfs, dtype=np.float64)
+            row_idx, col_idx = np.asarray(rows), np.asarray(cols)
+            weights = idf[col_idx] * tf * (self.K1 + 1) / (tf + norm[row_idx])
+            self._matrix = sparse.csc_matrix((weights, (row_idx, col_idx)),
+                                             shape=(len(corpus), len(self.columns)))
+            self._idf = idf
+        else:
+            self._matrix, self._idf = None, np.zeros(0)
+        # surface word → stem, for mending misspelt question words
+        self.surface = {w: stem(w) for t in texts for w in words(t)}
+        self._stems = frozenset(self.surface.values())
         # Weight of a term never seen in the store: that of a term seen once.
         self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
-        idfs = sorted(self._bm25.idf.values()) if self._bm25 else [0.0]
-        self.median_idf = float(idfs[len(idfs) // 2])
+        self.median_idf = float(np.median(self._idf)) if len(self._idf) else 0.0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""
-        if self._bm25 is None or term not in self._bm25.idf:
+        col = self.columns.get(term)
+        if col is None:
             return self.unseen_idf
-        return max(float(self._bm25.idf[term]), 0.05)
+        return max(float(self._idf[col]), 0.05)
+
+    def scores(self, tokens: Sequence[str]) -> Any:
+        """BM25 score of every passage for these query tokens (repeats count)."""
+        import numpy as np
+
+        cols = [self.columns[t] for t in tokens if t in self.columns]
+        if self._matrix is None or not cols:
+            return np.zeros(len(self.passages))
+        return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
 
     def terms(self, text: str) -> list[str]:
         """Query tokens (stemmed) with misspelt words mended against the records' words."""
@@ -92,25 +135,25 @@ class KeywordIndex:
         """The stem of the records' word closest to a token they lack (or the token)."""
         if token in self.vocabulary:
             return token
-        return correct(token, self.surface)
+        return correct(token, self.surface, self._stems)
 
     def search(self, query: str, k: int, documents: Iterable[str] | None = None) -> list[Hit]:
-        if self._bm25 is None:
-            return []
+        import numpy as np
+
         tokens = expand(self.terms(query))
-        if not tokens:
+        if self._matrix is None or not tokens:
             return []
-        scores = self._bm25.get_scores(tokens)
-        allowed = set(documents) if documents else None
-        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-        hits: list[Hit] = []
-        for i in ranked:
-            if scores[i] <= 0 or len(hits) >= k:
-                break
-            p = self.passages[i]
-            if allowed is None or p.document in allowed:
-                hits.append(Hit(p, float(scores[i])))
-        return hits
+        scores = self.scores(tokens)
+        if documents:
+            allowed = set(documents)
+            mask = np.array([p.document in allowed for p in self.passages])
+            scores = np.where(mask, scores, 0.0)
+        top = np.flatnonzero(scores > 0)
+        if len(top) > k:  # the k best, ties broken by position (deterministic)
+            cut = np.partition(scores[top], len(top) - k)[len(top) - k]
+            top = top[scores[top] >= cut]
+        order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
+        return [Hit(self.passages[i], float(scores[i])) for i in order]
 
 
 class Store:

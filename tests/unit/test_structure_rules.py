@@ -107,3 +107,24 @@ def test_agenda_documents_label_items_and_places():
 def test_hard_wrapped_plain_text_paragraphs_are_joined_line_by_line():
     ps = passages("1. First line\ncontinues here.\n2. Second\nparagraph.\n")
     assert [p.text for p in ps] == ["1. First line continues here.", "2. Second paragraph."]
+
+
+def test_keyword_index_scores_exactly_as_rank_bm25(report, agenda):
+    """The precomputed sparse BM25 must equal the reference implementation."""
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from paracite.lexicon import tokenize
+    from paracite.store import KeywordIndex
+
+    passages = report + agenda
+    index = KeywordIndex(passages)
+    reference = BM25Okapi([tokenize(p.searchable_text()) for p in passages])
+    for q in ["Who opened the meeting", "extrabudgetary resources China", "22/7 and 22/8",
+              "article 32 (b) sovereignty", "meeting meeting Bureau"]:
+        toks = tokenize(q)
+        assert np.allclose(index.scores(toks), reference.get_scores(toks))
+    hits = index.search("extrabudgetary resources", 3)
+    assert hits[0].passage.paragraph == "50"
+    only_agenda = index.search("Bureau", 5, ["agenda"])
+    assert only_agenda and {h.passage.document for h in only_agenda} == {"agenda"}
