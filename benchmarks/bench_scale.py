@@ -1,0 +1,162 @@
+"""Scale: 10,000 and 100,000 paragraphs.
+
+The corpus is made by recombining the records' own sentences (3–5 per paragraph) with
+varied numbers, dates and country names, grouped 100 paragraphs to a document. Encoding
+100,000 paragraphs for real would take about half an hour on these 2 cores, so each
+synthetic paragraph's vector is **derived**: the normalised mean of the cached vectors of
+the sentences it was made from (the sentences are encoded once, for real, and cached in
+benchmarks/.cache/). Retrieval cost does not depend on where a vector came from.
+
+Measured at each size: upsert throughput, store size on disk, keyword-index load time
+(once per process, never per question), ask latency p50/p95 of the extractive default,
+peak RSS of the process. Baseline in the same run: the same asks at the records' own size.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_ask import QUESTIONS, pct  # noqa: E402
+from bench_ingest import ROOT, write  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / ".cache"
+COUNTRIES = ["Argentina", "Brazil", "Canada", "Chile", "China", "Egypt", "France", "Ghana",
+             "India", "Japan", "Kenya", "Mexico", "Norway", "Peru", "Senegal", "Spain"]
+BATCH = 5000
+
+
+def sentence_bank(assistant) -> tuple[list[str], np.ndarray]:
+    from paracite.answer.text import split_sentences
+
+    sents: list[str] = []
+    for p in assistant.passages():
+        sents += [s for s in split_sentences(re.sub(r"^\d{1,3}\.\s+", "", p.text))
+                  if len(s) > 40]
+    key = hashlib.sha256("\n".join(sents).encode()).hexdigest()[:16]
+    path = CACHE / f"sentences-{key}.npy"
+    if path.exists():
+        return sents, np.load(path)
+    vecs = np.asarray(assistant.embedder.embed(sents), dtype=np.float32)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vecs)
+    return sents, vecs
+
+
+def vary(sentence: str, rng: random.Random) -> str:
+    s = re.sub(r"\b\d{1,3}\b", lambda m: str(rng.randint(1, 199)), sentence)
+    return re.sub(r"\b(?:China|Canada|Netherlands|South Africa|Malta)\b",
+                  lambda m: rng.choice(COUNTRIES), s)
+
+
+def build(home: Path, size: int, sents: list[str], vecs: np.ndarray) -> dict[str, float]:
+    import paracite
+    from paracite.documents import DocumentInfo, Passage
+
+    rng = random.Random(size)
+    a = paracite.Assistant(home=home)
+    t0 = time.perf_counter()
+    for start in range(0, size, BATCH):
+        passages, vectors = [], []
+        infos: dict[str, DocumentInfo] = {}
+        for i in range(start, min(start + BATCH, size)):
+            doc = f"syn-{i // 100:05d}"
+            info = infos.setdefault(doc, DocumentInfo(id=doc, title=f"Synthetic record {doc}",
+                                                      source=f"{doc}.md", content_hash=doc))
+            pick = rng.sample(range(len(sents)), rng.randint(3, 5))
+            text = f"{i % 100 + 1}. " + " ".join(vary(sents[j], rng) for j in pick)
+            v = vecs[pick].mean(axis=0)
+            passages.append(Passage(document=doc, title=info.title, paragraph=str(i % 100 + 1),
+                                    start=0, end=len(text), order=i % 100, text=text,
+                                    pages=(1 + (i % 100) // 4,)))
+            vectors.append((v / np.linalg.norm(v)).tolist())
+        by_doc: dict[str, list[int]] = {}
+        for n, p in enumerate(passages):
+            by_doc.setdefault(p.document, []).append(n)
+        for doc, idx in by_doc.items():
+            a.store.upsert(infos[doc], [passages[n] for n in idx], [vectors[n] for n in idx])
+    upsert_s = time.perf_counter() - t0
+    size_mb = int(subprocess.run(["du", "-sk", str(home)], capture_output=True,
+                                 text=True).stdout.split()[0]) / 1024
+    return {f"scale.{size}.upsert_per_s": round(size / upsert_s),
+            f"scale.{size}.store_mb": round(size_mb, 1)}
+
+
+def asks(home: Path, size: int, records: Path) -> dict[str, float]:
+    import paracite
+
+    a = paracite.Assistant(home=home)
+    a.ingest([records])  # the real records join the synthetic ones
+    t0 = time.perf_counter()
+    _ = a.store.keyword
+    load = time.perf_counter() - t0
+    a.ask(QUESTIONS[0])
+    lat = []
+    for q in QUESTIONS:
+        t0 = time.perf_counter()
+        a.ask(q)
+        lat.append(time.perf_counter() - t0)
+    return {f"scale.{size}.keyword_index_load_s": round(load, 2),
+            f"scale.{size}.ask_p50_ms": round(pct(lat, 50) * 1000, 1),
+            f"scale.{size}.ask_p95_ms": round(pct(lat, 95) * 1000, 1)}
+
+
+def one_size(size: int) -> dict[str, float]:
+    """Run in a fresh process so that peak RSS is this size's alone."""
+    import paracite
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"paracite-scale-{size}-"))
+    try:
+        base = paracite.Assistant(home=tmp / "base")
+        base.ingest([ROOT / "ingest"])
+        sents, vecs = sentence_bank(base)
+        res = build(tmp / "home", size, sents, vecs)
+        res |= asks(tmp / "home", size, ROOT / "ingest")
+        res[f"scale.{size}.peak_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return res
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        import json
+
+        print(json.dumps(one_size(args.one)))
+        return
+    import json
+
+    results: dict[str, float] = {}
+    for size in args.sizes:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
+                             capture_output=True, text=True)
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        res[f"scale.{size}.bench_s"] = round(time.perf_counter() - t0, 1)
+        results |= res
+        for k, v in res.items():
+            print(f"{k:40} {v}", flush=True)
+    write(results)
+
+
+if __name__ == "__main__":
+    main()
