@@ -67,3 +67,4 @@ clean:
 bench: setup
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_ask.py
+	$(BIN)/python benchmarks/bench_scale.py

@@ -124,8 +124,11 @@ def one_size(size: int) -> dict[str, float]:
         base = paracite.Assistant(home=tmp / "base")
         base.ingest([ROOT / "ingest"])
         sents, vecs = sentence_bank(base)
+        baseline = asks(tmp / "base", 0, ROOT / "ingest")  # the records alone, same process
         res = build(tmp / "home", size, sents, vecs)
         res |= asks(tmp / "home", size, ROOT / "ingest")
+        res[f"scale.{size}.ask_p50_vs_records"] = round(
+            res[f"scale.{size}.ask_p50_ms"] / baseline["scale.0.ask_p50_ms"], 2)
         res[f"scale.{size}.peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return res
