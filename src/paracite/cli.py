@@ -60,6 +60,8 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
             bar.close()
         if res.status == "failed":
             print(f"  failed     {res.reason}", file=sys.stderr)
+        elif res.status == "duplicate":
+            print(f"  duplicate  {res.reason}")
         elif not args.quiet:
             extra = f", {res.embedded} embedded" if res.embedded else ""
             print(f"  {res.status:<10} {res.source} → {res.document} "

@@ -34,7 +34,10 @@ class DocumentInfo(BaseModel):
     symbol: str | None = None
     date: str | None = None
     source: str = Field(description="File name inside the ingest folder.")
-    content_hash: str = Field(default="", description="sha256 of the file's bytes.")
+    content_hash: str = Field(default="", description="sha256 of the file's bytes, its "
+                              "manifest entry and the parser version: changes → re-parse.")
+    bytes_hash: str = Field(default="", description="sha256 of the file's bytes alone: "
+                            "the same file under another name is ingested once.")
     pages: int | None = None
 
 

@@ -8,6 +8,13 @@
 - A document whose file has disappeared from an ingested folder is removed.
 - A file that cannot be read is reported with its reason; the others are still ingested
   and the store is left unchanged for it.
+- The same bytes under a second name are ingested once: the second file is reported as a
+  ``duplicate`` naming the first.
+- A link that points outside the folder being ingested is refused.
+- One ingest writes to a store at a time (a lock file under ``Settings.home``); a second
+  waits up to ``Settings.ingest_wait_s`` and then refuses. A store left by an ingest that
+  was killed half-way still opens and answers; its half-written document has mixed file
+  hashes (see ``Store.documents``), so the next ingest parses it again and completes it.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ import logging
 import re
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -35,10 +43,11 @@ log = logging.getLogger(__name__)
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
 PARSER_VERSION = "1"
 MANIFEST = "manifest.toml"
+LOCK_FILE = "ingest.lock"
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed"]
 
 
 @dataclass
@@ -76,6 +85,10 @@ class IngestReport:
         return self._with("unchanged")
 
     @property
+    def duplicate(self) -> list[FileResult]:
+        return self._with("duplicate")
+
+    @property
     def removed(self) -> list[FileResult]:
         return self._with("removed")
 
@@ -93,7 +106,8 @@ class IngestReport:
 
     def summary(self) -> str:
         parts = [f"{len(getattr(self, s))} {s}" for s in
-                 ("added", "updated", "unchanged", "removed", "failed")]
+                 ("added", "updated", "unchanged", "duplicate", "removed", "failed")
+                 if s != "duplicate" or self.duplicate]
         return (f"{', '.join(parts)}; {self.embedded} passages embedded "
                 f"in {self.seconds:.1f} s")
 
@@ -129,6 +143,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list
                 if f.name == MANIFEST or any(part.startswith(".") for part in
                                                f.relative_to(p).parts):
                     continue
+                if f.is_symlink() and f.is_dir() and f.resolve().is_relative_to(p.resolve()):
+                    continue  # a link to a folder inside: its files are walked anyway
                 if f.is_file() or f.is_symlink():
                     files.append((f, p))
         else:
@@ -188,11 +204,40 @@ class Ingestor:
 
     def run(self, paths: Sequence[str | Path], progress: ProgressFn | None = None,
             on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+        with self._writer_lock():
+            return self._run(paths, progress, on_file)
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.settings.home / LOCK_FILE))
+        wait = self.settings.ingest_wait_s
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another ingest is writing to this store; waiting up to %g s", wait)
+            try:
+                lock.acquire(timeout=wait)
+            except Timeout:
+                raise IngestError(
+                    f"another ingest is writing to this store and did not finish within "
+                    f"{wait:g} s (PARACITE_INGEST_WAIT_S); nothing was changed, try again "
+                    "when it is done") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _run(self, paths: Sequence[str | Path], progress: ProgressFn | None,
+             on_file: Callable[[FileResult], None] | None) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         files, folders = discover(paths)
         stored = {info.id: info for info, _ in self.store.documents()}
         claimed: dict[str, str] = {}  # doc id → source, for this run
+        seen: dict[str, FileResult] = {}  # bytes hash → first file with those bytes
         manifests: dict[Path, dict[str, dict[str, Any]]] = {}
 
         def record(res: FileResult) -> None:
@@ -200,12 +245,23 @@ class Ingestor:
             if on_file:
                 on_file(res)
 
+        def described(item: tuple[Path, Path]) -> bool:  # has a manifest entry
+            folder = item[1]
+            try:
+                if folder not in manifests:
+                    manifests[folder] = load_manifest(folder)
+            except ParaciteError:
+                return False
+            return item[0].name in manifests[folder]
+
+        # Files the manifest describes go first: of two copies, the described one is kept.
+        files = sorted(files, key=lambda item: not described(item))
         for path, folder in files:
             try:
                 if folder not in manifests:
                     manifests[folder] = load_manifest(folder)
                 entry = manifests[folder].get(path.name, {})
-                res = self._ingest_file(path, entry, stored, claimed, progress)
+                res = self._ingest_file(path, folder, entry, stored, claimed, seen, progress)
             except ParaciteError as exc:
                 res = FileResult(path.name, "", "failed", reason=str(exc))
             except OSError as exc:
@@ -224,19 +280,37 @@ class Ingestor:
         log.info("ingest: %s", report.summary())
         return report
 
-    def _ingest_file(self, path: Path, entry: dict[str, Any], stored: dict[str, DocumentInfo],
-                     claimed: dict[str, str], progress: ProgressFn | None) -> FileResult:
+    def _ingest_file(self, path: Path, folder: Path, entry: dict[str, Any],
+                     stored: dict[str, DocumentInfo], claimed: dict[str, str],
+                     seen: dict[str, FileResult], progress: ProgressFn | None) -> FileResult:
         if not path.exists():
-            raise IngestError(f"{path}: no such file")
-        size_mb = path.stat().st_size / 1_048_576
+            raise IngestError(f"{path.name}: no such file (a broken link?)")
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            what = "folder" if path.is_dir() else "file"
+            raise IngestError(f"{path.name}: a link to a {what} outside the ingest folder; "
+                              f"refused (copy the {what} into the folder instead)")
+        size = path.stat().st_size
+        if size == 0:
+            raise IngestError(f"{path.name}: empty file (0 bytes); nothing to ingest")
+        size_mb = size / 1_048_576
         if size_mb > self.settings.max_file_mb:
             raise IngestError(f"{path.name}: {size_mb:.1f} MB is over the "
                               f"{self.settings.max_file_mb:g} MB limit (PARACITE_MAX_FILE_MB)")
         if path.suffix.lower() not in TEXT_SUFFIXES | PDF_SUFFIXES:
             parse_file(path)  # raises the unsupported-type error
-        digest = file_hash(path.read_bytes(), entry)
+        data = path.read_bytes()
+        digest = file_hash(data, entry)
+        raw = hashlib.sha256(data).hexdigest()
         doc_id = str(entry.get("id") or slug(path.name))
         source = str(path.resolve())
+        first = seen.get(raw) or self._stored_copy(raw, source, stored)
+        if first is not None:
+            mine = stored.get(doc_id)
+            if mine is not None and mine.source == source:  # ingested before its twin
+                self.store.delete_document(doc_id)
+            return FileResult(path.name, first.document, "duplicate", passages=first.passages,
+                              reason=f"{path.name}: same content as {first.source}; "
+                                     f"ingested once, as '{first.document}'")
         if doc_id in claimed and claimed[doc_id] != source:
             doc_id = f"{doc_id}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
         claimed[doc_id] = source
@@ -244,12 +318,15 @@ class Ingestor:
         old = stored.get(doc_id)
         if old is not None and old.content_hash == digest:
             n = len(self.store.passage_hashes(doc_id))
-            if old.source != source:  # same file, moved: keep embeddings, fix provenance
-                info = old.model_copy(update={"source": source})
+            if old.source != source or old.bytes_hash != raw:
+                # same file, moved (or stored before bytes were hashed): keep embeddings
+                info = old.model_copy(update={"source": source, "bytes_hash": raw})
                 self.store.update_document_info(info, self.store.passages(doc_id))
-            return FileResult(path.name, doc_id, "unchanged", passages=n)
+            seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n)
+            return seen[raw]
 
         info, passages = passages_for(path, entry, doc_id, digest)
+        info = info.model_copy(update={"bytes_hash": raw})
         have = self.store.passage_hashes(doc_id)
         fresh = [p for p in passages if have.get(p.id) != p.content_hash]
         same = [p for p in passages if have.get(p.id) == p.content_hash]
@@ -259,5 +336,18 @@ class Ingestor:
         keep = {p.id for p in passages}
         self.store.delete([i for i in have if i not in keep])
         status: Status = "updated" if old is not None else "added"
-        return FileResult(path.name, doc_id, status, passages=len(passages),
-                          embedded=len(fresh))
+        seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
+                               embedded=len(fresh))
+        return seen[raw]
+
+    def _stored_copy(self, raw: str, source: str, stored: dict[str, DocumentInfo]
+                     ) -> FileResult | None:
+        """A stored document made from the same bytes, whose file is still there as it was."""
+        for info in stored.values():
+            other = Path(info.source)
+            if info.bytes_hash != raw or info.source == source or not other.is_file():
+                continue
+            if hashlib.sha256(other.read_bytes()).hexdigest() == raw:
+                return FileResult(other.name, info.id, "unchanged",
+                                  passages=len(self.store.passage_hashes(info.id)))
+        return None

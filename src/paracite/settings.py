@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         default=50.0, description="Files larger than this are refused, not half-read."
     )
+    ingest_wait_s: float = Field(
+        default=30.0, description="How long an ingest waits for another one on the same "
+        "store to finish before refusing (one writer at a time; readers never wait).",
+    )
     collection: str = Field(default="passages", description="Chroma collection name.")
 
     # Retrieval (figures measured on evals/records.jsonl; see evals/results/)

@@ -19,6 +19,7 @@ from typing import Any
 
 from paracite import prompts
 from paracite.answer.extractive import REFUSAL, refusal
+from paracite.answer.guard import neutralise
 from paracite.answer.verify import verify
 from paracite.chain import History, condense
 from paracite.documents import Answer, Passage
@@ -41,9 +42,10 @@ def format_passages(passages: Sequence[Passage]) -> str:
     """Passages as delimited data; the model sees their number, source and label."""
     out = []
     for n, p in enumerate(passages, 1):
-        notes = "".join(f"\n[Footnote {f.marker}] {_escape(f.text)}" for f in p.footnotes)
+        notes = "".join(f"\n[Footnote {f.marker}] {_escape(neutralise(f.text))}"
+                        for f in p.footnotes)
         out.append(f'<passage n="{n}" document="{p.document}" paragraph="{_escape(p.paragraph)}">'
-                   f"\n{_escape(p.text)}{notes}\n</passage>")
+                   f"\n{_escape(neutralise(p.text))}{notes}\n</passage>")
     return "\n".join(out)
 
 

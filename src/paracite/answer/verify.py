@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from paracite.answer.guard import neutralise
 from paracite.answer.text import content_terms, critical_terms, sentences_of, split_sentences
 from paracite.documents import Citation, Passage
 from paracite.lexicon import tokenize
@@ -44,7 +45,7 @@ def support(claim: str, passage: Passage, index: KeywordIndex | None = None) -> 
     terms = set(content_terms(bare))
     if len(terms) < MIN_CLAIM_TERMS:
         return 0.0
-    have = set(tokenize(passage.searchable_text()))
+    have = set(tokenize(neutralise(passage.searchable_text())))
     missing = terms - have
     if any(t not in have for t in critical_terms(bare)):
         return 0.0

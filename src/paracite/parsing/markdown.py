@@ -55,16 +55,46 @@ def clean_inline(text: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1."""
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one
+    when every other byte of ASCII text is zero), else Latin-1 (Windows-1252 punctuation
+    included). Binary files are refused rather than ingested as noise."""
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:4096]:
+        return _checked(path, raw.decode("utf-16", errors="replace"))
+    head = raw[:4096]
+    if head and head.count(0) * 2 >= len(head) * 0.9 and len(head) >= 4:
+        zeros_odd = head[1::2].count(0) > head[0::2].count(0)
+        try:  # UTF-16 without a byte-order mark: ASCII text with a zero in every pair
+            return _checked(path, raw.decode("utf-16-le" if zeros_odd else "utf-16-be"))
+        except UnicodeDecodeError:
+            pass
+    if 0 in head:
         raise ParseError(f"{path.name}: looks like a binary file, not text; skipped")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        text = raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else \
+            raw.decode("latin-1")
+    return _checked(path, text)
+
+
+def _cp1252_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked(path: Path, text: str) -> str:
+    """Refuse text that is mostly control characters or replacement marks (a binary file)."""
+    sample = text[:20000]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or
+              0x7F <= ord(c) < 0xA0 or c == "\ufffd")
+    if sample and bad / len(sample) > 0.05:
+        raise ParseError(f"{path.name}: looks like a binary file, not text "
+                         f"({bad / len(sample):.0%} control characters); skipped")
+    return text
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
