@@ -196,10 +196,17 @@ class UI:
                 progress((done, total), desc="embedding", unit="passages")
 
         if targets:
-            report = self.base.ingest(targets, progress=on_progress)
+            try:
+                report = self.base.ingest(targets, progress=on_progress)
+            except ParaciteError as exc:  # e.g. another ingest holds the store
+                lines.append(f"❌ {html.escape(str(exc), quote=False)}")
+                targets = []
+        if targets:
             for r in report.files:
                 if r.status == "failed":
-                    lines.append(f"❌ {html.escape(r.reason)}")
+                    lines.append(f"❌ {html.escape(r.reason, quote=False)}")
+                elif r.status == "duplicate":
+                    lines.append(f"ℹ️ {html.escape(r.reason, quote=False)}")
                 else:
                     lines.append(f"✅ {r.source} → `{r.document}`: {r.status}, "
                                  f"{r.passages} passages")

@@ -56,3 +56,47 @@ def test_errors_are_shown_without_paths_or_tracebacks(ui):
     chat, _, _, _ = final(ui.ask("?!?", [], [], "extractive", []))
     assert chat[-1]["content"].startswith("⚠️") and "Traceback" not in chat[-1]["content"]
     assert "/" not in chat[-1]["content"]
+
+
+class _Upload:
+    """What gradio hands the upload handler: a temp file and the name the user gave it."""
+
+    def __init__(self, path, orig_name):
+        self.name, self.orig_name = str(path), orig_name
+
+
+def test_upload_is_stored_under_home_with_a_sanitised_name(ui, tmp_path):
+    src = tmp_path / "tmpfile"
+    src.write_text("1. The Bureau met on 3 May 2017 to prepare the fourth meeting.\n")
+    msg, _, _ = ui.upload([_Upload(src, "../../bureau.md")])
+    home = ui.base.settings.home
+    assert (home / "uploads" / "bureau.md").is_file()
+    assert not (home.parent / "bureau.md").exists() and not (home / "bureau.md").exists()
+    assert "✅ bureau.md → `bureau`: added" in msg
+    again, _, _ = ui.upload([_Upload(src, "copy of bureau.md")])
+    assert again == "ℹ️ copy_of_bureau.md: same content as bureau.md; ingested once, as 'bureau'"
+
+
+def test_upload_refuses_other_types_and_bad_files_with_reasons(ui, tmp_path):
+    exe = tmp_path / "x"
+    exe.write_bytes(b"MZ\x90\x00" * 100)
+    bad = tmp_path / "y"
+    bad.write_bytes(b"%PDF-1.7 truncated")
+    msg, _, _ = ui.upload([_Upload(exe, "setup.exe"), _Upload(bad, "broken.pdf")])
+    assert "❌ setup.exe: not a PDF, Markdown or text file" in msg
+    assert "❌ broken.pdf: damaged or truncated PDF" in msg
+    assert str(tmp_path) not in msg and "Traceback" not in msg
+
+
+def test_upload_while_another_ingest_holds_the_store_is_refused_clearly(tmp_path):
+    from filelock import FileLock
+
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "h", ingest_wait_s=0.2)
+    src = tmp_path / "f"
+    src.write_text("1. A paragraph long enough to be a paragraph of a record.\n")
+    with FileLock(str(a.settings.home / "ingest.lock")):
+        msg, _, _ = app.UI(a).upload([_Upload(src, "note.md")])
+    assert msg.startswith("❌ another ingest is writing to this store")
+    assert a.store.count() == 0

@@ -96,3 +96,14 @@ def test_verify_renumbers_markers_in_order_of_use_and_quotes_the_sentence():
     assert out.text == "87 Member States attended. [1] The Chair was indisposed. [2]"
     assert [c.paragraph for c in out.citations] == ["57", "52"]
     assert out.citations[0].quote == [P57.text]
+
+
+def test_a_number_inside_a_document_symbol_is_not_a_term_of_its_own():
+    from paracite.answer.text import critical_terms
+    from paracite.lexicon import tokenize
+
+    claim = "A list of participants was circulated (UNODC/CCPCJ/EG.4/2017/INF/1)."
+    symbol = tokenize("UNODC/CCPCJ/EG.4/2017/INF/1")[0]
+    assert critical_terms(claim) == [symbol]
+    assert "4/2017" not in critical_terms(claim)
+    assert critical_terms("Held on 10 April 2017 in room 4")[:1] == ["10"]

@@ -112,6 +112,16 @@ def critical_terms(question: str) -> list[str]:
     """
     found: list[str] = []
     for m in _CRITICAL.finditer(question):
+        # Part of a document symbol ('4/2017' in 'UNODC/CCPCJ/EG.4/2017/INF/1'): the
+        # symbol as a whole is the term, as the passage's own tokens have it.
+        left = re.search(r"[^\s()\[\],;]*$", question[:m.start()])
+        right = re.match(r"[^\s()\[\],;]*", question[m.end():])
+        whole = ((left.group(0) if left else "") + m.group(0) +
+                 (right.group(0) if right else "")).rstrip(".:")
+        if "/" in whole and whole != m.group(0):
+            symbol = tokenize(whole)[:1]
+            found += [t for t in symbol if t not in found]
+            continue
         for t in tokenize(m.group(0)):
             if t not in found and t not in QUESTION_WORDS and t not in GENERIC_QUESTION_TERMS:
                 found.append(t)
