@@ -7,9 +7,12 @@ synthetic paragraph's vector is **derived**: the normalised mean of the cached v
 the sentences it was made from (the sentences are encoded once, for real, and cached in
 benchmarks/.cache/). Retrieval cost does not depend on where a vector came from.
 
-Measured at each size: upsert throughput, store size on disk, keyword-index load time
-(once per process, never per question), ask latency p50/p95 of the extractive default,
-peak RSS of the process. Baseline in the same run: the same asks at the records' own size.
+Each size runs as two processes, as in a deployment: one builds the store (upsert
+throughput, store size on disk, its peak RSS), one serves it (keyword-index load time,
+once per process and never per question; ask latency p50/p95 of the extractive default
+over the eval questions; recall@5 and correctness on evals/records.jsonl with the synthetic
+paragraphs as distractors; its peak RSS). Baseline in the same run: the same serving
+process over the records alone.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000]
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import re
 import resource
@@ -97,10 +101,12 @@ def build(home: Path, size: int, sents: list[str], vecs: np.ndarray) -> dict[str
 
 
 def asks(home: Path, size: int, records: Path) -> dict[str, float]:
+    """The serving side: open the store, build the keyword index once, ask the eval set."""
     import paracite
+    from paracite.eval import K, evaluate, load_dataset, paracite_retrievers, summarize
 
     a = paracite.Assistant(home=home)
-    a.ingest([records])  # the real records join the synthetic ones
+    a.ingest([records])  # the real records join the synthetic ones (no-op when present)
     t0 = time.perf_counter()
     _ = a.store.keyword
     load = time.perf_counter() - t0
@@ -110,27 +116,54 @@ def asks(home: Path, size: int, records: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         a.ask(q)
         lat.append(time.perf_counter() - t0)
+    quality = summarize(evaluate(a, load_dataset(ROOT / "evals" / "records.jsonl"),
+                                 paracite_retrievers(a)))
     return {f"scale.{size}.keyword_index_load_s": round(load, 2),
             f"scale.{size}.ask_p50_ms": round(pct(lat, 50) * 1000, 1),
-            f"scale.{size}.ask_p95_ms": round(pct(lat, 95) * 1000, 1)}
+            f"scale.{size}.ask_p95_ms": round(pct(lat, 95) * 1000, 1),
+            f"scale.{size}.hybrid_recall@{K}": round(quality[f"hybrid_recall@{K}"], 3),
+            f"scale.{size}.correct": round(quality["correct"], 3)}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def phase(name: str, home: Path, size: int) -> dict[str, float]:
+    """One phase in this (fresh) process, so that its peak RSS is its own."""
+    import paracite
+
+    if name == "build":
+        base = paracite.Assistant(home=home.parent / "base")
+        base.ingest([ROOT / "ingest"])
+        sents, vecs = sentence_bank(base)
+        del base
+        res = build(home, size, sents, vecs)
+        res[f"scale.{size}.build_peak_rss_mb"] = peak_rss_mb()
+        return res
+    res = asks(home, size, ROOT / "ingest")
+    res[f"scale.{size}.serve_peak_rss_mb"] = peak_rss_mb()
+    return res
+
+
+def run_phase(name: str, home: Path, size: int) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--phase", name, "--home", str(home),
+                          "--size", str(size)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def one_size(size: int) -> dict[str, float]:
-    """Run in a fresh process so that peak RSS is this size's alone."""
-    import paracite
-
     tmp = Path(tempfile.mkdtemp(prefix=f"paracite-scale-{size}-"))
     try:
-        base = paracite.Assistant(home=tmp / "base")
-        base.ingest([ROOT / "ingest"])
-        sents, vecs = sentence_bank(base)
-        baseline = asks(tmp / "base", 0, ROOT / "ingest")  # the records alone, same process
-        res = build(tmp / "home", size, sents, vecs)
-        res |= asks(tmp / "home", size, ROOT / "ingest")
+        t0 = time.perf_counter()
+        res = run_phase("build", tmp / "home", size)
+        res |= run_phase("serve", tmp / "home", size)
+        base = run_phase("serve", tmp / "records", 0)  # the records alone, same run
         res[f"scale.{size}.ask_p50_vs_records"] = round(
-            res[f"scale.{size}.ask_p50_ms"] / baseline["scale.0.ask_p50_ms"], 2)
-        res[f"scale.{size}.peak_rss_mb"] = round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+            res[f"scale.{size}.ask_p50_ms"] / base["scale.0.ask_p50_ms"], 2)
+        res[f"scale.{size}.records_ask_p50_ms"] = base["scale.0.ask_p50_ms"]
+        res[f"scale.{size}.records_hybrid_recall@5"] = base["scale.0.hybrid_recall@5"]
+        res[f"scale.{size}.bench_s"] = round(time.perf_counter() - t0, 1)
         return res
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -139,22 +172,16 @@ def one_size(size: int) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=["build", "serve"], help=argparse.SUPPRESS)
+    ap.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.one:
-        import json
-
-        print(json.dumps(one_size(args.one)))
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.home, args.size)))
         return
-    import json
-
     results: dict[str, float] = {}
     for size in args.sizes:
-        t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
-                             capture_output=True, text=True)
-        res = json.loads(out.stdout.strip().splitlines()[-1])
-        res[f"scale.{size}.bench_s"] = round(time.perf_counter() - t0, 1)
+        res = one_size(size)
         results |= res
         for k, v in res.items():
             print(f"{k:40} {v}", flush=True)

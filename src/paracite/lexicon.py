@@ -9,8 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.\-][a-z0-9]+)*")
+_JOINER = re.compile(r"[/.\-]")
 _STOPWORDS = frozenset({
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from",
     "as", "is", "are", "was", "were", "be", "been", "it", "its", "that", "this", "these",
@@ -21,8 +23,11 @@ _STOPWORDS = frozenset({
 })
 
 
+_NOT_A_WORD = re.compile(r"[0-9/.\-]")
+
+
 def _stem_once(token: str) -> str:
-    if len(token) <= 4 or re.search(r"[0-9/.\-]", token):
+    if len(token) <= 4 or _NOT_A_WORD.search(token):
         return token
     for suffix, repl in (("ies", "y"), ("ings", ""), ("ing", ""), ("ed", ""), ("s", ""),
                          ("tion", "t"), ("sion", "s")):
@@ -36,8 +41,11 @@ def _stem_once(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """A light English suffix stripper: 'meetings'/'meeting', 'adopted'/'adoption'.
+
+    Cached: a corpus of 100,000 paragraphs has a few tens of thousands of distinct words.
 
     >>> [stem(t) for t in ("meetings", "opened", "countries", "22/7", "press", "delegates",
     ...                    "processes", "status", "adoption", "adopted", "sessions")]
@@ -48,6 +56,16 @@ def stem(token: str) -> str:
     while token != previous:
         previous, token = token, _stem_once(token)
     return token
+
+
+@lru_cache(maxsize=1 << 18)
+def _terms_of(word: str) -> tuple[str, ...]:
+    """Search terms of one surface word: its stem, and for a symbol its parts' stems."""
+    if word in _STOPWORDS:
+        return ()
+    if not _JOINER.search(word):
+        return (stem(word),)
+    return (stem(word), *(stem(p) for p in _JOINER.split(word) if p and p not in _STOPWORDS))
 
 
 def tokenize(text: str) -> list[str]:
@@ -61,11 +79,7 @@ def tokenize(text: str) -> list[str]:
     """
     out: list[str] = []
     for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOPWORDS:
-            continue
-        out.append(stem(tok))
-        if re.search(r"[/.\-]", tok):
-            out.extend(stem(p) for p in re.split(r"[/.\-]", tok) if p and p not in _STOPWORDS)
+        out.extend(_terms_of(tok))
     return out
 
 
@@ -119,11 +133,13 @@ def words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
 
-def correct(word: str, surface: dict[str, str], stems: Collection[str] | None = None) -> str:
+def correct(word: str, surface: dict[str, str], stems: Collection[str] | None = None,
+            candidates: Collection[str] | None = None) -> str:
     """Stem of the closest known word for a misspelt one ('rapportuer' → 'rapporteur').
 
     ``surface`` maps the words of the records to their stems. Only alphabetic words of 4+
-    letters whose stem the records lack are changed.
+    letters whose stem the records lack are changed. ``candidates`` narrows the words
+    compared (a large store passes those that could be within the similarity cut-off).
 
     >>> correct("meting", {"meeting": "meet", "setting": "set"})
     'meet'
@@ -133,5 +149,6 @@ def correct(word: str, surface: dict[str, str], stems: Collection[str] | None = 
     if (st in known or st in SYNONYMS or word in surface or len(word) < 4
             or not word.isalpha()):
         return st
-    match = difflib.get_close_matches(word, list(surface), n=1, cutoff=0.8)
+    match = difflib.get_close_matches(word, list(surface if candidates is None else candidates),
+                                      n=1, cutoff=0.8)
     return surface[match[0]] if match else st

@@ -10,12 +10,14 @@ The store is embedded (``PersistentClient`` under ``Settings.home``) unless
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import threading
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -28,6 +30,9 @@ from paracite.settings import Settings
 log = logging.getLogger(__name__)
 
 _GET_PAGE = 5000  # rows fetched per Chroma get() call when reading the whole collection
+# Rows per page when building the keyword index: Chroma's memory for a get() grows with the
+# page (5,000 rows with metadata: +360 MB RSS; 2,000: +80 MB) and speed hardly changes.
+_SCAN_PAGE = 2000
 
 
 @dataclass(frozen=True)
@@ -61,53 +66,101 @@ def _from_metadata(text: str, m: dict[str, Any]) -> Passage:
 class KeywordIndex:
     """BM25 (Okapi) over passages' searchable text; built once, queried many times.
 
-    Scores are exactly rank_bm25's ``BM25Okapi`` (k1=1.5, b=0.75, negative idf floored at
-    0.25 × the mean idf; tested against it), but the per-(passage, term) weights are
+    Scores are rank_bm25's ``BM25Okapi`` (k1=1.5, b=0.75, negative idf floored at 0.25 ×
+    the mean idf; tested against it, to float32 precision), but the per-(passage, term) weights are
     precomputed into a sparse matrix, so a query costs a few column sums instead of a
     Python loop over every passage: at 100,000 passages that is the difference between
     milliseconds and most of a second.
+
+    The index holds no passages, only their ids: it is built page by page from the store
+    (:meth:`build`) and a search fetches just its top hits back through ``lookup``. At
+    100,000 passages that keeps hundreds of megabytes of text and metadata out of memory.
     """
 
     K1, B, EPSILON = 1.5, 0.75, 0.25
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    def __init__(self, passages: Sequence[Passage] = (),
+                 lookup: Callable[[list[str]], list[Passage]] | None = None) -> None:
+        by_id = {p.id: p for p in passages}
+        self._build([list(passages)],
+                    lookup or (lambda ids: [by_id[i] for i in ids]))
+
+    @classmethod
+    def build(cls, pages: Iterable[Sequence[Passage]],
+              lookup: Callable[[list[str]], list[Passage]]) -> KeywordIndex:
+        """An index over passages given a page at a time (each page can be dropped after)."""
+        index = cls.__new__(cls)
+        index._build(pages, lookup)
+        return index
+
+    def _build(self, pages: Iterable[Sequence[Passage]],
+               lookup: Callable[[list[str]], list[Passage]]) -> None:
         import numpy as np
         from scipy import sparse
 
-        self.passages = list(passages)
-        texts = [p.searchable_text() for p in self.passages]
-        corpus = [tokenize(t) for t in texts]
+        self._lookup = lookup
+        self.ids: list[str] = []
         self.columns: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[int] = []
-        for d, toks in enumerate(corpus):
-            for t, c in Counter(toks).items():
-                rows.append(d)
-                cols.append(self.columns.setdefault(t, len(self.columns)))
-                tfs.append(c)
-        n = max(len(corpus), 1)
+        documents: dict[str, int] = {}
+        doc_of, lengths = array("i"), array("i")
+        indptr, cols, tfs = array("q", [0]), array("i"), array("i")  # CSR, row by row
+        surface: set[str] = set()
+        for page in pages:
+            for p in page:
+                text = p.searchable_text()
+                toks = tokenize(text)
+                self.ids.append(p.id)
+                doc_of.append(documents.setdefault(p.document, len(documents)))
+                lengths.append(len(toks))
+                for t, c in Counter(toks).items():
+                    cols.append(self.columns.setdefault(t, len(self.columns)))
+                    tfs.append(c)
+                indptr.append(len(cols))
+                surface.update(words(text))
+        self._documents = documents
+        self._doc_of = np.frombuffer(doc_of, dtype=np.int32) if doc_of else np.zeros(0, int)
+        n = max(len(self.ids), 1)
         self.vocabulary = frozenset(self.columns)
         if self.columns:
-            df = np.bincount(np.asarray(cols), minlength=len(self.columns))
+            col_idx = np.frombuffer(cols, dtype=np.int32)
+            df = np.bincount(col_idx, minlength=len(self.columns))
             idf = np.log(n - df + 0.5) - np.log(df + 0.5)
             idf = np.where(idf < 0, self.EPSILON * idf.mean(), idf)
-            dl = np.array([len(t) for t in corpus], dtype=np.float64)
+            dl = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
             norm = self.K1 * (1 - self.B + self.B * dl / max(dl.mean(), 1e-9))
-            tf = np.asarray(tfs, dtype=np.float64)
-            row_idx, col_idx = np.asarray(rows), np.asarray(cols)
-            weights = idf[col_idx] * tf * (self.K1 + 1) / (tf + norm[row_idx])
-            self._matrix = sparse.csc_matrix((weights, (row_idx, col_idx)),
-                                             shape=(len(corpus), len(self.columns)))
+            # weights in float32, computed in place: 4 bytes a (passage, term) pair
+            weights = np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
+            row_norm = np.repeat(norm.astype(np.float32), np.diff(np.frombuffer(indptr,
+                                                                              dtype=np.int64)))
+            row_norm += weights
+            weights *= self.K1 + 1
+            weights /= row_norm
+            del row_norm
+            weights *= idf.astype(np.float32)[col_idx]
+            csr = sparse.csr_matrix((weights, col_idx, np.frombuffer(indptr, dtype=np.int64)),
+                                    shape=(len(self.ids), len(self.columns)))
+            del weights
+            self._matrix = csr.tocsc()
+            del csr
             self._idf = idf
         else:
             self._matrix, self._idf = None, np.zeros(0)
         # surface word → stem, for mending misspelt question words
-        self.surface = {w: stem(w) for t in texts for w in words(t)}
+        self.surface = {w: stem(w) for w in surface}
         self._stems = frozenset(self.surface.values())
+        # Alphabetic words by first letter and length, so mending a word compares it with
+        # the few thousand words that could be within difflib's 0.8 cut-off, not all.
+        self._spellings: dict[tuple[str, int], list[str]] = {}
+        for w in sorted(self.surface):
+            if w.isalpha():
+                self._spellings.setdefault((w[0], len(w)), []).append(w)
+        self._mended: dict[str, str] = {}
         # Weight of a term never seen in the store: that of a term seen once.
         self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
         self.median_idf = float(np.median(self._idf)) if len(self._idf) else 0.0
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""
@@ -122,7 +175,7 @@ class KeywordIndex:
 
         cols = [self.columns[t] for t in tokens if t in self.columns]
         if self._matrix is None or not cols:
-            return np.zeros(len(self.passages))
+            return np.zeros(len(self.ids))
         return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
 
     def terms(self, text: str) -> list[str]:
@@ -136,7 +189,15 @@ class KeywordIndex:
         """The stem of the records' word closest to a token they lack (or the token)."""
         if token in self.vocabulary:
             return token
-        return correct(token, self.surface, self._stems)
+        if token not in self._mended:
+            # ratio = 2·matches / (len a + len b) ≥ 0.8 bounds the other word's length
+            n = len(token)
+            near = [w for m in range(max(1, (2 * n) // 3), (3 * n) // 2 + 2)
+                    for w in self._spellings.get((token[:1], m), ())]
+            if len(self._mended) > 10_000:
+                self._mended.clear()
+            self._mended[token] = correct(token, self.surface, self._stems, near)
+        return self._mended[token]
 
     def search(self, query: str, k: int, documents: Iterable[str] | None = None) -> list[Hit]:
         import numpy as np
@@ -146,15 +207,26 @@ class KeywordIndex:
             return []
         scores = self.scores(tokens)
         if documents:
-            allowed = set(documents)
-            mask = np.array([p.document in allowed for p in self.passages])
-            scores = np.where(mask, scores, 0.0)
+            codes = [self._documents[d] for d in documents if d in self._documents]
+            scores = np.where(np.isin(self._doc_of, codes), scores, 0.0)
         top = np.flatnonzero(scores > 0)
         if len(top) > k:  # the k best, ties broken by position (deterministic)
             cut = np.partition(scores[top], len(top) - k)[len(top) - k]
             top = top[scores[top] >= cut]
         order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
-        return [Hit(self.passages[i], float(scores[i])) for i in order]
+        found = self._lookup([self.ids[i] for i in order])
+        return [Hit(p, float(scores[i])) for i, p in zip(order, found, strict=True)]
+
+
+def _return_freed_memory() -> None:
+    """Hand memory freed by a large build back to the OS (glibc keeps it otherwise: at
+    100,000 passages that is ~300 MB of a serving process's RSS)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Store:
@@ -166,6 +238,7 @@ class Store:
         self._client: Any = None
         self._collection: Any = None
         self._keyword: KeywordIndex | None = None
+        self._count: int | None = None
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------
@@ -232,7 +305,12 @@ class Store:
             offset += n
 
     def count(self) -> int:
-        return int(self.collection.count())
+        """Passages in the store (asked of Chroma once, then again only after a write:
+        at 100,000 passages a Chroma count costs 30 ms, more than the rest of a search)."""
+        with self._lock:
+            if self._count is None:
+                self._count = int(self.collection.count())
+            return self._count
 
     def documents(self) -> list[tuple[DocumentInfo, int]]:
         """Every stored document with its passage count, in id order."""
@@ -263,6 +341,31 @@ class Store:
         out = [_from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
         return sorted(out, key=lambda p: (p.document, p.order))
 
+    def pages(self) -> Iterator[list[Passage]]:
+        """Every passage, a page of ``_SCAN_PAGE`` at a time (store order)."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas", "documents"], limit=_SCAN_PAGE,
+                                      offset=offset)
+            yield [_from_metadata(d or "", dict(m)) for d, m in
+                   zip(got["documents"], got["metadatas"], strict=True)]
+            if len(got["ids"]) < _SCAN_PAGE:
+                return
+            offset += len(got["ids"])
+
+    def get_passages(self, ids: list[str]) -> list[Passage]:
+        """Passages by id, in the order asked (each id must exist)."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["metadatas", "documents"])
+        by_id = {i: _from_metadata(d or "", dict(m)) for i, d, m in
+                 zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise StoreError(f"{len(missing)} passage(s) left the store during the search "
+                             f"(e.g. {missing[0]}); ask again")
+        return [by_id[i] for i in ids]
+
     # -- writing ---------------------------------------------------------------------
     def upsert(self, doc: DocumentInfo, passages: Sequence[Passage],
                embeddings: Sequence[Sequence[float]]) -> None:
@@ -275,7 +378,7 @@ class Store:
                 documents=[p.text for p in passages],
                 metadatas=[_to_metadata(p, doc) for p in passages],
             )
-            self._keyword = None
+            self._keyword = self._count = None
 
     def update_document_info(self, doc: DocumentInfo, passages: Sequence[Passage]) -> None:
         """Rewrite metadata (e.g. the file hash) of passages whose text did not change."""
@@ -283,13 +386,13 @@ class Store:
             with self._lock:
                 self.collection.update(ids=[p.id for p in passages],
                                        metadatas=[_to_metadata(p, doc) for p in passages])
-                self._keyword = None
+                self._keyword = self._count = None
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             with self._lock:
                 self.collection.delete(ids=list(ids))
-                self._keyword = None
+                self._keyword = self._count = None
 
     def delete_document(self, doc_id: str) -> int:
         ids = list(self.passage_hashes(doc_id))
@@ -301,7 +404,8 @@ class Store:
     def keyword(self) -> KeywordIndex:
         with self._lock:
             if self._keyword is None:
-                self._keyword = KeywordIndex(self.passages())
+                self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
+                _return_freed_memory()
             return self._keyword
 
     def dense_search(self, vector: Sequence[float], k: int,
