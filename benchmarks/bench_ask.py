@@ -4,6 +4,8 @@
    floor: a bare Chroma query with the same embedder (embed the question + query).
 2. The same in server mode (a `chroma run` on 127.0.0.1, started and stopped here).
 3. Cold start: a new process from start to first answer, and `import paracite` alone.
+4. Quality beside the timings: recall@5 of each retriever and answer correctness on
+   evals/records.jsonl (unchanged by every optimisation, or the optimisation is wrong).
 
 Results are merged into benchmarks/results.json and benchmarks/results.md.
 
@@ -50,6 +52,18 @@ def latency(assistant, label: str) -> dict[str, float]:
             f"ask.{label}.p50_vs_floor": round(pct(asks, 50) / pct(floor, 50), 2)}
 
 
+def quality(assistant) -> dict[str, float]:
+    """Retrieval and answer quality on the eval set, beside the timings: an optimisation
+    that moves these has paid for speed with quality."""
+    from paracite.eval import K, evaluate, load_dataset, paracite_retrievers, summarize
+
+    s = summarize(evaluate(assistant, load_dataset(ROOT / "evals" / "records.jsonl"),
+                           paracite_retrievers(assistant)))
+    return {f"quality.{name}_recall@{K}": round(s[f"{name}_recall@{K}"], 3)
+            for name in ("hybrid", "keyword", "dense")} | {
+        "quality.correct": round(s["correct"], 3)}
+
+
 def cold_start(home: Path) -> dict[str, float]:
     code_import = "import time; t=time.perf_counter(); import paracite; " \
                   "print(time.perf_counter()-t)"
@@ -76,6 +90,7 @@ def main() -> None:
         a = paracite.Assistant(home=tmp / "home")
         a.ingest([ROOT / "ingest"])
         results |= latency(a, "embedded")
+        results |= quality(a)
         results |= cold_start(tmp / "home")
         exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
         if exe:

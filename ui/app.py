@@ -253,7 +253,7 @@ def build(assistant: Assistant | None = None) -> Any:
             upload_result = gr.Markdown(elem_id="upload-result")
 
         outs = [chat, state, sources, question]
-        ask_btn.click(ui.ask, [question, chat, state, llm, docs], outs)
+        ask_btn.click(ui.ask, [question, chat, state, llm, docs], outs, api_name="ask")
         question.submit(ui.ask, [question, chat, state, llm, docs], outs)
         clear_btn.click(lambda: ([], [], format_sources(None)), None, [chat, state, sources])
 
