@@ -224,6 +224,8 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     page_shift = 0
     agenda = _is_agenda("", info.title)
 
+    headings: list[tuple[_Heading, Block, int, int]] = []
+
     def push_heading(h: _Heading) -> None:
         nonlocal sub_expected, since_heading, current, list_last, list_kind
         while stack and stack[-1].level >= h.level:
@@ -254,6 +256,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         else:
             end_front(by_heading=True)
             push_heading(h)
+            headings.append((h, block, page, idx))
 
     def unnumbered_label(prefix: str = "¶") -> str:
         sec = _section_label(stack, agenda)
@@ -389,6 +392,14 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
         list_last = None
         list_kind = None
 
+    # A heading with nothing under it (the last line of a file, a file of headings only)
+    # is kept as a passage of its own: no text of the record is dropped.
+    used = {id(h) for d in drafts for h in d.section}
+    for h, block, page, idx in headings:
+        if id(h) not in used:
+            drafts.append(_Draft("paragraph", "heading", [block.text.strip()], [block],
+                                 [page], [], idx))
+    drafts.sort(key=lambda d: d.first_index)
     _attach_footnotes(drafts, footnote_blocks)
     return _to_passages(drafts, info)
 
@@ -408,6 +419,10 @@ def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) 
         target = target or (before[-1] if before else (after[0] if after else None))
         if target is not None:
             target.footnotes.append(Footnote(marker=marker, text=fb.text.strip()))
+        else:  # a file holding only footnotes: each becomes a passage of its own
+            text = f"{sup} {fb.text.strip()}".strip()
+            drafts.append(_Draft("paragraph", f"footnote {marker}".strip(), [text], [fb],
+                                 [fb.page], [], idx))
 
 
 def _to_passages(drafts: list[_Draft], info: DocumentInfo) -> list[Passage]:
