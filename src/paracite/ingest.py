@@ -194,6 +194,17 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
     return info, passages
 
 
+@dataclass
+class _Pending:
+    """A parsed file waiting for the vectors of its new or changed passages."""
+
+    result: FileResult
+    info: DocumentInfo
+    fresh: list[Passage]
+    same: list[Passage]
+    stale: list[str]
+
+
 class Ingestor:
     """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
 
@@ -254,20 +265,43 @@ class Ingestor:
                 return False
             return item[0].name in manifests[folder]
 
+        # Files are parsed one by one but embedded together, a group of files at a time:
+        # one length-sorted pass pads batches far less than one pass per file (the two
+        # records: 1.40× the raw encode per file, ~1.05× together). Nothing is written for
+        # a file until its vectors exist, so a crash mid-embedding leaves the store as it was.
+        pending: list[_Pending] = []
+
+        def flush() -> None:
+            texts = [p.searchable_text() for job in pending for p in job.fresh]
+            vectors = self.embedder.embed(texts, progress=progress) if texts else []
+            at = 0
+            for job in pending:
+                self._write(job, vectors[at:at + len(job.fresh)])
+                at += len(job.fresh)
+                record(job.result)
+            pending.clear()
+
         # Files the manifest describes go first: of two copies, the described one is kept.
         files = sorted(files, key=lambda item: not described(item))
+        group = self.settings.embed_batch_size * self.settings.embed_chunk_batches * 2
         for path, folder in files:
             try:
                 if folder not in manifests:
                     manifests[folder] = load_manifest(folder)
                 entry = manifests[folder].get(path.name, {})
-                res = self._ingest_file(path, folder, entry, stored, claimed, seen, progress)
+                res = self._ingest_file(path, folder, entry, stored, claimed, seen)
             except ParaciteError as exc:
                 res = FileResult(path.name, "", "failed", reason=str(exc))
             except OSError as exc:
                 res = FileResult(path.name, "", "failed",
                                  reason=f"{path.name}: cannot read ({exc.strerror or exc})")
-            record(res)
+            if isinstance(res, _Pending):
+                pending.append(res)
+                if sum(len(job.fresh) for job in pending) >= group:
+                    flush()
+            else:
+                record(res)
+        flush()
 
         # Documents whose file has gone from a folder we just walked.
         walked = {f.resolve() for f in folders}
@@ -282,7 +316,9 @@ class Ingestor:
 
     def _ingest_file(self, path: Path, folder: Path, entry: dict[str, Any],
                      stored: dict[str, DocumentInfo], claimed: dict[str, str],
-                     seen: dict[str, FileResult], progress: ProgressFn | None) -> FileResult:
+                     seen: dict[str, FileResult]) -> FileResult | _Pending:
+        """Check and parse one file: a result when nothing is to be embedded, else the
+        passages waiting for their vectors."""
         if not path.exists():
             raise IngestError(f"{path.name}: no such file (a broken link?)")
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
@@ -330,15 +366,19 @@ class Ingestor:
         have = self.store.passage_hashes(doc_id)
         fresh = [p for p in passages if have.get(p.id) != p.content_hash]
         same = [p for p in passages if have.get(p.id) == p.content_hash]
-        vectors = self.embedder.embed([p.searchable_text() for p in fresh], progress=progress)
-        self.store.upsert(info, fresh, vectors)
-        self.store.update_document_info(info, same)
         keep = {p.id for p in passages}
-        self.store.delete([i for i in have if i not in keep])
         status: Status = "updated" if old is not None else "added"
         seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
                                embedded=len(fresh))
-        return seen[raw]
+        return _Pending(seen[raw], info, fresh, same, [i for i in have if i not in keep])
+
+    def _write(self, job: _Pending, vectors: Sequence[Sequence[float]]) -> None:
+        """Store one file's passages. The order matters if the process dies half-way: new
+        passages first (they carry the new file hash, the others still the old one, so
+        ``Store.documents`` marks the document half-written), then the rest, then deletes."""
+        self.store.upsert(job.info, job.fresh, vectors)
+        self.store.update_document_info(job.info, job.same)
+        self.store.delete(job.stale)
 
     def _stored_copy(self, raw: str, source: str, stored: dict[str, DocumentInfo]
                      ) -> FileResult | None:

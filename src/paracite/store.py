@@ -130,14 +130,14 @@ class KeywordIndex:
             norm = self.K1 * (1 - self.B + self.B * dl / max(dl.mean(), 1e-9))
             # weights in float32, computed in place: 4 bytes a (passage, term) pair
             weights = np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
-            row_norm = np.repeat(norm.astype(np.float32), np.diff(np.frombuffer(indptr,
-                                                                              dtype=np.int64)))
+            ptr: Any = np.frombuffer(indptr, dtype=np.int64)
+            row_norm = np.repeat(norm.astype(np.float32), ptr[1:] - ptr[:-1])
             row_norm += weights
             weights *= self.K1 + 1
             weights /= row_norm
             del row_norm
             weights *= idf.astype(np.float32)[col_idx]
-            csr = sparse.csr_matrix((weights, col_idx, np.frombuffer(indptr, dtype=np.int64)),
+            csr = sparse.csr_matrix((weights, col_idx, ptr),
                                     shape=(len(self.ids), len(self.columns)))
             del weights
             self._matrix = csr.tocsc()
