@@ -93,8 +93,22 @@ def citation_precision(citations: Sequence[Citation], gold: Iterable[tuple[str, 
     return good / len(citations)
 
 
+class _StoredPassages:
+    """(document, paragraph) → the stored passage, fetched when first asked for (a store
+    of 100,000 passages is not loaded whole to check a few hundred citations)."""
+
+    def __init__(self, assistant: Any) -> None:
+        self.store = assistant.store
+        self._cache: dict[tuple[str, str], Passage | None] = {}
+
+    def get(self, key: tuple[str, str]) -> Passage | None:
+        if key not in self._cache:
+            self._cache[key] = self.store.get_passage(*key)
+        return self._cache[key]
+
+
 def fabricated_citations(citations: Sequence[Citation],
-                         stored: dict[tuple[str, str], Passage]) -> int:
+                         stored: dict[tuple[str, str], Passage] | _StoredPassages) -> int:
     """Citations whose text is not, exactly, a passage of the store."""
     return sum(1 for c in citations
                if (p := stored.get((c.document, c.paragraph))) is None or p.text != c.text)
@@ -202,7 +216,7 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
              retrievers: dict[str, Retriever] | None = None,
              progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
     """Ask every question; measure answer, citations and each retriever's ranking."""
-    stored = {(p.document, p.paragraph): p for p in assistant.passages()}
+    stored = _StoredPassages(assistant)
     _ = assistant.store.keyword  # built once per process, not part of a question's latency
     out: list[RowResult] = []
     for n, row in enumerate(rows, 1):

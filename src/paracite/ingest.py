@@ -188,7 +188,8 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
         content_hash=digest,
         pages=parsed.pages,
     )
-    passages = recover(parsed.blocks, info, infer_pages=path.suffix.lower() in TEXT_SUFFIXES)
+    text = path.suffix.lower() in TEXT_SUFFIXES
+    passages = recover(parsed.blocks, info, infer_pages=text, bare_headings=text)
     if not passages:
         raise IngestError(f"{path.name}: no paragraphs found; nothing to ingest")
     return info, passages

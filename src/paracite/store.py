@@ -29,10 +29,11 @@ from paracite.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_GET_PAGE = 5000  # rows fetched per Chroma get() call when reading the whole collection
-# Rows per page when building the keyword index: Chroma's memory for a get() grows with the
-# page (5,000 rows with metadata: +360 MB RSS; 2,000: +80 MB) and speed hardly changes.
+# Rows per Chroma get() when reading the whole collection: Chroma's memory for a get()
+# grows with the page (5,000 rows with metadata: +360 MB RSS; 2,000: +80 MB) and the speed
+# hardly changes.
 _SCAN_PAGE = 2000
+GENERATION_FILE = "store.generation"
 
 
 @dataclass(frozen=True)
@@ -80,21 +81,21 @@ class KeywordIndex:
     K1, B, EPSILON = 1.5, 0.75, 0.25
 
     def __init__(self, passages: Sequence[Passage] = (),
-                 lookup: Callable[[list[str]], list[Passage]] | None = None) -> None:
+                 lookup: Callable[[list[str]], dict[str, Passage]] | None = None) -> None:
         by_id = {p.id: p for p in passages}
         self._build([list(passages)],
-                    lookup or (lambda ids: [by_id[i] for i in ids]))
+                    lookup or (lambda ids: {i: by_id[i] for i in ids if i in by_id}))
 
     @classmethod
     def build(cls, pages: Iterable[Sequence[Passage]],
-              lookup: Callable[[list[str]], list[Passage]]) -> KeywordIndex:
+              lookup: Callable[[list[str]], dict[str, Passage]]) -> KeywordIndex:
         """An index over passages given a page at a time (each page can be dropped after)."""
         index = cls.__new__(cls)
         index._build(pages, lookup)
         return index
 
     def _build(self, pages: Iterable[Sequence[Passage]],
-               lookup: Callable[[list[str]], list[Passage]]) -> None:
+               lookup: Callable[[list[str]], dict[str, Passage]]) -> None:
         import numpy as np
         from scipy import sparse
 
@@ -215,7 +216,7 @@ class KeywordIndex:
             top = top[scores[top] >= cut]
         order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
         found = self._lookup([self.ids[i] for i in order])
-        return [Hit(p, float(scores[i])) for i, p in zip(order, found, strict=True)]
+        return [Hit(found[self.ids[i]], float(scores[i])) for i in order if self.ids[i] in found]
 
 
 def _return_freed_memory() -> None:
@@ -239,6 +240,7 @@ class Store:
         self._collection: Any = None
         self._keyword: KeywordIndex | None = None
         self._count: int | None = None
+        self._stamp = ""
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------
@@ -294,13 +296,13 @@ class Store:
         metas: list[dict[str, Any]] = []
         offset = 0
         while True:
-            got = self.collection.get(where=where, include=list(include), limit=_GET_PAGE,
+            got = self.collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
                                       offset=offset)
             n = len(got["ids"])
             ids += got["ids"]
             metas += [dict(m) for m in (got.get("metadatas") or [{}] * n)]
             docs += list(got.get("documents") or [None] * n)
-            if n < _GET_PAGE:
+            if n < _SCAN_PAGE:
                 return ids, docs, metas
             offset += n
 
@@ -308,6 +310,7 @@ class Store:
         """Passages in the store (asked of Chroma once, then again only after a write:
         at 100,000 passages a Chroma count costs 30 ms, more than the rest of a search)."""
         with self._lock:
+            self._follow_other_writers()
             if self._count is None:
                 self._count = int(self.collection.count())
             return self._count
@@ -353,18 +356,50 @@ class Store:
                 return
             offset += len(got["ids"])
 
-    def get_passages(self, ids: list[str]) -> list[Passage]:
-        """Passages by id, in the order asked (each id must exist)."""
+    def get_passages(self, ids: list[str]) -> dict[str, Passage]:
+        """Passages by id. An id that is gone (another process deleted it since the keyword
+        index was built) is left out, and the index is rebuilt before the next search."""
         if not ids:
-            return []
+            return {}
         got = self.collection.get(ids=ids, include=["metadatas", "documents"])
         by_id = {i: _from_metadata(d or "", dict(m)) for i, d, m in
                  zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
-        missing = [i for i in ids if i not in by_id]
-        if missing:
-            raise StoreError(f"{len(missing)} passage(s) left the store during the search "
-                             f"(e.g. {missing[0]}); ask again")
-        return [by_id[i] for i in ids]
+        if len(by_id) < len(set(ids)):
+            log.info("keyword index is behind the store; rebuilding it")
+            self._keyword = self._count = None
+        return by_id
+
+    # -- other processes ---------------------------------------------------------------
+    # Every write stamps a file under PARACITE_HOME; a process that finds the stamp changed
+    # since it built its keyword index (another process ingested: the CLI while the UI is
+    # up) rebuilds it before the next search. A stat and a 32-byte read per question.
+    def _stamp_path(self) -> Any:
+        return None if self.settings.chroma_url else self.settings.home / GENERATION_FILE
+
+    def _read_stamp(self) -> str:
+        path = self._stamp_path()
+        try:
+            return path.read_text() if path is not None else ""
+        except OSError:
+            return ""
+
+    def _follow_other_writers(self) -> None:
+        stamp = self._read_stamp()
+        if stamp != self._stamp:
+            self._keyword = self._count = None
+            self._stamp = stamp
+
+    def _wrote(self) -> None:
+        self._keyword = self._count = None
+        path = self._stamp_path()
+        if path is not None:
+            import uuid
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(uuid.uuid4().hex)
+            tmp.replace(path)
+        self._stamp = self._read_stamp()
 
     # -- writing ---------------------------------------------------------------------
     def upsert(self, doc: DocumentInfo, passages: Sequence[Passage],
@@ -378,7 +413,7 @@ class Store:
                 documents=[p.text for p in passages],
                 metadatas=[_to_metadata(p, doc) for p in passages],
             )
-            self._keyword = self._count = None
+            self._wrote()
 
     def update_document_info(self, doc: DocumentInfo, passages: Sequence[Passage]) -> None:
         """Rewrite metadata (e.g. the file hash) of passages whose text did not change."""
@@ -386,13 +421,13 @@ class Store:
             with self._lock:
                 self.collection.update(ids=[p.id for p in passages],
                                        metadatas=[_to_metadata(p, doc) for p in passages])
-                self._keyword = self._count = None
+                self._wrote()
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             with self._lock:
                 self.collection.delete(ids=list(ids))
-                self._keyword = self._count = None
+                self._wrote()
 
     def delete_document(self, doc_id: str) -> int:
         ids = list(self.passage_hashes(doc_id))
@@ -403,6 +438,7 @@ class Store:
     @property
     def keyword(self) -> KeywordIndex:
         with self._lock:
+            self._follow_other_writers()
             if self._keyword is None:
                 self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
                 _return_freed_memory()

@@ -180,3 +180,44 @@ def test_second_ingest_waits_for_the_first_then_finds_nothing_to_do(tmp_path, in
     assert report.ok and report.embedded == 0
     assert sorted(f.status for f in report.files) == ["unchanged"] * 3
     assert consistent(patient) == RECORDS | {"zz-big": big_passages(inbox)}
+
+
+@pytest.fixture()
+def reader_and_writer(tmp_path, records_copy, embedder):
+    import paracite
+
+    pair = []
+    for _ in range(2):  # two Assistants = two processes' worth of store state
+        a = paracite.Assistant(home=tmp_path / "home")
+        a.embedder = embedder
+        pair.append(a)
+    reader, writer = pair
+    assert writer.ingest([records_copy]).ok
+    assert reader.ask("Who was elected Rapporteur?").citations[0].document == "report"
+    (records_copy / "report.md").unlink()
+    (records_copy / "bulletin.md").write_text("1. The xylographic committee met in Geneva "
+                                              "and elected its own Rapporteur.\n")
+    return reader, writer
+
+
+def test_a_reader_follows_what_another_process_wrote(reader_and_writer, records_copy):
+    reader, writer = reader_and_writer
+    writer.ingest([records_copy])
+    hits = reader.store.keyword_search("xylographic committee", 3)
+    assert hits and hits[0].passage.document == "bulletin"
+    assert {h.passage.document for h in reader.store.keyword_search("Rapporteur", 10)} <= {
+        "agenda", "bulletin"}
+    assert reader.store.count() == 47 + 1
+    assert reader.ask("Who was elected Rapporteur?").found
+
+
+def test_keyword_hits_deleted_by_another_process_are_dropped_then_rebuilt(
+        reader_and_writer, records_copy, monkeypatch):
+    reader, writer = reader_and_writer
+    monkeypatch.setattr(reader.store, "_read_stamp", lambda: "never changes")
+    reader.store.keyword_search("Rapporteur", 5)  # index built before the other write
+    writer.ingest([records_copy])
+    stale = reader.store.keyword_search("Rapporteur", 10)
+    assert all(h.passage.document != "report" for h in stale)
+    fresh = reader.store.keyword_search("xylographic committee", 3)  # index rebuilt
+    assert fresh and fresh[0].passage.document == "bulletin"

@@ -201,11 +201,15 @@ def _is_agenda(cover: str, title: str) -> bool:
     return "agenda" in head and not title.lower().startswith("report")
 
 
-def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) -> list[Passage]:
+def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
+            bare_headings: bool = True) -> list[Passage]:
     """Turn a parser's blocks into passages with provenance.
 
     ``infer_pages``: the source has no page numbers (Markdown converted from a PDF), so
     every join of a paragraph cut mid-sentence also counts as a page break.
+    ``bare_headings``: keep a heading with nothing under it as a passage, so that no text
+    is dropped. PDFs pass False: there such "headings" are the cover block ("Distr.:
+    General", "Original: English") and the table of contents, not the record's text.
     """
     footnote_blocks: list[tuple[int, Block]] = []
     drafts: list[_Draft] = []
@@ -395,7 +399,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False) 
     # A heading with nothing under it (the last line of a file, a file of headings only)
     # is kept as a passage of its own: no text of the record is dropped.
     used = {id(h) for d in drafts for h in d.section}
-    for h, block, page, idx in headings:
+    for h, block, page, idx in headings if bare_headings else ():
         if id(h) not in used:
             drafts.append(_Draft("paragraph", "heading", [block.text.strip()], [block],
                                  [page], [], idx))
