@@ -441,7 +441,8 @@ class Store:
             self._follow_other_writers()
             if self._keyword is None:
                 self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
-                _return_freed_memory()
+                if len(self._keyword) >= 10_000:  # a full gc costs 0.3 s at cold start
+                    _return_freed_memory()
             return self._keyword
 
     def dense_search(self, vector: Sequence[float], k: int,
