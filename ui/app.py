@@ -184,7 +184,8 @@ class UI:
                 lines.append(f"❌ {name}: not a PDF, Markdown or text file")
                 continue
             if size_mb > settings.max_upload_mb:
-                lines.append(f"❌ {name}: {size_mb:.1f} MB is over the "
+                shown = f"{size_mb:.1f} MB" if size_mb >= 0.1 else f"{size_mb * 1024:.0f} KB"
+                lines.append(f"❌ {name}: {shown} is over the "
                              f"{settings.max_upload_mb:g} MB limit")
                 continue
             dest = folder / name

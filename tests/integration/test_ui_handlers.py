@@ -100,3 +100,14 @@ def test_upload_while_another_ingest_holds_the_store_is_refused_clearly(tmp_path
         msg, _, _ = app.UI(a).upload([_Upload(src, "note.md")])
     assert msg.startswith("❌ another ingest is writing to this store")
     assert a.store.count() == 0
+
+
+def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(tmp_path):
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "h", max_upload_mb=0.001)
+    big = tmp_path / "big"
+    big.write_text("1. A paragraph of a record. " * 100)
+    msg, _, _ = app.UI(a).upload([_Upload(big, "big.md")])
+    assert msg == "❌ big.md: 3 KB is over the 0.001 MB limit"
+    assert not (a.settings.home / "uploads" / "big.md").exists()
