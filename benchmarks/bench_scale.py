@@ -144,8 +144,8 @@ def phase(name: str, home: Path, size: int) -> dict[str, float]:
         base.ingest([ROOT / "ingest"])
         sents, vecs = sentence_bank(base)
         del base
+        paracite.Assistant(home=home).ingest([ROOT / "ingest"])  # the real records first
         res = build(home, size, sents, vecs)
-        paracite.Assistant(home=home).ingest([ROOT / "ingest"])  # the real records join
         res[f"scale.{size}.build_peak_rss_mb"] = peak_rss_mb()
         return res
     return asks(home, size, ROOT / "ingest")

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 PARSER_VERSION = "1"
 MANIFEST = "manifest.toml"
 LOCK_FILE = "ingest.lock"
+CATALOG_FILE = "documents.json"
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 
@@ -247,7 +249,7 @@ class Ingestor:
         t0 = time.perf_counter()
         report = IngestReport()
         files, folders = discover(paths)
-        stored = {info.id: info for info, _ in self.store.documents()}
+        stored = self._load_catalog()
         claimed: dict[str, str] = {}  # doc id → source, for this run
         seen: dict[str, FileResult] = {}  # bytes hash → first file with those bytes
         manifests: dict[Path, dict[str, dict[str, Any]]] = {}
@@ -306,11 +308,13 @@ class Ingestor:
 
         # Documents whose file has gone from a folder we just walked.
         walked = {f.resolve() for f in folders}
-        for doc_id, info in stored.items():
+        for doc_id, info in list(stored.items()):
             src = Path(info.source)
             if doc_id not in claimed and src.parent in walked and not src.exists():
                 n = self.store.delete_document(doc_id)
+                stored.pop(doc_id)
                 record(FileResult(src.name, doc_id, "removed", passages=n))
+        self._save_catalog(stored)
         report.seconds = time.perf_counter() - t0
         log.info("ingest: %s", report.summary())
         return report
@@ -345,6 +349,7 @@ class Ingestor:
             mine = stored.get(doc_id)
             if mine is not None and mine.source == source:  # ingested before its twin
                 self.store.delete_document(doc_id)
+                stored.pop(doc_id)
             return FileResult(path.name, first.document, "duplicate", passages=first.passages,
                               reason=f"{path.name}: same content as {first.source}; "
                                      f"ingested once, as '{first.document}'")
@@ -359,6 +364,7 @@ class Ingestor:
                 # same file, moved (or stored before bytes were hashed): keep embeddings
                 info = old.model_copy(update={"source": source, "bytes_hash": raw})
                 self.store.update_document_info(info, self.store.passages(doc_id))
+                stored[doc_id] = info
             seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n)
             return seen[raw]
 
@@ -371,6 +377,7 @@ class Ingestor:
         status: Status = "updated" if old is not None else "added"
         seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
                                embedded=len(fresh))
+        stored[doc_id] = info  # kept in the catalog only if the run completes
         return _Pending(seen[raw], info, fresh, same, [i for i in have if i not in keep])
 
     def _write(self, job: _Pending, vectors: Sequence[Sequence[float]]) -> None:
@@ -380,6 +387,38 @@ class Ingestor:
         self.store.upsert(job.info, job.fresh, vectors)
         self.store.update_document_info(job.info, job.same)
         self.store.delete(job.stale)
+
+    # -- the catalog of stored documents ----------------------------------------------
+    # Listing the stored documents means reading every passage's metadata from Chroma:
+    # 10 s and +300 MB RSS at 100,000 passages. A completed ingest saves the list it ended
+    # with, under the store's write stamp; the next ingest uses it when the stamp is still
+    # the same (nobody wrote since), and reads Chroma otherwise (a run killed half-way,
+    # another writer, a Chroma server: the stamp is local, so the catalog is not used).
+    def _catalog_path(self) -> Path:
+        return self.settings.home / CATALOG_FILE
+
+    def _load_catalog(self) -> dict[str, DocumentInfo]:
+        stamp = self.store.write_stamp()
+        if stamp:
+            try:
+                data = json.loads(self._catalog_path().read_text(encoding="utf-8"))
+                if data.get("stamp") == stamp and data.get("version") == PARSER_VERSION:
+                    return {d["id"]: DocumentInfo(**d) for d in data["documents"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        return {info.id: info for info, _ in self.store.documents()}
+
+    def _save_catalog(self, stored: dict[str, DocumentInfo]) -> None:
+        stamp = self.store.write_stamp()
+        path = self._catalog_path()
+        if not stamp:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"stamp": stamp, "version": PARSER_VERSION, "documents":
+                                   [i.model_dump() for i in stored.values()]}),
+                       encoding="utf-8")
+        tmp.replace(path)
 
     def _stored_copy(self, raw: str, source: str, stored: dict[str, DocumentInfo]
                      ) -> FileResult | None:

@@ -383,6 +383,11 @@ class Store:
         except OSError:
             return ""
 
+    def write_stamp(self) -> str:
+        """The stamp of the last write to this store ("" with a Chroma server, or before
+        the first write)."""
+        return self._read_stamp()
+
     def _follow_other_writers(self) -> None:
         stamp = self._read_stamp()
         if stamp != self._stamp:

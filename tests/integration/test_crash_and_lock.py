@@ -221,3 +221,20 @@ def test_keyword_hits_deleted_by_another_process_are_dropped_then_rebuilt(
     assert all(h.passage.document != "report" for h in stale)
     fresh = reader.store.keyword_search("xylographic committee", 3)  # index rebuilt
     assert fresh and fresh[0].passage.document == "bulletin"
+
+
+def test_an_ingest_after_a_completed_one_lists_documents_from_its_catalog(assistant,
+                                                                          records_copy,
+                                                                          monkeypatch):
+    assert assistant.ingest([records_copy]).ok
+    monkeypatch.setattr(assistant.store, "documents",
+                        lambda: pytest.fail("read every passage to list the documents"))
+    again = assistant.ingest([records_copy])
+    assert again.embedded == 0 and len(again.unchanged) == 2
+    monkeypatch.undo()
+    # A write the catalog has not seen (another process, a killed run) changes the stamp:
+    # the next ingest reads the store itself and finds the document gone.
+    assistant.store.delete_document("agenda")
+    third = assistant.ingest([records_copy])
+    assert [(f.document, f.passages) for f in third.added] == [("agenda", 47)]
+    assert consistent(assistant) == RECORDS
