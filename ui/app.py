@@ -196,21 +196,19 @@ class UI:
             if progress is not None:
                 progress((done, total), desc="embedding", unit="passages")
 
-        if targets:
-            try:
-                report = self.base.ingest(targets, progress=on_progress)
-            except ParaciteError as exc:  # e.g. another ingest holds the store
-                lines.append(f"❌ {html.escape(str(exc), quote=False)}")
-                targets = []
-        if targets:
-            for r in report.files:
-                if r.status == "failed":
-                    lines.append(f"❌ {html.escape(r.reason, quote=False)}")
-                elif r.status == "duplicate":
-                    lines.append(f"ℹ️ {html.escape(r.reason, quote=False)}")
-                else:
-                    lines.append(f"✅ {r.source} → `{r.document}`: {r.status}, "
-                                 f"{r.passages} passages")
+        try:
+            files_done = self.base.ingest(targets, progress=on_progress).files if targets else []
+        except ParaciteError as exc:  # e.g. another ingest holds the store
+            lines.append(f"❌ {html.escape(str(exc), quote=False)}")
+            files_done = []
+        for r in files_done:
+            if r.status == "failed":
+                lines.append(f"❌ {html.escape(r.reason, quote=False)}")
+            elif r.status == "duplicate":
+                lines.append(f"ℹ️ {html.escape(r.reason, quote=False)}")
+            else:
+                lines.append(f"✅ {r.source} → `{r.document}`: {r.status}, "
+                             f"{r.passages} passages")
         ids = [d.id for d, _ in self.base.documents()]
         return ("\n\n".join(lines), gr.update(value=documents_table(self.base)),
                 gr.update(choices=ids))

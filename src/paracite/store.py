@@ -19,6 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -289,22 +290,29 @@ class Store:
             return self._collection
 
     # -- reading ---------------------------------------------------------------------
+    def _scan(self, where: dict[str, Any] | None = None,
+              include: Sequence[str] = ("metadatas",)) -> Iterator[dict[str, Any]]:
+        """Chroma get() results, ``_SCAN_PAGE`` rows at a time."""
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
+                                      offset=offset)
+            yield got
+            if len(got["ids"]) < _SCAN_PAGE:
+                return
+            offset += len(got["ids"])
+
     def _get(self, where: dict[str, Any] | None = None, include: Sequence[str] = ("metadatas",)
              ) -> tuple[list[str], list[str | None], list[dict[str, Any]]]:
         ids: list[str] = []
         docs: list[str | None] = []
         metas: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            got = self.collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
-                                      offset=offset)
+        for got in self._scan(where, include):
             n = len(got["ids"])
             ids += got["ids"]
             metas += [dict(m) for m in (got.get("metadatas") or [{}] * n)]
             docs += list(got.get("documents") or [None] * n)
-            if n < _SCAN_PAGE:
-                return ids, docs, metas
-            offset += n
+        return ids, docs, metas
 
     def count(self) -> int:
         """Passages in the store (asked of Chroma once, then again only after a write:
@@ -346,15 +354,9 @@ class Store:
 
     def pages(self) -> Iterator[list[Passage]]:
         """Every passage, a page of ``_SCAN_PAGE`` at a time (store order)."""
-        offset = 0
-        while True:
-            got = self.collection.get(include=["metadatas", "documents"], limit=_SCAN_PAGE,
-                                      offset=offset)
+        for got in self._scan(include=("metadatas", "documents")):
             yield [_from_metadata(d or "", dict(m)) for d, m in
                    zip(got["documents"], got["metadatas"], strict=True)]
-            if len(got["ids"]) < _SCAN_PAGE:
-                return
-            offset += len(got["ids"])
 
     def get_passages(self, ids: list[str]) -> dict[str, Passage]:
         """Passages by id. An id that is gone (another process deleted it since the keyword
@@ -373,23 +375,20 @@ class Store:
     # Every write stamps a file under PARACITE_HOME; a process that finds the stamp changed
     # since it built its keyword index (another process ingested: the CLI while the UI is
     # up) rebuilds it before the next search. A stat and a 32-byte read per question.
-    def _stamp_path(self) -> Any:
+    def _stamp_path(self) -> Path | None:
         return None if self.settings.chroma_url else self.settings.home / GENERATION_FILE
 
-    def _read_stamp(self) -> str:
+    def write_stamp(self) -> str:
+        """The stamp of the last write to this store ("" with a Chroma server, or before
+        the first write)."""
         path = self._stamp_path()
         try:
             return path.read_text() if path is not None else ""
         except OSError:
             return ""
 
-    def write_stamp(self) -> str:
-        """The stamp of the last write to this store ("" with a Chroma server, or before
-        the first write)."""
-        return self._read_stamp()
-
     def _follow_other_writers(self) -> None:
-        stamp = self._read_stamp()
+        stamp = self.write_stamp()
         if stamp != self._stamp:
             self._keyword = self._count = None
             self._stamp = stamp
@@ -404,7 +403,7 @@ class Store:
             tmp = path.with_suffix(".tmp")
             tmp.write_text(uuid.uuid4().hex)
             tmp.replace(path)
-        self._stamp = self._read_stamp()
+        self._stamp = self.write_stamp()
 
     # -- writing ---------------------------------------------------------------------
     def upsert(self, doc: DocumentInfo, passages: Sequence[Passage],

@@ -214,7 +214,7 @@ def test_a_reader_follows_what_another_process_wrote(reader_and_writer, records_
 def test_keyword_hits_deleted_by_another_process_are_dropped_then_rebuilt(
         reader_and_writer, records_copy, monkeypatch):
     reader, writer = reader_and_writer
-    monkeypatch.setattr(reader.store, "_read_stamp", lambda: "never changes")
+    monkeypatch.setattr(reader.store, "write_stamp", lambda: "never changes")
     reader.store.keyword_search("Rapporteur", 5)  # index built before the other write
     writer.ingest([records_copy])
     stale = reader.store.keyword_search("Rapporteur", 10)

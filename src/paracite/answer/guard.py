@@ -55,8 +55,8 @@ def neutralise(text: str) -> str:
     for m in _INSTRUCTION.finditer(text):
         if m.start() < pos:
             continue
-        start = max(text.rfind(". ", 0, m.start()) + 2 if text.rfind(". ", 0, m.start()) >= 0
-                    else 0, pos)
+        dot = text.rfind(". ", pos, m.start())  # the sentence starts after it
+        start = dot + 2 if dot >= 0 else pos
         end_m = _SENTENCE_END.search(text, m.end())
         end = end_m.end() if end_m else len(text)
         out.append(text[pos:start])

@@ -70,20 +70,12 @@ def read_text(path: Path) -> str:
             pass
     if 0 in head:
         raise ParseError(f"{path.name}: looks like a binary file, not text; skipped")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else \
-            raw.decode("latin-1")
-    return _checked(path, text)
-
-
-def _cp1252_ok(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return _checked(path, raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return _checked(path, raw.decode("latin-1"))  # never fails: every byte is a character
 
 
 def _checked(path: Path, text: str) -> str:
