@@ -23,7 +23,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint ingest clean bench browser
+.PHONY: setup run test lint ingest clean bench browser structure
 
 setup: $(VENV)/.installed
 
@@ -68,3 +68,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_scale.py
+
+# Paragraph recovery on the real UN PDFs in ../shared (not part of make test):
+# writes benchmarks/structure.json and benchmarks/structure.md
+structure: setup
+	$(BIN)/python benchmarks/structure.py
