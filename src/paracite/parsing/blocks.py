@@ -54,6 +54,10 @@ class Block:
     marker: str | None = None
     cells: tuple[str, ...] = field(default_factory=tuple)
     list_item: bool = False  # the format marked it as a list item (a "-" or "•" bullet)
+    # how far right of the page's text margin the first line starts, in points (PDF only;
+    # a quoted resolution's "1. Decides" is indented, the report's own "1." is not)
+    indent: float = 0.0
+    page_label: str | None = None  # the page number the page prints ("13" of "13/26")
 
 
 @dataclass
@@ -66,3 +70,4 @@ class ParsedFile:
     title: str | None = None
     symbol: str | None = None
     date: str | None = None
+    body: str | None = None  # the issuing body named on the cover

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from paracite.errors import ParseError
 from paracite.parsing.blocks import Block, ParsedFile, to_superscript
+from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line, Page, read_page
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ _EDGE_LINES = 6  # header/footer zone: this many non-empty lines at top and bott
 _REPEAT_SHARE = 0.3  # a line (digits aside) on this share of pages is a running header
 _SHORT_LINE = 0.7  # a line shorter than this share of the page's longest ends a paragraph
 _HEADING_LINE = 0.5  # an unpunctuated line this short before an indented one is a heading
+_EDGE_ZONE = 0.07  # top and bottom share of the page where running headers/footers print
+_NOTE_SIZE = 0.92  # footnotes print smaller than this share of the body text's size
+_INDENT = 6.0  # points right of the text margin that make a line indented
 
 _SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
                      r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
@@ -51,6 +55,8 @@ _NOISE = [
     re.compile(r"^(?:\d{1,4}/\d{1,4}\s+)?(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?"
                r"(?:\s+\d{1,4}/\d{1,4})?$"),                        # 4/26 25-06882
 ]
+_NOISE_TOKEN = re.compile(r"\d{1,4}/\d{1,4}|(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?|\([A-Z]\)|\d{6}|"
+                          r"\*\d{6,}\*|[ivxlc]{1,6}|\d{1,4}")
 _NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
@@ -73,6 +79,7 @@ class _Line:
     text: str
     page: int
     indent: bool
+    offset: float = 0.0  # points right of the page's text margin
 
 
 def _norm(line: str) -> str:
@@ -87,10 +94,16 @@ def _is_noise(line: str, symbol: str | None) -> bool:
         return True
     if _SYMBOL.match(s) and len(s) < 60:
         return True
-    return any(p.match(s) for p in _NOISE)
+    if any(p.match(s) for p in _NOISE):
+        return True
+    # a footer of several marks in any order: "24-14711 2/3", "2/3 24-14711 (E)"
+    tokens = s.split()
+    return len(tokens) > 1 and all(
+        _NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
+        for t in tokens)
 
 
-def _read_pages(path: Path) -> list[str]:
+def _read_pages(path: Path) -> list[Page]:
     head = path.read_bytes()[:1024]
     if not head:
         raise ParseError(f"{path.name}: empty file (0 bytes); skipped")
@@ -109,7 +122,7 @@ def _read_pages(path: Path) -> list[str]:
             if not opened:
                 raise ParseError(f"{path.name}: encrypted PDF; paracite cannot read it "
                                  "without the password")
-        return [page.extract_text() or "" for page in reader.pages]
+        return [read_page(page, n) for n, page in enumerate(reader.pages, 1)]
     except ParseError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -135,22 +148,107 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     return {k for k, n in counts.items() if n >= need and len(k) < 80}
 
 
-def _strip_edges(lines: list[str], symbol: str | None, running: set[str]) -> list[str]:
-    def noise(ln: str) -> bool:
-        return _is_noise(ln, symbol) or _norm(ln) in running
+def _body_size(pages: list[Page]) -> float:
+    """The font size most of the document's characters are printed in."""
+    weight: Counter[float] = Counter()
+    for page in pages:
+        for ln in page.lines:
+            weight[ln.size] += len(ln.text)
+    return weight.most_common(1)[0][0] if weight else 10.0
+
+
+def _strip_edges(page: Page, symbol: str | None, running: set[str]
+                 ) -> tuple[list[Line], list[Line]]:
+    """(the page's lines without running headers/footers, the lines removed)."""
+    lines = page.lines
+
+    def noise(ln: Line) -> bool:
+        return _is_noise(ln.plain, symbol) or _norm(ln.plain) in running
+
+    def at_edge(ln: Line) -> bool:
+        return ln.y > page.height * (1 - _EDGE_ZONE) or ln.y < page.height * _EDGE_ZONE
 
     start, end = 0, len(lines)
     seen = 0
-    while start < end and seen < _EDGE_LINES and (not lines[start].strip() or noise(
+    while start < end and seen < _EDGE_LINES and (not lines[start].text.strip() or noise(
             lines[start])):
-        seen += bool(lines[start].strip())
+        seen += bool(lines[start].text.strip())
         start += 1
     seen = 0
-    while end > start and seen < _EDGE_LINES and (not lines[end - 1].strip() or noise(
+    while end > start and seen < _EDGE_LINES and (not lines[end - 1].text.strip() or noise(
             lines[end - 1])):
-        seen += bool(lines[end - 1].strip())
+        seen += bool(lines[end - 1].text.strip())
         end -= 1
-    return lines[start:end]
+    removed = [ln for ln in lines[:start] + lines[end:] if ln.text.strip()]
+    kept = []
+    for ln in lines[start:end]:  # a footer drawn in the middle of the content stream
+        if ln.text.strip() and at_edge(ln) and noise(ln):
+            removed.append(ln)
+        else:
+            kept.append(ln)
+    return kept, removed
+
+
+def _printed_page(removed: list[Line]) -> str | None:
+    """The page number the page prints in its header or footer: '13' of '13/26'."""
+    for ln in removed:
+        for tok in ln.plain.split():
+            if m := re.fullmatch(r"(\d{1,4})/\d{1,4}", tok):
+                return m.group(1)
+    for ln in removed:
+        s = ln.plain.strip()
+        if m := re.fullmatch(r"(?:Page|page)\s+(\d{1,4})|(\d{1,4})|([ivxlc]{1,6})", s):
+            return next(g for g in m.groups() if g)
+    return None
+
+
+def _margin(lines: list[Line], size: float) -> float:
+    """The x where most body-size lines of a page start: its text margin."""
+    xs = Counter(round(ln.x) for ln in lines if ln.text.strip() and abs(ln.size - size) < 1)
+    if not xs:
+        xs = Counter(round(ln.x) for ln in lines if ln.text.strip())
+    return float(xs.most_common(1)[0][0]) if xs else 0.0
+
+
+_MARK = re.compile(f"{MARK_OPEN}([0-9,]+){MARK_CLOSE}")
+_NOTE_START = re.compile(rf"^\s*(?:{MARK_OPEN}(\d{{1,4}}){MARK_CLOSE}|(\d{{1,3}})(?=\s))\s*(.*)$")
+
+
+def _split_notes(lines: list[Line], body_size: float, expected: int
+                 ) -> tuple[list[Line], list[tuple[str, list[str]]], list[str]]:
+    """Cut a page's footnote block off its foot.
+
+    The block follows a rule line ("_____"), or is the run of lines at the foot printed
+    smaller than the body text whose first line starts with a raised marker (or with the
+    next footnote number of the document). Returns the body lines, the notes as
+    (marker, lines), and lines that continue the previous page's last note.
+    """
+    cut = next((i for i, ln in enumerate(lines) if _RULE.match(ln.plain)), None)
+    if cut is None:
+        i = len(lines)
+        while i > 0 and (not lines[i - 1].text.strip()
+                         or 0 < lines[i - 1].size <= _NOTE_SIZE * body_size):
+            i -= 1
+        first = next((j for j in range(i, len(lines)) if lines[j].text.strip()), None)
+        if first is not None and (m := _NOTE_START.match(lines[first].text)) and (
+                m.group(1) or int(m.group(2)) == expected):
+            cut = first - 1
+    if cut is None:
+        return lines, [], []
+    notes: list[tuple[str, list[str]]] = []
+    carried: list[str] = []
+    for ln in lines[cut + 1:]:
+        if not ln.text.strip():
+            continue
+        m = _NOTE_START.match(ln.text)
+        if m and (m.group(1) or not notes or int(m.group(2)) == int(notes[-1][0]) + 1
+                  or int(m.group(2)) == expected):
+            notes.append((m.group(1) or m.group(2), [_MARK.sub(r"\1", m.group(3))]))
+        elif notes:
+            notes[-1][1].append(_MARK.sub(r"\1", ln.text))
+        else:
+            carried.append(_MARK.sub(r"\1", ln.text))
+    return lines[:cut], notes, carried
 
 
 def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
@@ -178,59 +276,46 @@ def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
 
 def parse_pdf(path: Path) -> ParsedFile:
     """Parse a UN PDF into blocks (see the module docstring for the rules)."""
-    raw_pages = _read_pages(path)
+    pages = _read_pages(path)
+    raw_pages = ["\n".join(ln.plain for ln in page.lines) for page in pages]
     if not any(t.strip() for t in raw_pages):
         raise ParseError(f"{path.name}: no extractable text; scanned PDFs need OCR, which "
                          "paracite does not do")
+    for page in pages:
+        for ln in page.lines:
+            ln.text = ln.text.replace("\u00a0", " ")
     split = [t.replace("\u00a0", " ").splitlines() for t in raw_pages]
     symbol = _document_symbol(raw_pages[0]) or _symbol_from_headers(split)
     running = _running_lines(split)
+    body_size = _body_size(pages)
 
     body: list[_Line] = []
     footnotes: list[tuple[str, list[str], int, int]] = []  # marker, lines, page, body index
+    labels: dict[int, str] = {}
     expected_fn = 1
-    for page_no, lines in enumerate(split, 1):
-        lines = _strip_edges(lines, symbol, running)
-        in_notes = False
+    for page in pages:
+        lines, removed = _strip_edges(page, symbol, running)
+        if (printed := _printed_page(removed)) is not None:
+            labels[page.number] = printed
+        lines = [ln for ln in lines if not _TOC.search(ln.plain)]
+        lines, notes, carried = _split_notes(lines, body_size, expected_fn)
+        if carried and footnotes:
+            footnotes[-1][1].extend(carried)
+        marks = {m for m, _ in notes}
+        margin = _margin(lines, body_size)
         for ln in lines:
-            if not ln.strip() or _TOC.search(ln):
-                if not ln.strip():
-                    body.append(_Line("", page_no, False))
+            if not ln.text.strip():
+                body.append(_Line("", page.number, False))
                 continue
-            if _RULE.match(ln):
-                in_notes = True
-                continue
-            fm = _FOOTNOTE.match(ln)
-            starts_note = fm is not None and int(fm.group(1)) == expected_fn and (
-                in_notes or ln.startswith(" ")) and not _NUMBERED.match(ln)
-            if starts_note and fm is not None:
-                in_notes = True
-                footnotes.append((fm.group(1), [fm.group(2)], page_no, len(body)))
-                expected_fn += 1
-                continue
-            if in_notes and footnotes:
-                footnotes[-1][1].append(ln)
-                continue
-            body.append(_Line(ln.rstrip(), page_no, ln.startswith(" ")))
+            text = _MARK.sub(lambda m, marks=marks: _marker(m.group(1), marks), ln.text)
+            text = _glued_markers(text, marks - _raised(ln.text))
+            body.append(_Line(text.rstrip(), page.number, ln.x > margin + _INDENT,
+                              ln.x - margin))
+        for marker, note_lines in notes:
+            footnotes.append((marker, note_lines, page.number, len(body)))
+            expected_fn = int(marker) + 1
 
-    markers = {m for m, _, _, _ in footnotes}
     words = frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", " ".join(raw_pages).lower()))
-    glued = re.compile(r"(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
-
-    after_stop = re.compile(r"(\w*)([a-z)”’\"][.,;:])(\d{1,3})(?=\s|$)")
-
-    def _after_stop(m: re.Match[str]) -> str:
-        if m.group(1).lower() in _NUMBERED_ABBREV or (m.group(1) + m.group(2)[:1]).lower() \
-                in _NUMBERED_ABBREV:
-            return m.group(0)  # "Add.1", "Rev.2", "para.3": a number, not a marker
-        return m.group(1) + m.group(2) + to_superscript(m.group(3))
-
-    def supers(text: str) -> str:
-        # a number glued to the punctuation that ends a word is a marker even when its
-        # note was not found ("protection.81"); one glued to a word must be a known note
-        text = after_stop.sub(_after_stop, text)
-        return glued.sub(lambda m: to_superscript(m.group(1)) if m.group(1) in markers
-                         else m.group(1), text)
 
     # Assemble paragraph blocks.
     blocks: list[Block] = []
@@ -239,6 +324,7 @@ def parse_pdf(path: Path) -> ParsedFile:
     cur: list[str] = []
     cur_page = 1
     cur_start = 0
+    cur_offset = 0.0
     widest = max((len(x.text) for x in body if x.text), default=80)
     note_at: dict[int, list[tuple[str, list[str], int, int]]] = {}
     for fn in footnotes:
@@ -248,13 +334,14 @@ def parse_pdf(path: Path) -> ParsedFile:
         nonlocal cur, offset
         if not cur:
             return
-        text = supers(re.sub(r"\s+", " ", cur[0]).strip())
+        text = re.sub(r"\s+", " ", cur[0]).strip()
         for ln in cur[1:]:
-            text = _join(text, supers(ln), words)
+            text = _join(text, ln, words)
         text = re.sub(r"\s+", " ", text).strip()
         if text:
             blocks.append(Block(text, cur_page, cur_start, cur_start + len(text),
-                                page_break_before=cur_page != last_page_of_prev()))
+                                page_break_before=cur_page != last_page_of_prev(),
+                                indent=cur_offset, page_label=labels.get(cur_page)))
             source_parts.append(text)
             offset = cur_start + len(text) + 1
         cur = []
@@ -267,7 +354,7 @@ def parse_pdf(path: Path) -> ParsedFile:
         for marker, lines_, page, _ in note_at.get(index, []):
             text = re.sub(r"\s+", " ", " ".join(x.strip() for x in lines_)).strip()
             blocks.append(Block(text, page, offset, offset + len(text), kind="footnote",
-                                marker=marker))
+                                marker=marker, page_label=labels.get(page)))
             source_parts.append(text)
             offset += len(text) + 1
 
@@ -275,8 +362,8 @@ def parse_pdf(path: Path) -> ParsedFile:
         if i in note_at:
             flush()
             emit_notes(i)
-        text = line.text
-        if not text.strip():
+        text = line.text.strip()
+        if not text:
             flush()
             continue
         prev = cur[-1] if cur else ""
@@ -296,6 +383,7 @@ def parse_pdf(path: Path) -> ParsedFile:
             flush()
             cur_page = line.page
             cur_start = offset
+            cur_offset = line.offset
         cur.append(text)
     flush()
     emit_notes(len(body))
@@ -307,6 +395,39 @@ def parse_pdf(path: Path) -> ParsedFile:
     return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
                       pages=len(raw_pages), title=title, symbol=symbol,
                       date=date.group(0) if date else None)
+
+
+def _marker(digits: str, notes: set[str]) -> str:
+    """A raised small number is a footnote marker when the page has that footnote."""
+    parts = digits.split(",")
+    if all(p in notes for p in parts):
+        return ",".join(to_superscript(p) for p in parts)
+    return digits
+
+
+def _raised(text: str) -> set[str]:
+    return {p for m in _MARK.finditer(text) for p in m.group(1).split(",")}
+
+
+_GLUED = re.compile(r"(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
+
+
+def _glued_markers(text: str, notes: set[str]) -> str:
+    """Markers printed at body size and glued to a word ("submissions1"), for PDFs that do
+    not raise them: only numbers of footnotes on the same page, never after a
+    document-symbol abbreviation ("CRP.12", "Add.1")."""
+    if not notes:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        before = text[: m.start()]
+        word = re.findall(r"(\w+)\W*$", before)
+        if m.group(1) not in notes or (word and word[0].lower() in _NUMBERED_ABBREV) or \
+                re.search(r"[A-Z]{2,}\.$", before):
+            return m.group(1)
+        return to_superscript(m.group(1))
+
+    return _GLUED.sub(sub, text)
 
 
 _DOC_TYPE = re.compile(r"(?i)^(?:draft report|report|annotated provisional agenda|provisional "

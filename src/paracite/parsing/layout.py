@@ -1,0 +1,121 @@
+"""A PDF page read once, with the geometry pypdf knows: lines, positions, font sizes.
+
+pypdf's ``extract_text(visitor_text=…)`` calls back for every piece of text it emits, with
+the text matrix, the current transformation matrix and the font size. The pieces, joined,
+are exactly pypdf's plain text; here they are cut into lines (at pypdf's own line breaks)
+and each line keeps:
+
+- ``x``: where its first visible character starts, ``y``: its baseline (points from the
+  bottom of the page), ``size``: the font size that most of its characters use;
+- ``text``, in which a run of digits printed **smaller and raised** above the baseline is
+  wrapped as ``\\x02digits\\x03``: a footnote marker candidate. Whether it is one is decided
+  with the page's footnotes (:mod:`paracite.parsing.pdf`); "CRP.12" is neither smaller nor
+  raised, so it never is.
+
+Nothing here knows about UN documents; it is the layout that the PDF parser and, later,
+highlighting on the page image stand on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+_SUP_SHARE = 0.85  # a piece this much smaller than its line's text …
+_SUP_RISE = 0.12  # … and raised by this share of the line's font size is a superscript
+_MARKER_TEXT = re.compile(r"^\s*\d{1,4}(?:\s*,\s*\d{1,4})*\s*$")
+
+
+@dataclass
+class Line:
+    """One line of a page as pypdf reads it, with where and how big it is printed."""
+
+    text: str
+    page: int
+    x: float
+    y: float
+    size: float
+    width: float = 0.0  # from x to the start of the last visible piece (a lower bound)
+
+    @property
+    def plain(self) -> str:
+        """The text with marker candidates as the plain digits they are printed as."""
+        return self.text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+@dataclass
+class Page:
+    number: int  # 1-based PDF page index
+    width: float
+    height: float
+    lines: list[Line]
+
+
+def _mult(m: list[float], n: list[float]) -> list[float]:
+    return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
+
+
+@dataclass
+class _Piece:
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+def _line_of(pieces: list[_Piece], page: int) -> Line | None:
+    visible = [p for p in pieces if p.text.strip()]
+    if not visible:
+        return None if not pieces else Line("", page, 0.0, 0.0, 0.0)
+    weight: Counter[float] = Counter()
+    for p in visible:
+        weight[round(p.size, 1)] += len(p.text.strip())
+    size = weight.most_common(1)[0][0]
+    body = [p for p in visible if round(p.size, 1) == size]
+    base = body[0].y
+    out: list[str] = []
+    for p in pieces:
+        small = p.size and size and p.size <= _SUP_SHARE * size
+        if small and _MARKER_TEXT.match(p.text) and p.y - base > _SUP_RISE * size:
+            lead = p.text[: len(p.text) - len(p.text.lstrip())]
+            digits = re.sub(r"\s+", "", p.text)
+            out.append(f"{lead}{MARK_OPEN}{digits}{MARK_CLOSE}")
+        else:
+            out.append(p.text)
+    text = "".join(out).rstrip()
+    return Line(text, page, visible[0].x, base, size, visible[-1].x - visible[0].x)
+
+
+def read_page(page: object, number: int) -> Page:
+    """One pypdf page → its lines, in pypdf's reading order."""
+    pieces: list[_Piece] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object,
+              font_size: float) -> None:
+        m = _mult(list(tm), list(cm))
+        pieces.append(_Piece(text, m[4], m[5], abs(font_size * math.hypot(m[2], m[3]))))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    lines: list[Line] = []
+    cur: list[_Piece] = []
+    for p in pieces:
+        if "\n" not in p.text:
+            cur.append(p)
+            continue
+        head, *rest = p.text.split("\n")
+        cur.append(_Piece(head, p.x, p.y, p.size))
+        for part in rest:
+            line = _line_of(cur, number)
+            if line is not None:
+                lines.append(line)
+            cur = [_Piece(part, p.x, p.y, p.size)]
+    line = _line_of(cur, number)
+    if line is not None:
+        lines.append(line)
+    box = page.mediabox  # type: ignore[attr-defined]
+    return Page(number, float(box.width), float(box.height), lines)
