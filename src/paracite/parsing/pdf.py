@@ -42,6 +42,8 @@ _HEADING_LINE = 0.5  # an unpunctuated line this short before an indented one is
 _EDGE_ZONE = 0.07  # top and bottom share of the page where running headers/footers print
 _NOTE_SIZE = 0.92  # footnotes print smaller than this share of the body text's size
 _INDENT = 6.0  # points right of the text margin that make a line indented
+_GAP = 1.3  # more space than this many line steps above a line: a new paragraph
+_SIZE_STEP = 0.5  # a font size change larger than this (points): another paragraph
 
 _SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
                      r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
@@ -80,6 +82,8 @@ class _Line:
     page: int
     indent: bool
     offset: float = 0.0  # points right of the page's text margin
+    y: float = 0.0
+    size: float = 0.0
 
 
 def _norm(line: str) -> str:
@@ -202,12 +206,17 @@ def _printed_page(removed: list[Line]) -> str | None:
     return None
 
 
-def _margin(lines: list[Line], size: float) -> float:
-    """The x where most body-size lines of a page start: its text margin."""
-    xs = Counter(round(ln.x) for ln in lines if ln.text.strip() and abs(ln.size - size) < 1)
-    if not xs:
-        xs = Counter(round(ln.x) for ln in lines if ln.text.strip())
-    return float(xs.most_common(1)[0][0]) if xs else 0.0
+def _margins(pages: list[list[Line]], size: float) -> tuple[float, float]:
+    """The x where most body-size lines start, on odd and on even pages (UN documents
+    mirror their margins): the text margin that indentation is measured from."""
+    found = []
+    for parity in (1, 0):
+        xs: Counter[int] = Counter()
+        for lines in pages[1 - parity::2]:
+            xs.update(round(ln.x) for ln in lines if ln.text.strip()
+                      and abs(ln.size - size) < 1)
+        found.append(float(xs.most_common(1)[0][0]) if xs else 0.0)
+    return found[0], found[1] or found[0]
 
 
 _MARK = re.compile(f"{MARK_OPEN}([0-9,]+){MARK_CLOSE}")
@@ -223,8 +232,9 @@ def _split_notes(lines: list[Line], body_size: float, expected: int
     next footnote number of the document). Returns the body lines, the notes as
     (marker, lines), and lines that continue the previous page's last note.
     """
-    cut = next((i for i, ln in enumerate(lines) if _RULE.match(ln.plain)), None)
-    if cut is None:
+    rule = next((i for i, ln in enumerate(lines) if _RULE.match(ln.plain)), None)
+    cut, notes_from = (rule, rule + 1) if rule is not None else (None, None)
+    if rule is None:
         i = len(lines)
         while i > 0 and (not lines[i - 1].text.strip()
                          or 0 < lines[i - 1].size <= _NOTE_SIZE * body_size):
@@ -232,12 +242,12 @@ def _split_notes(lines: list[Line], body_size: float, expected: int
         first = next((j for j in range(i, len(lines)) if lines[j].text.strip()), None)
         if first is not None and (m := _NOTE_START.match(lines[first].text)) and (
                 m.group(1) or int(m.group(2)) == expected):
-            cut = first - 1
-    if cut is None:
+            cut, notes_from = first, first
+    if cut is None or notes_from is None:
         return lines, [], []
     notes: list[tuple[str, list[str]]] = []
     carried: list[str] = []
-    for ln in lines[cut + 1:]:
+    for ln in lines[notes_from:]:
         if not ln.text.strip():
             continue
         m = _NOTE_START.match(ln.text)
@@ -293,27 +303,32 @@ def parse_pdf(path: Path) -> ParsedFile:
     footnotes: list[tuple[str, list[str], int, int]] = []  # marker, lines, page, body index
     labels: dict[int, str] = {}
     expected_fn = 1
+    kept: list[tuple[Page, list[Line], list[tuple[str, list[str]]], list[str]]] = []
     for page in pages:
         lines, removed = _strip_edges(page, symbol, running)
         if (printed := _printed_page(removed)) is not None:
             labels[page.number] = printed
         lines = [ln for ln in lines if not _TOC.search(ln.plain)]
         lines, notes, carried = _split_notes(lines, body_size, expected_fn)
+        kept.append((page, lines, notes, carried))
+        if notes:
+            expected_fn = int(notes[-1][0]) + 1
+    odd, even = _margins([lines for _, lines, _, _ in kept], body_size)
+    for page, lines, notes, carried in kept:
         if carried and footnotes:
             footnotes[-1][1].extend(carried)
         marks = {m for m, _ in notes}
-        margin = _margin(lines, body_size)
+        margin = odd if page.number % 2 else even
         for ln in lines:
             if not ln.text.strip():
                 body.append(_Line("", page.number, False))
                 continue
-            text = _MARK.sub(lambda m, marks=marks: _marker(m.group(1), marks), ln.text)
+            text = _MARK.sub(lambda m: _marker(m.group(1)), ln.text)
             text = _glued_markers(text, marks - _raised(ln.text))
             body.append(_Line(text.rstrip(), page.number, ln.x > margin + _INDENT,
-                              ln.x - margin))
+                              ln.x - margin, ln.y, ln.size))
         for marker, note_lines in notes:
             footnotes.append((marker, note_lines, page.number, len(body)))
-            expected_fn = int(marker) + 1
 
     words = frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", " ".join(raw_pages).lower()))
 
@@ -358,6 +373,8 @@ def parse_pdf(path: Path) -> ParsedFile:
             source_parts.append(text)
             offset += len(text) + 1
 
+    leading = _leading(body)
+    last: _Line | None = None
     for i, line in enumerate(body):
         if i in note_at:
             flush()
@@ -367,7 +384,13 @@ def parse_pdf(path: Path) -> ParsedFile:
             flush()
             continue
         prev = cur[-1] if cur else ""
-        new_para = (not cur or line.page != cur_page and (
+        # the layout separates paragraphs: a change of font size, more space above the line
+        # than between the lines of a paragraph, or a jump up the page (another column)
+        apart = last is not None and last.page == line.page and (
+            abs(last.size - line.size) > _SIZE_STEP
+            or last.y - line.y > _GAP * leading or line.y > last.y + _SIZE_STEP)
+        last = line
+        new_para = (not cur or apart or line.page != cur_page and (
             _NUMBERED.match(text) or _HEADING_START.match(text))
             or _NUMBERED.match(text) or _HEADING_START.match(text)
             or (_CLOSED.search(prev) and (line.indent or len(prev.strip()) < _SHORT_LINE
@@ -397,12 +420,19 @@ def parse_pdf(path: Path) -> ParsedFile:
                       date=date.group(0) if date else None)
 
 
-def _marker(digits: str, notes: set[str]) -> str:
-    """A raised small number is a footnote marker when the page has that footnote."""
-    parts = digits.split(",")
-    if all(p in notes for p in parts):
-        return ",".join(to_superscript(p) for p in parts)
-    return digits
+def _leading(body: list[_Line]) -> float:
+    """The usual distance between two lines of one paragraph (12 pt for 10 pt text)."""
+    steps: Counter[float] = Counter()
+    for a, b in zip(body, body[1:], strict=False):
+        if a.text and b.text and a.page == b.page and a.size == b.size and a.y > b.y:
+            steps[round(a.y - b.y, 1)] += 1
+    return steps.most_common(1)[0][0] if steps else 12.0
+
+
+def _marker(digits: str) -> str:
+    """A number printed smaller and raised is a footnote marker (its note may be on the
+    page or among endnotes); recovery attaches the note printed nearest to it."""
+    return ",".join(to_superscript(p) for p in digits.split(","))
 
 
 def _raised(text: str) -> set[str]:

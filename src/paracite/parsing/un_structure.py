@@ -44,11 +44,17 @@ _CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]+|\d+)\b")
 # text's own, not the report's.
 _OPERATIVE = re.compile(
     r"^\d{1,3}\.\s+(?:(?:Also|Further|Again|Once again|Strongly|Firmly|Further also)\s+)?"
-    r"(?:Acknowledges|Adopts|Affirms|Appeals|Approves|Authorizes|Calls|Commends|Condemns|"
+    r"(?i:Acknowledges|Adopts|Affirms|Appeals|Approves|Authorizes|Calls|Commends|Condemns|"
     r"Considers|Decides|Declares|Deplores|Designates|Directs|Draws|Emphasizes|Encourages|"
     r"Endorses|Expresses|Highlights|Invites|Notes|Reaffirms|Recalls|Recognizes|Recommends|"
     r"Regrets|Reiterates|Renews|Requests|Stresses|Supports|Takes|Trusts|Underlines|"
     r"Underscores|Urges|Welcomes)\b")
+# The line that opens a resolution or decision: "The General Assembly,", "The Economic and
+# Social Council,", "The Executive Board," — preambular paragraphs follow, then operative ones.
+_ENACTING = re.compile(r"^The [A-Z][\w’'\- ]{2,80}(?:Assembly|Council|Board|Commission|Committee|"
+                       r"Conference|Meeting|Forum|Group|Body|Mechanism|Parties)"
+                       r"(?: [a-z]+ [A-Z][\w’'\- ]{2,60})?,$")
+_INDENT_STEP = 10.0  # points: a numbered paragraph indented this much deeper is quoted text
 _LIST_START = re.compile(r"^(?:\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\d{1,3}\.|[-•*–]\s)")
 _TOP_WORDS = {
     "annex", "annexes", "annotations", "appendix", "contents", "introduction",
@@ -227,11 +233,17 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
     table_prev: list[str] = []
     page_shift = 0
     agenda = _is_agenda("", info.title)
+    main_indent: float | None = None  # indentation of the main sequence's paragraphs
+    # "main" when the document is itself a resolution or decision (its operative
+    # paragraphs are the main sequence), "quoted" inside another document, else None
+    enacting: str | None = None
 
     headings: list[tuple[_Heading, Block, int, int]] = []
 
     def push_heading(h: _Heading) -> None:
-        nonlocal sub_expected, since_heading, current, list_last, list_kind
+        nonlocal sub_expected, since_heading, current, list_last, list_kind, enacting
+        if h.level <= 2 or enacting == "quoted":
+            enacting = None if enacting == "quoted" else enacting
         while stack and stack[-1].level >= h.level:
             stack.pop()
         stack.append(h)
@@ -326,6 +338,15 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             current.add(block, page, sep)
             continue
 
+        if _ENACTING.match(text):
+            end_front()
+            enacting = "main" if expected == 1 else "quoted"
+            current = new_draft("paragraph", "preamble" if enacting == "main" else
+                                unnumbered_label(), block, page, idx)
+            para_counts["preamble"] = 0
+            since_heading = 0
+            continue
+
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else None
         following = next((b for b in blocks[idx + 1:] if b.kind != "footnote"), None)
@@ -337,13 +358,22 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         # a numbered list quoted inside the current paragraph goes on (report para 56)
         next_in_list = list_last is not None and number == list_last + 1
         next_para_number = number is not None and number == expected and not next_in_list
+        # a numbered paragraph indented deeper than the main sequence is quoted text
+        quoted = main_indent is not None and block.indent > main_indent + _INDENT_STEP
+        if enacting == "main":
+            operative = False  # the document's own operative paragraphs
         # 2. the next paragraph of the main sequence
         if number is not None and number == expected and looks_paragraph and not operative \
-                and not next_in_list \
-                and not (number == 1 and not front and drafts and since_heading > 0):
+                and not next_in_list and not quoted and enacting != "quoted" \
+                and not (number == 1 and not front and drafts and since_heading > 0
+                         and enacting != "main"):
             end_front()
             label = f"item {number}" if agenda else str(number)
+            if enacting == "main":
+                label = f"operative ¶{number}"
             current = new_draft("paragraph", label, block, page, idx)
+            if main_indent is None:
+                main_indent = block.indent
             expected += 1
             since_heading += 1
             list_last = None
@@ -369,7 +399,8 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                 (number == 1 and (since_heading == 0 or operative) and not front)
                 or number == sub_expected):
             sec = _section_label(stack, agenda)
-            label = f"{sec}, {number}" if sec else str(number)
+            num = f"operative ¶{number}" if enacting == "quoted" else str(number)
+            label = f"{sec}, {num}" if sec else num
             current = new_draft("paragraph", label, block, page, idx)
             sub_expected = number + 1
             since_heading += 1
@@ -391,7 +422,12 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             add_cover(block, page, idx)
             continue
         end_front()
-        current = new_draft("paragraph", unnumbered_label(), block, page, idx)
+        if enacting == "main" and expected == 1:
+            para_counts["preamble"] += 1
+            label = f"preamble ¶{para_counts['preamble']}"
+        else:
+            label = unnumbered_label()
+        current = new_draft("paragraph", label, block, page, idx)
         since_heading += 1
         list_last = None
         list_kind = None
