@@ -282,9 +282,9 @@ def _markdown(summary: dict, rows: list[DocResult], exceptions: dict[str, str]) 
     out += [f"- `{k}`: {v}" for k, v in exceptions.items()] or ["none"]
     out += ["", "## Every document", "", "| group | file | truth | recovered | merged | "
             "passages | symbol | seconds |", "|---|---|---|---|---|---|---|---|"]
+    mark = {True: "✔", False: "✘", None: ""}
     out += [f"| {r.group} | {r.name} | {r.truth} | {r.recovered} | {r.merged} | {r.passages} "
-            f"| {r.symbol_got} {'✔' if r.symbol_right else ('✘' if r.symbol_right is False else '')}"
-            f" | {r.seconds:.2f} |" for r in rows]
+            f"| {r.symbol_got} {mark[r.symbol_right]} | {r.seconds:.2f} |" for r in rows]
     return "\n".join(out) + "\n"
 
 

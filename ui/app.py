@@ -67,7 +67,7 @@ def _highlight(text: str, quotes: Sequence[str]) -> str:
 def format_source(c: Citation, see_also: bool = False) -> str:
     """One cited paragraph: title, symbol, label, page, full text, supporting sentences
     highlighted, footnotes. All record text escaped."""
-    meta = [html.escape(x) for x in (c.symbol or "", f"page {c.page}" if c.page else "",
+    meta = [html.escape(x) for x in (c.symbol or "", f"page {c.page_shown}" if c.page_shown else "",
                                      c.date or "") if x]
     anchor = f'id="src-{c.marker}"' if c.marker else ""
     head = (f"[{c.marker}] " if c.marker else "") + f"{c.document}, {c.paragraph}"
@@ -99,7 +99,7 @@ def format_answer(ans: Answer) -> str:
     if not ans.found:
         return "⚠️ " + text
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{m.group(1)})", text)
-    refs = "; ".join(f"[{c.marker}] {c.label}" + (f", p. {c.page}" if c.page else "")
+    refs = "; ".join(f"[{c.marker}] {c.label}" + (f", p. {c.page_shown}" if c.page_shown else "")
                      for c in ans.citations)
     return f"{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
 

@@ -81,7 +81,7 @@ def format_answer(ans: Answer, width: int = 88) -> str:
     if ans.citations:
         out.append("")
         for c in ans.citations:
-            page = f", page {c.page}" if c.page else ""
+            page = f", page {c.page_shown}" if c.page_shown else ""
             out.append(f"[{c.marker}] {c.label}{page} — {c.title}")
             body = "\n".join(textwrap.fill(line, width, initial_indent="    ",
                                            subsequent_indent="    ")

@@ -57,6 +57,9 @@ class Passage(BaseModel):
     paragraph: str = Field(description="Label a person can find: '22' or 'item 1 (b), ¶3'.")
     section: str = Field(default="", description="Heading path joined with ' > '.")
     pages: tuple[int, ...] = ()
+    printed_pages: tuple[str, ...] = Field(default=(), description="The page numbers the "
+                                           "pages print ('13' of '13/26'), one per page of "
+                                           "``pages``; '' where a page prints none.")
     start: int = Field(description="Offset of the first character in the parsed source text.")
     end: int = Field(description="Offset after the last character in the parsed source text.")
     kind: PassageKind = "paragraph"
@@ -71,11 +74,16 @@ class Passage(BaseModel):
 
     @property
     def page_label(self) -> str:
+        """The pages as a reader finds them: the printed numbers where every page prints
+        one ('13', '13-14'), else the PDF page indexes."""
         if not self.pages:
             return ""
-        if len(self.pages) == 1:
-            return str(self.pages[0])
-        return f"{self.pages[0]}-{self.pages[-1]}"
+        shown: tuple[str | int, ...] = self.pages
+        if len(self.printed_pages) == len(self.pages) and all(self.printed_pages):
+            shown = self.printed_pages
+        if len(shown) == 1:
+            return str(shown[0])
+        return f"{shown[0]}-{shown[-1]}"
 
     @property
     def content_hash(self) -> str:
@@ -116,7 +124,10 @@ class Citation(BaseModel):
     date: str | None = None
     paragraph: str
     section: str = ""
-    page: int | None = None
+    page: int | None = Field(default=None, description="PDF page index (from 1) of the "
+                             "paragraph's first page: where a viewer opens the file.")
+    printed_page: str | None = Field(default=None, description="The page number printed "
+                                     "on that page, as a reader quotes it ('13' of '13/26').")
     pages: tuple[int, ...] = ()
     text: str
     footnotes: tuple[Footnote, ...] = ()
@@ -130,8 +141,14 @@ class Citation(BaseModel):
         return cls(marker=marker, document=p.document, title=p.title, symbol=p.symbol,
                    date=p.date, paragraph=p.paragraph, section=p.section,
                    page=p.pages[0] if p.pages else None, pages=p.pages, text=p.text,
+                   printed_page=(p.printed_pages[0] or None) if p.printed_pages else None,
                    footnotes=p.footnotes, quote=list(quote or []), passage_id=p.id,
                    score=score)
+
+    @property
+    def page_shown(self) -> str:
+        """The page to show a reader: the printed number, else the PDF page index."""
+        return self.printed_page or (str(self.page) if self.page else "")
 
     @property
     def label(self) -> str:

@@ -202,8 +202,14 @@ def _section_label(stack: list[_Heading], agenda: bool) -> str:
     return out
 
 
+_AGENDA_REF = re.compile(r"(?i)\bitems? [\w\s(),]{1,40}? of the (?:provisional |preliminary )?"
+                         r"(?:annotated )?(?:provisional )?agenda\W*")
+
+
 def _is_agenda(cover: str, title: str) -> bool:
-    head = (cover + "\n" + title).lower()
+    """Is the document an agenda? Not when the cover only says which agenda item it is
+    issued under ("Item 6 of the provisional agenda", printed on most UN documents)."""
+    head = _AGENDA_REF.sub(" ", cover + "\n" + title).lower()
     return "agenda" in head and not title.lower().startswith("report")
 
 
@@ -452,7 +458,12 @@ def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) 
         before = [d for d in drafts if d.first_index < idx]
         after = [d for d in drafts if d.first_index > idx]
         pattern = re.compile(rf"(?<![{SUPERSCRIPTS}]){re.escape(sup)}(?![{SUPERSCRIPTS}])")
-        target = next((d for d in reversed(before) if pattern.search(d.text)), None)
+        # the marker on the note's own page first (footnote numbers restart in annexes
+        # and reports quote other texts' markers), then the nearest before, then after
+        on_page = [d for d in reversed(before) if fb.page in d.pages] + [
+            d for d in after if fb.page in d.pages]
+        target = next((d for d in on_page if pattern.search(d.text)), None)
+        target = target or next((d for d in reversed(before) if pattern.search(d.text)), None)
         target = target or next((d for d in after if pattern.search(d.text)), None)
         # No marker found anywhere: keep the text with the passage it was printed under
         # rather than lose it.
@@ -463,6 +474,14 @@ def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) 
             text = f"{sup} {fb.text.strip()}".strip()
             drafts.append(_Draft("paragraph", f"footnote {marker}".strip(), [text], [fb],
                                  [fb.page], [], idx))
+
+
+def _printed(d: _Draft) -> tuple[str, ...]:
+    """The printed page number of each of the draft's pages ('' where none is known)."""
+    by_page = {b.page: b.page_label for b in d.blocks if b.page_label}
+    if not by_page:
+        return ()
+    return tuple(by_page.get(p, "") for p in sorted(set(d.pages)))
 
 
 def _to_passages(drafts: list[_Draft], info: DocumentInfo) -> list[Passage]:
@@ -481,7 +500,8 @@ def _to_passages(drafts: list[_Draft], info: DocumentInfo) -> list[Passage]:
         passages.append(Passage(
             document=info.id, title=info.title, symbol=info.symbol, date=info.date,
             paragraph=label, section=" > ".join(h.text for h in d.section),
-            pages=tuple(sorted(set(d.pages))), start=d.blocks[0].start, end=d.blocks[-1].end,
+            pages=tuple(sorted(set(d.pages))),
+            printed_pages=_printed(d), start=d.blocks[0].start, end=d.blocks[-1].end,
             kind=d.kind, order=len(passages), text=text, footnotes=tuple(d.footnotes),
         ))
     return passages
