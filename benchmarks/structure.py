@@ -24,6 +24,7 @@ import re
 import sys
 import time
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ OUT_JSON = ROOT / "benchmarks" / "structure.json"
 OUT_MD = ROOT / "benchmarks" / "structure.md"
 
 _START = re.compile(r"^\s*(\d{1,4})\.\s+(\S.*)$")
+_LEADERS = re.compile(r"\.{5,}|…{3,}")
 _WORDS = 6  # a paragraph's start: its number and this many words
 
 
@@ -63,7 +65,8 @@ def symbol_ok(expected: str | None, got: str | None) -> bool | None:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", text).strip().lower()
+    """Words only, lower case; "²" and "2" alike (the truth reads markers as plain digits)."""
+    return re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
 
 
 def _longest_run(seen: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -85,6 +88,7 @@ def _longest_run(seen: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def truth_run(path: Path) -> list[tuple[int, str]]:
     """The longest run 1..N of lines starting "N. " in pypdf's extraction order.
 
+    Lines of a table of contents (dot leaders) are not paragraphs and are skipped.
     pypdf keeps indentation as leading spaces: lines that start at the margin are taken
     first (a resolution quoted in a report is indented, its "1. Decides" is not the
     report's paragraph 1); when indented lines give a longer run (a resolution's own
@@ -98,6 +102,8 @@ def truth_run(path: Path) -> list[tuple[int, str]]:
     for page in reader.pages:
         for line in (page.extract_text() or "").splitlines():
             line = line.replace("\u00a0", " ")
+            if _LEADERS.search(line):  # a contents line ("1. Introduction ........ 3")
+                continue
             if m := _START.match(line):
                 item = (int(m.group(1)), _squash(" ".join(m.group(2).split()[:_WORDS])))
                 anywhere.append(item)

@@ -39,6 +39,7 @@ _EDGE_LINES = 6  # header/footer zone: this many non-empty lines at top and bott
 _REPEAT_SHARE = 0.3  # a line (digits aside) on this share of pages is a running header
 _SHORT_LINE = 0.7  # a line shorter than this share of the page's longest ends a paragraph
 _HEADING_LINE = 0.5  # an unpunctuated line this short before an indented one is a heading
+_SAME_HEIGHT = 6.0  # points: a running header repeats within this height on every page
 _EDGE_ZONE = 0.07  # top and bottom share of the page where running headers/footers print
 _NOTE_SIZE = 0.92  # footnotes print smaller than this share of the body text's size
 _INDENT = 6.0  # points right of the text margin that make a line indented
@@ -141,15 +142,21 @@ def _document_symbol(first_page: str) -> str | None:
     return None
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Normalised lines that repeat in the top/bottom zone of many pages."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        body = [ln for ln in lines if ln.strip()]
+def _running_lines(pages: list[Page]) -> set[tuple[str, int]]:
+    """Lines (digits aside) that repeat at the same height in the top/bottom zone of many
+    pages: running headers and footers. The height matters: many items of an agenda end
+    with "(resolution 79/126)." somewhere near the foot of a page, a footer never moves."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        body = [ln for ln in page.lines if ln.text.strip()]
         edge = body[:_EDGE_LINES] + body[-_EDGE_LINES:]
-        counts.update({_norm(ln) for ln in edge})
+        counts.update({_running_key(ln) for ln in edge})
     need = max(2, int(len(pages) * _REPEAT_SHARE))
-    return {k for k, n in counts.items() if n >= need and len(k) < 80}
+    return {k for k, n in counts.items() if n >= need and len(k[0]) < 80}
+
+
+def _running_key(ln: Line) -> tuple[str, int]:
+    return _norm(ln.plain), round(ln.y / _SAME_HEIGHT)
 
 
 def _body_size(pages: list[Page]) -> float:
@@ -161,13 +168,13 @@ def _body_size(pages: list[Page]) -> float:
     return weight.most_common(1)[0][0] if weight else 10.0
 
 
-def _strip_edges(page: Page, symbol: str | None, running: set[str]
+def _strip_edges(page: Page, symbol: str | None, running: set[tuple[str, int]]
                  ) -> tuple[list[Line], list[Line]]:
     """(the page's lines without running headers/footers, the lines removed)."""
     lines = page.lines
 
     def noise(ln: Line) -> bool:
-        return _is_noise(ln.plain, symbol) or _norm(ln.plain) in running
+        return _is_noise(ln.plain, symbol) or _running_key(ln) in running
 
     def at_edge(ln: Line) -> bool:
         return ln.y > page.height * (1 - _EDGE_ZONE) or ln.y < page.height * _EDGE_ZONE
@@ -220,7 +227,8 @@ def _margins(pages: list[list[Line]], size: float) -> tuple[float, float]:
 
 
 _MARK = re.compile(f"{MARK_OPEN}([0-9,]+){MARK_CLOSE}")
-_NOTE_START = re.compile(rf"^\s*(?:{MARK_OPEN}(\d{{1,4}}){MARK_CLOSE}|(\d{{1,3}})(?=\s))\s*(.*)$")
+_NOTE_START = re.compile(rf"^\s*(?:{MARK_OPEN}(\d{{1,4}}|\*{{1,3}}){MARK_CLOSE}|(\d{{1,3}})(?=\s)|"
+                         rf"(\*{{1,3}}|†)(?=\s*\S))\s*(.*)$")
 
 
 def _split_notes(lines: list[Line], body_size: float, expected: int
@@ -241,7 +249,7 @@ def _split_notes(lines: list[Line], body_size: float, expected: int
             i -= 1
         first = next((j for j in range(i, len(lines)) if lines[j].text.strip()), None)
         if first is not None and (m := _NOTE_START.match(lines[first].text)) and (
-                m.group(1) or int(m.group(2)) == expected):
+                m.group(1) or m.group(3) or int(m.group(2)) == expected):
             cut, notes_from = first, first
     if cut is None or notes_from is None:
         return lines, [], []
@@ -251,9 +259,10 @@ def _split_notes(lines: list[Line], body_size: float, expected: int
         if not ln.text.strip():
             continue
         m = _NOTE_START.match(ln.text)
-        if m and (m.group(1) or not notes or int(m.group(2)) == int(notes[-1][0]) + 1
-                  or int(m.group(2)) == expected):
-            notes.append((m.group(1) or m.group(2), [_MARK.sub(r"\1", m.group(3))]))
+        if m and (m.group(1) or m.group(3) or not notes or not notes[-1][0].isdigit()
+                  or int(m.group(2)) == int(notes[-1][0]) + 1 or int(m.group(2)) == expected):
+            notes.append((m.group(1) or m.group(2) or m.group(3),
+                          [_MARK.sub(r"\1", m.group(4))]))
         elif notes:
             notes[-1][1].append(_MARK.sub(r"\1", ln.text))
         else:
@@ -296,7 +305,7 @@ def parse_pdf(path: Path) -> ParsedFile:
             ln.text = ln.text.replace("\u00a0", " ")
     split = [t.replace("\u00a0", " ").splitlines() for t in raw_pages]
     symbol = _document_symbol(raw_pages[0]) or _symbol_from_headers(split)
-    running = _running_lines(split)
+    running = _running_lines(pages)
     body_size = _body_size(pages)
 
     body: list[_Line] = []
@@ -311,9 +320,11 @@ def parse_pdf(path: Path) -> ParsedFile:
         lines = [ln for ln in lines if not _TOC.search(ln.plain)]
         lines, notes, carried = _split_notes(lines, body_size, expected_fn)
         kept.append((page, lines, notes, carried))
-        if notes:
-            expected_fn = int(notes[-1][0]) + 1
+        numbered = [int(m) for m, _ in notes if m.isdigit()]
+        if numbered:
+            expected_fn = numbered[-1] + 1
     odd, even = _margins([lines for _, lines, _, _ in kept], body_size)
+    printed_notes: set[str] = set()
     for page, lines, notes, carried in kept:
         if carried and footnotes:
             footnotes[-1][1].extend(carried)
@@ -324,11 +335,12 @@ def parse_pdf(path: Path) -> ParsedFile:
                 body.append(_Line("", page.number, False))
                 continue
             text = _MARK.sub(lambda m: _marker(m.group(1)), ln.text)
-            text = _glued_markers(text, marks - _raised(ln.text))
+            text = _glued_markers(text, marks - _raised(ln.text), printed_notes)
             body.append(_Line(text.rstrip(), page.number, ln.x > margin + _INDENT,
                               ln.x - margin, ln.y, ln.size))
         for marker, note_lines in notes:
             footnotes.append((marker, note_lines, page.number, len(body)))
+        printed_notes |= {m for m in marks if m.isdigit()}
 
     words = frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", " ".join(raw_pages).lower()))
 
@@ -389,10 +401,15 @@ def parse_pdf(path: Path) -> ParsedFile:
         apart = last is not None and last.page == line.page and (
             abs(last.size - line.size) > _SIZE_STEP
             or last.y - line.y > _GAP * leading or line.y > last.y + _SIZE_STEP)
+        # "… in table 1b of Annex" / "I. While final figures …": a number that only
+        # continues a reference cut at the line end, printed as the next line of the same
+        # paragraph (no space above it, aligned with the lines before)
+        wrapped = (cur and last is not None and last.page == line.page and not apart
+                   and not _CLOSED.search(prev) and abs(line.offset - last.offset) < _INDENT
+                   and _last_word(prev) in _REFERENCE_WORDS)
         last = line
-        new_para = (not cur or apart or line.page != cur_page and (
-            _NUMBERED.match(text) or _HEADING_START.match(text))
-            or _NUMBERED.match(text) or _HEADING_START.match(text)
+        starts = not wrapped and (_NUMBERED.match(text) or _HEADING_START.match(text))
+        new_para = (not cur or apart or line.page != cur_page and starts or starts
             or (_CLOSED.search(prev) and (line.indent or len(prev.strip()) < _SHORT_LINE
                                           * widest))
             # a short unpunctuated line, then an indented one: a heading ("Summary")
@@ -420,6 +437,18 @@ def parse_pdf(path: Path) -> ParsedFile:
                       date=date.group(0) if date else None)
 
 
+_REFERENCE_WORDS = frozenset({
+    "annex", "annexes", "chapter", "chapters", "part", "section", "sections", "article",
+    "articles", "paragraph", "paragraphs", "para", "paras", "resolution", "resolutions",
+    "decision", "decisions", "table", "figure", "item", "items", "no", "nos", "volume",
+    "vol", "of", "and", "to", "the", "in", "on", "by", "for", "with", "see", "under", "from"})
+
+
+def _last_word(text: str) -> str:
+    words = re.findall(r"[A-Za-z]+", text[-40:])
+    return words[-1].lower() if words else ""
+
+
 def _leading(body: list[_Line]) -> float:
     """The usual distance between two lines of one paragraph (12 pt for 10 pt text)."""
     steps: Counter[float] = Counter()
@@ -439,25 +468,30 @@ def _raised(text: str) -> set[str]:
     return {p for m in _MARK.finditer(text) for p in m.group(1).split(",")}
 
 
-_GLUED = re.compile(r"(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
+_GLUED = re.compile(r"(?<!\d[.,])(?<=[a-z\).,;:”’\"])(\d{1,3})(?=[\s,.;:]|$)")
+_GLUED_END = re.compile(r"(?<=[a-z0-9)”’\"][.;)])(\d{1,3})$")
 
 
-def _glued_markers(text: str, notes: set[str]) -> str:
+def _glued_markers(text: str, notes: set[str], earlier: set[str]) -> str:
     """Markers printed at body size and glued to a word ("submissions1"), for PDFs that do
-    not raise them: only numbers of footnotes on the same page, never after a
-    document-symbol abbreviation ("CRP.12", "Add.1")."""
-    if not notes:
-        return text
+    not raise them: numbers of footnotes on the same page, or of a footnote already printed
+    when the number closes the line after a full stop ("in all their aspects.1": a note
+    cited again). Never a decimal ("271.6") or after a document-symbol abbreviation
+    ("CRP.12", "Add.1")."""
 
-    def sub(m: re.Match[str]) -> str:
+    def keep(m: re.Match[str], known: set[str]) -> str:
         before = text[: m.start()]
         word = re.findall(r"(\w+)\W*$", before)
-        if m.group(1) not in notes or (word and word[0].lower() in _NUMBERED_ABBREV) or \
+        if m.group(1) not in known or (word and word[0].lower() in _NUMBERED_ABBREV) or \
                 re.search(r"[A-Z]{2,}\.$", before):
             return m.group(1)
         return to_superscript(m.group(1))
 
-    return _GLUED.sub(sub, text)
+    if notes:
+        text = _GLUED.sub(lambda m: keep(m, notes), text)
+    if earlier:
+        text = _GLUED_END.sub(lambda m: keep(m, earlier), text)
+    return text
 
 
 _DOC_TYPE = re.compile(r"(?i)^(?:draft report|report|annotated provisional agenda|provisional "

@@ -53,7 +53,7 @@ _OPERATIVE = re.compile(
 # Social Council,", "The Executive Board," — preambular paragraphs follow, then operative ones.
 _ENACTING = re.compile(r"^The [A-Z][\w’'\- ]{2,80}(?:Assembly|Council|Board|Commission|Committee|"
                        r"Conference|Meeting|Forum|Group|Body|Mechanism|Parties)"
-                       r"(?: [a-z]+ [A-Z][\w’'\- ]{2,60})?,$")
+                       r"(?: [a-z]+ [A-Z][\w’'\- ]{2,60})?,?$")
 _INDENT_STEP = 10.0  # points: a numbered paragraph indented this much deeper is quoted text
 _LIST_START = re.compile(r"^(?:\(?[a-z]{1,2}\)|\(?[ivx]{1,5}\)|\d{1,3}\.|[-•*–]\s)")
 _TOP_WORDS = {
@@ -102,7 +102,8 @@ class _Heading:
 def _heading_of(text: str) -> _Heading | None:
     """Classify a short unpunctuated line as a heading, or return None."""
     t = text.strip()
-    if not t or len(t) > _HEADING_MAX_CHARS or ends_closed(t):
+    # "(CDP-CENS)" closing a heading names an acronym; it does not end a sentence
+    if not t or len(t) > _HEADING_MAX_CHARS or ends_closed(re.sub(r"\s*\([^()]*\)$", "", t)):
         return None
     if m := _CHAPTER.match(t):
         return _Heading(1, t, m.group(1))
@@ -203,7 +204,7 @@ def _section_label(stack: list[_Heading], agenda: bool) -> str:
 
 
 _AGENDA_REF = re.compile(r"(?i)\bitems? [\w\s(),]{1,40}? of the (?:provisional |preliminary )?"
-                         r"(?:annotated )?(?:provisional )?agenda\W*")
+                         r"(?:annotated )?(?:provisional )?agenda\W*|\bagenda items? \d")
 
 
 def _is_agenda(cover: str, title: str) -> bool:
@@ -372,7 +373,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         if number is not None and number == expected and looks_paragraph and not operative \
                 and not next_in_list and not quoted and enacting != "quoted" \
                 and not (number == 1 and not front and drafts and since_heading > 0
-                         and enacting != "main"):
+                         and enacting != "main"
+                         and (expected > 1 or (current is not None
+                                               and current.text.rstrip().endswith(":")))):
             end_front()
             label = f"item {number}" if agenda else str(number)
             if enacting == "main":
