@@ -113,7 +113,9 @@ def truth_run(path: Path) -> list[tuple[int, str]]:
     return at_margin if len(at_margin) >= len(any_run) else any_run
 
 
-_LABEL = re.compile(r"^(?:item |operative ¶)?(\d{1,4})$")
+# "12", "item 12", "operative ¶12"; qualified by the section where a document restarts its
+# numbering ("II, 12", "I.B, operative ¶3")
+_LABEL = re.compile(r"^(?:(.+), )?(?:item |operative ¶)?(\d{1,4})$")
 
 
 @dataclass
@@ -155,14 +157,19 @@ def score(path: Path, group: str, exceptions: dict[str, str]) -> DocResult:
                          len(truth), 0, 0, 0, time.perf_counter() - t0,
                          [n for n, _ in truth], exceptions.get(path.name), repr(exc))
     seconds = time.perf_counter() - t0
-    labelled: dict[int, list[str]] = {}
+    labelled: dict[int, list[tuple[bool, str]]] = {}
     for p in passages:
         if m := _LABEL.match(p.paragraph):
-            labelled.setdefault(int(m.group(1)), []).append(_squash(p.text))
+            labelled.setdefault(int(m.group(2)), []).append((m.group(1) is None,
+                                                            _squash(p.text)))
     recovered, missing = 0, []
     for n, start in truth:
+        key = _squash(f"{n} {start}")
         texts = labelled.get(n, [])
-        if len(texts) == 1 and texts[0].startswith(_squash(f"{n} {start}")):
+        hits = [bare for bare, text in texts if text.startswith(key)]
+        # exactly one passage numbered N starts with paragraph N, and when it is labelled
+        # with the bare number, no other passage is
+        if len(hits) == 1 and not (hits[0] and sum(bare for bare, _ in texts) > 1):
             recovered += 1
         else:
             missing.append(n)
@@ -172,9 +179,8 @@ def score(path: Path, group: str, exceptions: dict[str, str]) -> DocResult:
         key = _squash(f"{n} {start}")
         if len(key.split()) < 4:  # too short to tell a paragraph start from any text
             continue
-        own = {f"{n}", f"item {n}", f"operative ¶{n}"}
-        merged += sum(1 for label, text in squashed
-                      if label not in own and key in text and not text.startswith(key))
+        merged += sum(1 for _, text in squashed
+                      if f" {key}" in f" {text}" and not text.startswith(key))
     return DocResult(path.name, group, expected, parsed.symbol, symbol_ok(expected,
                      parsed.symbol), len(truth), recovered, merged, len(passages), seconds,
                      missing[:20], exceptions.get(path.name))

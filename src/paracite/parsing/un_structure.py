@@ -232,6 +232,11 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
     front = True
     expected = 1
     sub_expected: int | None = None  # a numbering restarted under a heading
+    # the heading it restarted under and its label: the numbering goes on through that
+    # heading's subsections ("II.A", "II.B") and is cited as "II, 7"
+    sub_anchor: _Heading | None = None
+    sub_section = ""
+    absorb = False  # a numbered heading waits for the paragraph under it
     list_last: int | None = None  # number of the last list item inside the current paragraph
     list_kind: str | None = None  # enumerator kind of the last list line of that paragraph
     since_heading = 0
@@ -253,8 +258,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             enacting = None if enacting == "quoted" else enacting
         while stack and stack[-1].level >= h.level:
             stack.pop()
+        if sub_anchor is None or not any(x is sub_anchor for x in stack):
+            sub_expected = None
         stack.append(h)
-        sub_expected = None
         since_heading = 0
         current = None
         list_last = None
@@ -304,6 +310,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
     for idx, block in enumerate(blocks):
         page = block.page + page_shift
+        waiting, absorb = absorb, False
         if block.kind == "footnote":
             footnote_blocks.append((idx, block))
             continue
@@ -389,6 +396,27 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             list_kind = None
             continue
 
+        # 2b. a numbered heading that continues the main sequence, with unnumbered text
+        # under it ("1. Recommitment to peacekeeping", an agenda item and its annotation):
+        # paragraph N is the heading and the paragraph under it
+        heading = _heading_of(text) if number == expected and not looks_paragraph else None
+        if heading is not None and heading.enum == str(number) and not quoted \
+                and not next_in_list and enacting != "quoted" and following is not None \
+                and following.kind == "text" and not _NUMBERED.match(following.text.strip()) \
+                and not _LIST_START.match(following.text.strip()) \
+                and _heading_of(following.text.strip()) is None:
+            end_front()
+            push_heading(heading)
+            headings.append((heading, block, page, idx))
+            current = new_draft("paragraph", f"item {number}" if agenda else str(number),
+                                block, page, idx)
+            absorb = True
+            para_counts[_section_label(stack, agenda)] = 1
+            if main_indent is None:
+                main_indent = block.indent
+            expected += 1
+            continue
+
         # 3. a bulleted line, or the next line of a list under way, belongs to the paragraph
         if current is not None and current.kind == "paragraph" and not next_para_number and (
                 block.list_item or (list_kind is not None and _list_kind(text) == list_kind)):
@@ -407,7 +435,10 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         if number is not None and looks_paragraph and (
                 (number == 1 and (since_heading == 0 or operative) and not front)
                 or number == sub_expected):
-            sec = _section_label(stack, agenda)
+            if number != sub_expected:  # a new restart, under the innermost heading
+                sub_anchor = stack[-1] if stack else None
+                sub_section = _section_label(stack, agenda)
+            sec = sub_section
             num = f"operative ¶{number}" if enacting == "quoted" else str(number)
             label = f"{sec}, {num}" if sec else num
             current = new_draft("paragraph", label, block, page, idx)
@@ -431,6 +462,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             add_cover(block, page, idx)
             continue
         end_front()
+        if waiting and current is not None and number is None:
+            current.add(block, page, "\n")
+            continue
         if enacting == "main" and expected == 1:
             para_counts["preamble"] += 1
             label = f"preamble ¶{para_counts['preamble']}"
