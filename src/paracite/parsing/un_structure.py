@@ -399,18 +399,22 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         # 2b. a numbered heading that continues the main sequence, with unnumbered text
         # under it ("1. Recommitment to peacekeeping", an agenda item and its annotation):
         # paragraph N is the heading and the paragraph under it
+        # paragraph N is the heading and the paragraph under it. When headings follow
+        # instead, it is N only if the document's next number is N + 1 ("1. Background",
+        # then "1. The Commission …" is a numbered subsection, not paragraph 1)
         heading = _heading_of(text) if number == expected and not looks_paragraph else None
+        under = following is not None and following.kind == "text" and not _NUMBERED.match(
+            following.text.strip()) and not _LIST_START.match(following.text.strip()) \
+            and _heading_of(following.text.strip()) is None
         if heading is not None and heading.enum == str(number) and not quoted \
                 and not next_in_list and enacting != "quoted" and following is not None \
-                and following.kind == "text" and not _NUMBERED.match(following.text.strip()) \
-                and not _LIST_START.match(following.text.strip()) \
-                and _heading_of(following.text.strip()) is None:
+                and (under or _next_number(blocks, idx) in (None, number + 1)):
             end_front()
             push_heading(heading)
             headings.append((heading, block, page, idx))
             current = new_draft("paragraph", f"item {number}" if agenda else str(number),
                                 block, page, idx)
-            absorb = True
+            absorb = under
             para_counts[_section_label(stack, agenda)] = 1
             if main_indent is None:
                 main_indent = block.indent
@@ -485,6 +489,14 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
     drafts.sort(key=lambda d: d.first_index)
     _attach_footnotes(drafts, footnote_blocks)
     return _to_passages(drafts, info)
+
+
+def _next_number(blocks: list[Block], idx: int) -> int | None:
+    """The number of the next numbered text block after ``idx``, if any."""
+    for b in blocks[idx + 1:]:
+        if b.kind == "text" and (m := _NUMBERED.match(b.text.strip())):
+            return int(m.group(1))
+    return None
 
 
 def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) -> None:
