@@ -492,9 +492,12 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
 
 def _next_number(blocks: list[Block], idx: int) -> int | None:
-    """The number of the next numbered text block after ``idx``, if any."""
+    """The number of the next numbered text block after ``idx`` printed at the same
+    indentation (a list under a heading is indented otherwise), if any."""
+    indent = blocks[idx].indent
     for b in blocks[idx + 1:]:
-        if b.kind == "text" and (m := _NUMBERED.match(b.text.strip())):
+        if b.kind == "text" and abs(b.indent - indent) < _INDENT_STEP / 2 and (
+                m := _NUMBERED.match(b.text.strip())):
             return int(m.group(1))
     return None
 
