@@ -39,6 +39,9 @@ _ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
 _LETTER = re.compile(r"^([A-Z])\.\s+\S")
 _SUBLETTER = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 _CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]+|\d+)\b")
+# A document made of several reports ("Part One", "Part Two"): each numbers from 1.
+_PART = re.compile(r"^(?:Part|PART)\s+(One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|"
+                   r"[IVX]+|\d+)\b")
 # Operative paragraphs of a resolution or decision quoted in a report start with a verb in
 # the third person ("2. Invites", "17. Also recognizes"); their numbering is the quoted
 # text's own, not the report's.
@@ -105,6 +108,8 @@ def _heading_of(text: str) -> _Heading | None:
     # "(CDP-CENS)" closing a heading names an acronym; it does not end a sentence
     if not t or len(t) > _HEADING_MAX_CHARS or ends_closed(re.sub(r"\s*\([^()]*\)$", "", t)):
         return None
+    if m := _PART.match(t):
+        return _Heading(0, t, f"Part {m.group(1)}")
     if m := _CHAPTER.match(t):
         return _Heading(1, t, m.group(1))
     if (m := _ROMAN.match(t)) and m.group(1):
@@ -181,7 +186,12 @@ class _Draft:
 
 
 def _section_label(stack: list[_Heading], agenda: bool) -> str:
-    """Short label of a section: 'item 1 (b)', 'III.A', 'Annex', 'item 2, Documentation'."""
+    """Short label of a section: 'item 1 (b)', 'III.A', 'Annex', 'item 2, Documentation',
+    'Part Two, II.A'."""
+    part = next((h for h in stack if h.level == 0), None)
+    if part is not None and len(stack) > 1:
+        rest = _section_label([h for h in stack if h is not part], agenda)
+        return f"{part.enum}, {rest}" if rest else str(part.enum)
     enumerated = [h for h in stack if h.enum]
     if not enumerated:
         return stack[0].text if stack else ""
@@ -286,6 +296,21 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             end_front(by_heading=True)
             push_heading(h)
             headings.append((h, block, page, idx))
+            if h.level == 0:
+                restart_main()
+
+    def restart_main() -> None:
+        """A new part of the document: its own paragraph numbering starts."""
+        nonlocal expected, main_indent
+        expected, main_indent = 1, None
+
+    def main_label(number: int) -> str:
+        """'12', 'item 12', 'operative ¶12'; 'Part Two, 12' inside a part."""
+        label = f"item {number}" if agenda else str(number)
+        if enacting == "main":
+            label = f"operative ¶{number}"
+        part = next((h.enum for h in stack if h.level == 0), None)
+        return f"{part}, {label}" if part else label
 
     def unnumbered_label(prefix: str = "¶") -> str:
         sec = _section_label(stack, agenda)
@@ -384,10 +409,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                          and (expected > 1 or (current is not None
                                                and current.text.rstrip().endswith(":")))):
             end_front()
-            label = f"item {number}" if agenda else str(number)
-            if enacting == "main":
-                label = f"operative ¶{number}"
-            current = new_draft("paragraph", label, block, page, idx)
+            current = new_draft("paragraph", main_label(number), block, page, idx)
             if main_indent is None:
                 main_indent = block.indent
             expected += 1
@@ -412,8 +434,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             end_front()
             push_heading(heading)
             headings.append((heading, block, page, idx))
-            current = new_draft("paragraph", f"item {number}" if agenda else str(number),
-                                block, page, idx)
+            current = new_draft("paragraph", main_label(number), block, page, idx)
             absorb = under
             para_counts[_section_label(stack, agenda)] = 1
             if main_indent is None:
