@@ -39,7 +39,7 @@ OUT_MD = ROOT / "benchmarks" / "structure.md"
 
 _START = re.compile(r"^\s*(\d{1,4})\.\s+(\S.*)$")
 _LEADERS = re.compile(r"\.{5,}|…{3,}")
-_WORDS = 6  # a paragraph's start: its number and this many words
+_WORDS = 12  # a paragraph's start: its number and up to this many words of its first line
 
 
 def split_of(name: str) -> str:
