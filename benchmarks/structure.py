@@ -66,7 +66,9 @@ def symbol_ok(expected: str | None, got: str | None) -> bool | None:
 
 def _squash(text: str) -> str:
     """Words only, lower case; "²" and "2" alike (the truth reads markers as plain digits)."""
-    return re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+    folded = unicodedata.normalize("NFKD", text.lower())  # "İ" → "i" + dot, then dropped
+    return re.sub(r"[^\w]+|_", " ", "".join(c for c in folded
+                                            if not unicodedata.combining(c))).strip()
 
 
 def _longest_run(seen: list[tuple[int, str]]) -> list[tuple[int, str]]:

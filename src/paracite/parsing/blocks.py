@@ -54,9 +54,10 @@ class Block:
     marker: str | None = None
     cells: tuple[str, ...] = field(default_factory=tuple)
     list_item: bool = False  # the format marked it as a list item (a "-" or "•" bullet)
-    # how far right of the page's text margin the first line starts, in points (PDF only;
-    # a quoted resolution's "1. Decides" is indented, the report's own "1." is not)
-    indent: float = 0.0
+    # how far right of the page's text margin the first line starts, in points; None when
+    # the format does not show it (Markdown). A quoted resolution's "1. Decides" is
+    # indented, the report's own "1." is not.
+    indent: float | None = None
     page_label: str | None = None  # the page number the page prints ("13" of "13/26")
 
 

@@ -393,16 +393,21 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             text, following)
         looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or continued
 
+        # without layout, an operative verb ("2. Invites") tells quoted resolution text; with
+        # it, indentation does ("51. Calls from sections of the population …" is a report's
+        # own paragraph at the margin)
         operative = bool(_OPERATIVE.match(text))
+        blocks_main = operative and block.indent is None
         # a numbered list quoted inside the current paragraph goes on (report para 56)
         next_in_list = list_last is not None and number == list_last + 1
         next_para_number = number is not None and number == expected and not next_in_list
         # a numbered paragraph indented deeper than the main sequence is quoted text
-        quoted = main_indent is not None and block.indent > main_indent + _INDENT_STEP
+        quoted = main_indent is not None and block.indent is not None \
+            and block.indent > main_indent + _INDENT_STEP
         if enacting == "main":
-            operative = False  # the document's own operative paragraphs
+            operative = blocks_main = False  # the document's own operative paragraphs
         # 2. the next paragraph of the main sequence
-        if number is not None and number == expected and looks_paragraph and not operative \
+        if number is not None and number == expected and looks_paragraph and not blocks_main \
                 and not next_in_list and not quoted and enacting != "quoted" \
                 and not (number == 1 and not front and drafts and since_heading > 0
                          and enacting != "main"
@@ -420,15 +425,16 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
         # 2b. a numbered heading that continues the main sequence, with unnumbered text
         # under it ("1. Recommitment to peacekeeping", an agenda item and its annotation):
-        # paragraph N is the heading and the paragraph under it
         # paragraph N is the heading and the paragraph under it. When headings follow
         # instead, it is N only if the document's next number is N + 1 ("1. Background",
         # then "1. The Commission …" is a numbered subsection, not paragraph 1)
-        heading = _heading_of(text) if number == expected and not looks_paragraph else None
+        heading = _heading_of(text) if number is not None and number == expected \
+            and not looks_paragraph else None
         under = following is not None and following.kind == "text" and not _NUMBERED.match(
             following.text.strip()) and not _LIST_START.match(following.text.strip()) \
             and _heading_of(following.text.strip()) is None
-        if heading is not None and heading.enum == str(number) and not quoted \
+        if number is not None and heading is not None and heading.enum == str(number) \
+                and not quoted \
                 and not next_in_list and enacting != "quoted" and following is not None \
                 and (under or _next_number(blocks, idx) in (None, number + 1)):
             end_front()
@@ -515,9 +521,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 def _next_number(blocks: list[Block], idx: int) -> int | None:
     """The number of the next numbered text block after ``idx`` printed at the same
     indentation (a list under a heading is indented otherwise), if any."""
-    indent = blocks[idx].indent
+    indent = blocks[idx].indent or 0.0
     for b in blocks[idx + 1:]:
-        if b.kind == "text" and abs(b.indent - indent) < _INDENT_STEP / 2 and (
+        if b.kind == "text" and abs((b.indent or 0.0) - indent) < _INDENT_STEP / 2 and (
                 m := _NUMBERED.match(b.text.strip())):
             return int(m.group(1))
     return None
