@@ -15,10 +15,14 @@ _ASCII = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "–": "
 class UNDoc(FPDF):
     """A4 pages with the symbol on top, 'page/total' and a job number at the foot."""
 
-    def __init__(self, symbol: str, job: str, footer_format: str = "{job} {page}/{nb}") -> None:
+    def __init__(self, symbol: str, job: str, footer_format: str = "{job} {page}/{nb}",
+                 first_page: int = 1) -> None:
+        """``first_page``: the number printed on the first page (an extract of a longer
+        document prints "3/12" on its first PDF page); ``{page}`` in ``footer_format``."""
         super().__init__(format="A4")
         self.symbol, self.job = symbol, job
         self.footer_format = footer_format
+        self.first_page = first_page
         self.base = 0.0  # baseline of the last line drawn with ``line`` (mm from the top)
         self.unicode = DEJAVU.is_file()
         if self.unicode:
@@ -41,7 +45,8 @@ class UNDoc(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font(self.family, size=8)
-        self.cell(0, 6, self.footer_format.format(job=self.job, page=self.page_no(),
+        self.cell(0, 6, self.footer_format.format(job=self.job,
+                                                  page=self.page_no() + self.first_page - 1,
                                                   nb="{nb}"))
 
     def para(self, text: str, size: float = 10, gap: float = 2.0) -> None:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PassageKind = Literal["paragraph", "table_row", "front_matter"]
+PassageKind = Literal["paragraph", "table_row", "table", "front_matter"]
 
 
 class Footnote(BaseModel):

@@ -17,7 +17,8 @@ A parser should:
 - use ``heading`` only when the format says so (a markdown ``#`` line, a bold-only line);
 - set ``list_item`` on lines the format marks with a bullet;
 - emit table rows as ``table_row`` blocks with ``cells``, the header row first with
-  ``level=1``.
+  ``level=1``; or, where the layout shows a whole table (PDF), one ``table`` block whose
+  text has one line per row ("Office: Chair; Regional group: …") and ``cells`` the header.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["text", "heading", "footnote", "table_row"]
+BlockKind = Literal["text", "heading", "footnote", "table_row", "table"]
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)

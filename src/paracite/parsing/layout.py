@@ -26,6 +26,8 @@ from dataclasses import dataclass
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 _SUP_SHARE = 0.85  # a piece this much smaller than its line's text …
 _SUP_RISE = 0.12  # … and raised by this share of the line's font size is a superscript
+_CELL_GAP = 0.8  # blank space wider than this many font sizes separates table cells
+_CHAR_WIDTH = 0.42  # a character's width, in font sizes, to estimate where a piece ends
 _MARKER_TEXT = re.compile(r"^\s*\d{1,4}(?:\s*,\s*\d{1,4})*\s*$")
 
 
@@ -39,6 +41,8 @@ class Line:
     y: float
     size: float
     width: float = 0.0  # from x to the start of the last visible piece (a lower bound)
+    # the line's runs of text separated by wide blank space, as (x, text): table cells
+    cells: tuple[tuple[float, str], ...] = ()
 
     @property
     def plain(self) -> str:
@@ -88,7 +92,25 @@ def _line_of(pieces: list[_Piece], page: int) -> Line | None:
         else:
             out.append(p.text)
     text = "".join(out).rstrip()
-    return Line(text, page, visible[0].x, base, size, visible[-1].x - visible[0].x)
+    return Line(text, page, visible[0].x, base, size, visible[-1].x - visible[0].x,
+                _cells(visible, size))
+
+
+def _cells(visible: list[_Piece], size: float) -> tuple[tuple[float, str], ...]:
+    """Group a line's pieces into cells: a piece starting more than a font size right of
+    where the previous one ends (estimated at half a font size per character) opens one."""
+    cells: list[tuple[float, list[str]]] = []
+    end = -1e9
+    prev = ""
+    for p in visible:
+        hyphen = prev.rstrip().endswith("-") or p.text.lstrip().startswith("-")
+        prev = p.text
+        if not cells or (p.x - end > _CELL_GAP * size and not hyphen):
+            cells.append((p.x, [p.text]))
+        else:
+            cells[-1][1].append(p.text)
+        end = max(end, p.x + len(p.text.rstrip()) * _CHAR_WIDTH * p.size)
+    return tuple((x, re.sub(r"\s+", " ", "".join(t)).strip()) for x, t in cells)
 
 
 def read_page(page: object, number: int) -> Page:

@@ -45,6 +45,12 @@ _NOTE_SIZE = 0.92  # footnotes print smaller than this share of the body text's 
 _INDENT = 6.0  # points right of the text margin that make a line indented
 _GAP = 1.3  # more space than this many line steps above a line: a new paragraph
 _SIZE_STEP = 0.5  # a font size change larger than this (points): another paragraph
+_COLUMN_SLACK = 3.0  # points: cells starting this close are in the same column
+_TABLE_ROWS = 3  # a table has a header and at least two rows of several cells
+_HEADER_WORDS = 5  # a column header is at most this many words
+_ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,5}[.)]|"
+                         r"[IVXL]{1,5}\.|[A-Z]\.|[-•–])$")
+_TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
 _SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
                      r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
@@ -85,6 +91,63 @@ class _Line:
     offset: float = 0.0  # points right of the page's text margin
     y: float = 0.0
     size: float = 0.0
+    table: tuple[str, ...] | None = None  # a whole table: its header (text: one row a line)
+
+
+def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str], str]]:
+    """Tables on a page: (first line, end, header cells, rows as "Head: cell; …" lines).
+
+    A table is a run of lines whose cells start at the same x positions (the columns of
+    its first line, the header) on at least ``_TABLE_ROWS`` lines; a line whose first cell
+    is in the first column opens a row, a line starting in another column continues the
+    cells of the row above (a cell wrapped over two lines). A table whose rows start with
+    a paragraph number ("1. Governance structure") is a numbered list, left as paragraphs.
+    """
+    found = []
+    i = 0
+    while i < len(lines):
+        head = lines[i]
+        cols = [x for x, _ in head.cells]
+        # a header names its columns in a few words; "11." or "(a)" in the first column
+        # is a list's hanging number, not a table
+        if len(cols) < 2 or any(len(t.split()) > _HEADER_WORDS for _, t in head.cells) \
+                or _ENUMERATOR.match(head.cells[0][1]):
+            i += 1
+            continue
+
+        def col(x: float, cols: list[float] = cols) -> int | None:
+            return next((k for k, c in enumerate(cols) if abs(c - x) <= _COLUMN_SLACK), None)
+
+        rows: list[list[str]] = []
+        multi = 0
+        j = i + 1
+        while j < len(lines):
+            ln = lines[j]
+            gap = lines[j - 1].y - ln.y
+            if not ln.text.strip() or gap > _TABLE_GAP * leading:
+                break
+            at = [col(x) for x, _ in ln.cells]
+            if None in at or not at:
+                break
+            if at[0] == 0:
+                rows.append([""] * len(cols))
+                multi += len(at) > 1
+            elif not rows:
+                break
+            for k, (_, text) in zip(at, ln.cells, strict=True):
+                if k is not None:
+                    rows[-1][k] = f"{rows[-1][k]} {text}".strip()
+            j += 1
+        if multi >= _TABLE_ROWS - 1 and not any(_NUMBERED.match(r[0]) or _ENUMERATOR.match(r[0])
+                                                for r in rows):
+            header = [t for _, t in head.cells]
+            rendered = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True) if c)
+                        for r in rows]
+            found.append((i, j, header, "\n".join(rendered)))
+            i = j
+        else:
+            i += 1
+    return found
 
 
 def _norm(line: str) -> str:
@@ -324,13 +387,27 @@ def parse_pdf(path: Path) -> ParsedFile:
         if numbered:
             expected_fn = numbered[-1] + 1
     odd, even = _margins([lines for _, lines, _, _ in kept], body_size)
+    page_leading = _leading([_Line(ln.text, p.number, False, 0.0, ln.y, ln.size)
+                             for p, lines, _, _ in kept for ln in lines])
     printed_notes: set[str] = set()
     for page, lines, notes, carried in kept:
         if carried and footnotes:
             footnotes[-1][1].extend(carried)
         marks = {m for m, _ in notes}
         margin = odd if page.number % 2 else even
-        for ln in lines:
+        tables = {start: (end, header, rows) for start, end, header, rows in
+                  _tables(lines, page_leading)}
+        skip_to = 0
+        for n, ln in enumerate(lines):
+            if n < skip_to:
+                continue
+            if n in tables:
+                end, header, rows = tables[n]
+                rows = _MARK.sub(lambda m: _marker(m.group(1)), rows)
+                body.append(_Line(rows, page.number, False, 0.0, ln.y, ln.size,
+                                  table=tuple(header)))
+                skip_to = end
+                continue
             if not ln.text.strip():
                 body.append(_Line("", page.number, False))
                 continue
@@ -391,6 +468,15 @@ def parse_pdf(path: Path) -> ParsedFile:
         if i in note_at:
             flush()
             emit_notes(i)
+        if line.table is not None:
+            flush()
+            blocks.append(Block(line.text, line.page, offset, offset + len(line.text),
+                                kind="table", cells=line.table,
+                                page_label=labels.get(line.page)))
+            source_parts.append(line.text)
+            offset += len(line.text) + 1
+            last = None
+            continue
         text = line.text.strip()
         if not text:
             flush()

@@ -247,6 +247,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
     sub_anchor: _Heading | None = None
     sub_section = ""
     absorb = False  # a numbered heading waits for the paragraph under it
+    tables = 0  # tables seen (PDF): "table 1", "table 2"
     list_last: int | None = None  # number of the last list item inside the current paragraph
     list_kind: str | None = None  # enumerator kind of the last list line of that paragraph
     since_heading = 0
@@ -339,6 +340,15 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         if block.kind == "footnote":
             footnote_blocks.append((idx, block))
             continue
+        if block.kind == "table":
+            end_front()
+            tables += 1
+            head = " | ".join(block.cells)
+            table = Block(f"{head}\n{block.text}", block.page, block.start, block.end,
+                          kind="table", page_label=block.page_label)
+            new_draft("table", f"table {tables}", table, page, idx)
+            current = None
+            continue
         if block.kind == "table_row":
             end_front()
             current = None
@@ -367,16 +377,6 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                          block, page, idx)
             continue
 
-        # 1. the rest of a paragraph cut by a page break
-        if current is not None and current.kind == "paragraph" and _continues(current.text,
-                                                                             block):
-            if infer_pages and not block.page_break_before:
-                page_shift += 1
-                page = block.page + page_shift
-            sep = "" if _strip_markers(current.text).endswith("-") and text[0].islower() else " "
-            current.add(block, page, sep)
-            continue
-
         if _ENACTING.match(text):
             end_front()
             enacting = "main" if expected == 1 else "quoted"
@@ -384,6 +384,20 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                                 unnumbered_label(), block, page, idx)
             para_counts["preamble"] = 0
             since_heading = 0
+            continue
+
+        # 1. the rest of a paragraph cut by a page break. Preambular paragraphs end with a
+        # comma ("Recalling its resolution 77/1,"): there only a lower-case start continues
+        preamble = enacting is not None and not _NUMBERED.match(text)
+        if current is not None and current.kind == "paragraph" and _continues(current.text,
+                                                                             block) \
+                and not (preamble and current.text.rstrip().endswith(",")
+                         and not text[:1].islower()):
+            if infer_pages and not block.page_break_before:
+                page_shift += 1
+                page = block.page + page_shift
+            sep = "" if _strip_markers(current.text).endswith("-") and text[0].islower() else " "
+            current.add(block, page, sep)
             continue
 
         m = _NUMBERED.match(text)
@@ -404,6 +418,13 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         # a numbered paragraph indented deeper than the main sequence is quoted text
         quoted = main_indent is not None and block.indent is not None \
             and block.indent > main_indent + _INDENT_STEP
+        # a quoted resolution ends where the next paragraph of the main sequence comes, at
+        # the main sequence's indentation (without layout: not worded as an operative one)
+        if enacting == "quoted" and number is not None and number == expected \
+                and looks_paragraph and not quoted and (
+                    main_indent is not None and block.indent is not None
+                    or not operative):
+            enacting = None
         if enacting == "main":
             operative = blocks_main = False  # the document's own operative paragraphs
         # 2. the next paragraph of the main sequence
@@ -437,12 +458,11 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                 and not quoted \
                 and not next_in_list and enacting != "quoted" and following is not None \
                 and (under or _next_number(blocks, idx) in (None, number + 1)):
+            # the heading's words are the passage's own text, so it is not also made the
+            # section of what follows (no text shown twice)
             end_front()
-            push_heading(heading)
-            headings.append((heading, block, page, idx))
             current = new_draft("paragraph", main_label(number), block, page, idx)
             absorb = under
-            para_counts[_section_label(stack, agenda)] = 1
             if main_indent is None:
                 main_indent = block.indent
             expected += 1
