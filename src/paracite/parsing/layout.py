@@ -43,6 +43,7 @@ class Line:
     width: float = 0.0  # from x to the start of the last visible piece (a lower bound)
     # the line's runs of text separated by wide blank space, as (x, text): table cells
     cells: tuple[tuple[float, str], ...] = ()
+    bold: float = 0.0  # share of its characters printed in a bold font
 
     @property
     def plain(self) -> str:
@@ -70,6 +71,7 @@ class _Piece:
     x: float
     y: float
     size: float
+    bold: bool = False
 
 
 def _line_of(pieces: list[_Piece], page: int) -> Line | None:
@@ -92,8 +94,10 @@ def _line_of(pieces: list[_Piece], page: int) -> Line | None:
         else:
             out.append(p.text)
     text = "".join(out).rstrip()
+    chars = sum(len(p.text.strip()) for p in visible)
+    bold = sum(len(p.text.strip()) for p in visible if p.bold) / max(1, chars)
     return Line(text, page, visible[0].x, base, size, visible[-1].x - visible[0].x,
-                _cells(visible, size))
+                _cells(visible, size), bold)
 
 
 def _cells(visible: list[_Piece], size: float) -> tuple[tuple[float, str], ...]:
@@ -117,10 +121,12 @@ def read_page(page: object, number: int) -> Page:
     """One pypdf page → its lines, in pypdf's reading order."""
     pieces: list[_Piece] = []
 
-    def visit(text: str, cm: list[float], tm: list[float], _font: object,
+    def visit(text: str, cm: list[float], tm: list[float], font: object,
               font_size: float) -> None:
         m = _mult(list(tm), list(cm))
-        pieces.append(_Piece(text, m[4], m[5], abs(font_size * math.hypot(m[2], m[3]))))
+        name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
+        pieces.append(_Piece(text, m[4], m[5], abs(font_size * math.hypot(m[2], m[3])),
+                             "bold" in name.lower()))
 
     page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
     lines: list[Line] = []
@@ -130,12 +136,12 @@ def read_page(page: object, number: int) -> Page:
             cur.append(p)
             continue
         head, *rest = p.text.split("\n")
-        cur.append(_Piece(head, p.x, p.y, p.size))
+        cur.append(_Piece(head, p.x, p.y, p.size, p.bold))
         for part in rest:
             line = _line_of(cur, number)
             if line is not None:
                 lines.append(line)
-            cur = [_Piece(part, p.x, p.y, p.size)]
+            cur = [_Piece(part, p.x, p.y, p.size, p.bold)]
     line = _line_of(cur, number)
     if line is not None:
         lines.append(line)

@@ -50,6 +50,7 @@ _TABLE_ROWS = 3  # a table has a header and at least two rows of several cells
 _HEADER_WORDS = 5  # a column header is at most this many words
 _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,5}[.)]|"
                          r"[IVXL]{1,5}\.|[A-Z]\.|[-•–])$")
+_CHAR_WIDTH = 0.42  # a character's width, in font sizes (as in layout.py)
 _TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
 _SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
@@ -129,6 +130,16 @@ def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str]
             at = [col(x) for x, _ in ln.cells]
             if None in at or not at:
                 break
+            if at == [0]:
+                # one cell in the first column: text running past the second column is
+                # the paragraph after the table; a short one close under a row continues
+                # that row's first cell
+                if ln.x + len(ln.plain) * _CHAR_WIDTH * ln.size > cols[1] or not rows \
+                        or gap > _GAP * leading:
+                    break
+                rows[-1][0] = f"{rows[-1][0]} {ln.cells[0][1]}".strip()
+                j += 1
+                continue
             if at[0] == 0:
                 rows.append([""] * len(cols))
                 multi += len(at) > 1
@@ -140,9 +151,18 @@ def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str]
             j += 1
         if multi >= _TABLE_ROWS - 1 and not any(_NUMBERED.match(r[0]) or _ENUMERATOR.match(r[0])
                                                 for r in rows):
+            body = lines[i + 1:j]
+            # the first line names the columns when it is printed otherwise than the rows
+            # (smaller, larger or bold); else it is the first row of a table without header
+            named = any(abs(head.size - ln.size) > _SIZE_STEP for ln in body) or (
+                head.bold > 0.5 and all(ln.bold < 0.5 for ln in body))
             header = [t for _, t in head.cells]
-            rendered = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True) if c)
-                        for r in rows]
+            if named:
+                rendered = ["; ".join(f"{h}: {c}" for h, c in zip(header, r, strict=True)
+                                      if c) for r in rows]
+            else:
+                rendered = [" | ".join(header)] + [" | ".join(r) for r in rows]
+                header = []
             found.append((i, j, header, "\n".join(rendered)))
             i = j
         else:

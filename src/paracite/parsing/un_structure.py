@@ -344,8 +344,8 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             end_front()
             tables += 1
             head = " | ".join(block.cells)
-            table = Block(f"{head}\n{block.text}", block.page, block.start, block.end,
-                          kind="table", page_label=block.page_label)
+            table = Block(f"{head}\n{block.text}" if head else block.text, block.page,
+                          block.start, block.end, kind="table", page_label=block.page_label)
             new_draft("table", f"table {tables}", table, page, idx)
             current = None
             continue
