@@ -206,8 +206,9 @@ def _cmd_docs(a: Assistant, args: argparse.Namespace) -> int:
         print("The store is empty: run `paracite ingest`.")
         return 0
     for info, n in docs:
+        body = f" ({info.body})" if info.body else ""
         print(f"{info.id:<16} {n:>5} passages  {info.date or '':<10}  {info.symbol or '':<28} "
-              f"{info.title[:70]}")
+              f"{info.title[:70]}{body}")
     return 0
 
 

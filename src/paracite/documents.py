@@ -33,6 +33,8 @@ class DocumentInfo(BaseModel):
     title: str
     symbol: str | None = None
     date: str | None = None
+    body: str | None = Field(default=None, description="The issuing body named on the "
+                             "cover, e.g. 'Economic and Social Council'.")
     source: str = Field(description="File name inside the ingest folder.")
     content_hash: str = Field(default="", description="sha256 of the file's bytes, its "
                               "manifest entry and the parser version: changes → re-parse.")

@@ -186,6 +186,7 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
         title=str(entry.get("title") or parsed.title or path.stem),
         symbol=entry.get("symbol") or parsed.symbol,
         date=str(entry["date"]) if entry.get("date") else parsed.date,
+        body=str(entry["body"]) if entry.get("body") else parsed.body,
         source=str(path.resolve()),
         content_hash=digest,
         pages=parsed.pages,

@@ -52,6 +52,7 @@ def _to_metadata(p: Passage, doc: DocumentInfo) -> dict[str, Any]:
         "kind": p.kind, "order": p.order, "content_hash": p.content_hash,
         "footnotes": json.dumps([f.model_dump() for f in p.footnotes], ensure_ascii=False),
         "source": doc.source, "file_hash": doc.content_hash, "doc_pages": doc.pages or 0,
+        "body": doc.body or "",
         "bytes_hash": doc.bytes_hash,
     }
 
@@ -337,7 +338,8 @@ class Store:
                 info = DocumentInfo(id=doc_id, title=m["title"], symbol=m["symbol"] or None,
                                     date=m["date"] or None, source=m["source"],
                                     content_hash=m["file_hash"], pages=m["doc_pages"] or None,
-                                    bytes_hash=m.get("bytes_hash", ""))
+                                    bytes_hash=m.get("bytes_hash", ""),
+                                    body=m.get("body") or None)
                 seen[doc_id] = (info, 1)
             if m["file_hash"] != seen[doc_id][0].content_hash:
                 # An ingest stopped half-way: mark the document as needing a new ingest.

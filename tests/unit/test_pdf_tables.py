@@ -83,3 +83,21 @@ def test_justified_paragraph_text_is_never_a_table(tmp_path):
     pdf.output(str(tmp_path / "prose.pdf"))
     passages = _passages(tmp_path / "prose.pdf")
     assert [p.paragraph for p in passages if p.kind != "front_matter"] == ["1", "2", "3"]
+
+
+def test_cover_gives_title_and_issuing_body_not_the_agenda_item_line(tmp_path):
+    pdf = UNDoc("E/CN.9/2025/4", "25-01236")
+    pdf.start_body()
+    for text, size in [("Economic and Social Council", 14), ("Distr.: General", 9),
+                       ("12 March 2025", 9), ("Commission on Population and Development", 11),
+                       ("Fifty-eighth session", 10), ("Item 3 of the provisional agenda*", 10),
+                       ("Report of the Secretary-General on population", 14),
+                       ("and sustainable development", 14), ("Summary", 12)]:
+        pdf.line(text, size=size, gap=6)
+    pdf.line("1. The present report responds to resolution 2024/1.", gap=12)
+    pdf.output(str(tmp_path / "cover.pdf"))
+    parsed = parse_pdf(tmp_path / "cover.pdf")
+    assert parsed.title == ("Report of the Secretary-General on population and sustainable "
+                            "development")
+    assert parsed.body == "Economic and Social Council"
+    assert parsed.date == "12 March 2025"

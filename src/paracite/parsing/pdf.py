@@ -540,7 +540,7 @@ def parse_pdf(path: Path) -> ParsedFile:
     title = _title(split[0], symbol)
     return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
                       pages=len(raw_pages), title=title, symbol=symbol,
-                      date=date.group(0) if date else None)
+                      date=date.group(0) if date else None, body=_issuing_body(split[0], title))
 
 
 _REFERENCE_WORDS = frozenset({
@@ -602,7 +602,22 @@ def _glued_markers(text: str, notes: set[str], earlier: set[str]) -> str:
 
 _DOC_TYPE = re.compile(r"(?i)^(?:draft report|report|annotated provisional agenda|provisional "
                        r"agenda|note by|summary of|national report|organizational and "
-                       r"procedural|letter dated|draft resolution|draft decision)\b")
+                       r"procedural|letter dated|identical letters dated|note verbale dated|"
+                       r"draft resolution|draft decision|resolution adopted by|decision "
+                       r"adopted by|draft conclusions|annual report|statement by)\b")
+# Cover lines that follow a title but are not part of it
+_AFTER_TITLE = re.compile(r"(?i)^(?:summary|addendum|corrigendum|contents|page|note|"
+                          r"(?:[IVX]+|[A-Z]|\d+)\.\s)")
+# The body issuing the document, printed on the cover's masthead
+_BODY = re.compile(r"^(General Assembly|Security Council|Economic and Social Council|"
+                   r"Human Rights Council|Trade and Development Board|Executive Board\b.*|"
+                   r"Commission (?:on|for)\b.*|Committee (?:on|for)\b.*|Conference of\b.*|"
+                   r"Meeting of the States Parties\b.*|Special Committee\b.*|"
+                   r"United Nations Children’s Fund|Human Rights Council Expert Mechanism\b.*)"
+                   r"(?:\s+Distr\..*)?$")
+_TITLE_MAX = 200  # characters: a title never runs longer
+_TITLE_TAIL_WORDS = 4  # a short capitalised line finishing an unpunctuated title
+_COVER_LINES = 25  # the masthead is among the first lines of the cover
 _JOIN_WORDS = {"of", "the", "and", "for", "in", "to", "on", "with", "by", "a", "an"}
 _NOT_TITLE = re.compile(r"(?i)^(?:united nations|distr|original|general assembly|economic and "
                         r"social council|security council|english|french|spanish|limited|"
@@ -614,19 +629,49 @@ def _title(first_page: list[str], symbol: str | None) -> str | None:
     "Provisional agenda …", "Note by the Secretariat"), with the lines that finish it."""
     lines = [ln.strip() for ln in first_page if ln.strip()]
     for i, ln in enumerate(lines):
-        if _DOC_TYPE.match(ln) and not _NUMBERED.match(ln):
+        if _DOC_TYPE.match(ln) and not _NUMBERED.match(ln) and not _TOC.search(ln):
             title = ln
             j = i + 1
-            while j < len(lines) and not _NUMBERED.match(lines[j]) and (
+            while j < len(lines) and not _NUMBERED.match(lines[j]) \
+                    and not _AFTER_TITLE.match(lines[j]) and not _DATE.fullmatch(lines[j]) \
+                    and not _DOC_TYPE.match(lines[j]) and not _NOT_TITLE.match(lines[j]) \
+                    and not _TOC.search(lines[j]) \
+                    and not _is_noise(lines[j], symbol) and len(title) < _TITLE_MAX and (
                     title.split()[-1].lower() in _JOIN_WORDS
                     or (title.isupper() and lines[j].isupper())
-                    or lines[j].rstrip("*").istitle() and len(lines[j].split()) <= 3):
+                    or lines[j].rstrip("*").istitle() and len(lines[j].split()) <= 3
+                    or lines[j][:1].islower()  # the title goes on: "… on population" /
+                    # "and sustainable development"; "Report of the Disarmament" /
+                    # "Commission for 2025"
+                    or (j == i + 1 and not ends_sentence(title) and lines[j][:1].isupper()
+                        and len(lines[j].split()) <= _TITLE_TAIL_WORDS)):
                 title = f"{title} {lines[j]}"
                 j += 1
-            return re.sub(r"\*+$", "", title).strip()
+            return re.sub(r"\*+", "", title).strip()
     cands = [ln for ln in lines if not _is_noise(ln, symbol) and not _NOT_TITLE.match(ln)
              and len(ln.split()) >= 3 and not _DATE.search(ln) and not _NUMBERED.match(ln)]
     return cands[0] if cands else None
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.:;!?)”\"]\s*$", text))
+
+
+def _issuing_body(first_page: list[str], title: str | None) -> str | None:
+    """The body named on the cover's masthead: "Economic and Social Council",
+    "Executive Board of the United Nations Development Programme …" (its lines joined
+    while one ends on "of the", "and" or a comma)."""
+    lines = [ln.strip() for ln in first_page[:_COVER_LINES] if ln.strip()]
+    for i, ln in enumerate(lines):
+        s = re.sub(r"^\s*United Nations\s+", "", ln)
+        if (m := _BODY.match(s)) and not (title and s in title):
+            body = re.sub(r"\s+Distr\..*$", "", m.group(1)).strip()
+            for nxt in lines[i + 1:i + 3]:
+                if not (body.split()[-1].lower() in _JOIN_WORDS or body.endswith(",")):
+                    break
+                body = f"{body} {nxt}"
+            return body
+    return None
 
 
 def _symbol_from_headers(pages: list[list[str]]) -> str | None:
