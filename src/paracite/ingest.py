@@ -42,7 +42,7 @@ from paracite.store import Store
 log = logging.getLogger(__name__)
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "2"  # 2: layout-aware PDF reading, printed page numbers
+PARSER_VERSION = "2"  # 2: layout-aware PDF reading, printed pages, tables, issuing body
 MANIFEST = "manifest.toml"
 LOCK_FILE = "ingest.lock"
 CATALOG_FILE = "documents.json"
