@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from paracite.errors import ParseError
+from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import (
     SUPERSCRIPT_DIGITS,
     Block,
@@ -38,11 +39,7 @@ _BULLET = re.compile(r"^\s*[-*+•]\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
-_DATE = re.compile(
-    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December) \d{4}\b"
-)
-_SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}/)+[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*\b")
+
 
 
 def clean_inline(text: str) -> str:
@@ -203,8 +200,8 @@ def parse_markdown_text(text: str) -> ParsedFile:
             page += 1
         b.page = page
     head = "\n".join(b.text for b in blocks[:12])
-    date = _DATE.search(head)
-    symbol = _SYMBOL.search("\n".join(b.text for b in blocks[:4]))
+    date = un.DATE.search(head)
+    symbol = un.SYMBOL_IN_TEXT.search("\n".join(b.text for b in blocks[:4]))
     title = next((b.text for b in blocks if b.kind == "heading"), None)
     return ParsedFile(blocks=blocks, source_text=text, pages=page,
                       title=title, symbol=symbol.group(0) if symbol else None,

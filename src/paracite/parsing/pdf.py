@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paracite.errors import ParseError
+from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import Block, ParsedFile, to_superscript
 from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line, Page, read_page
 
@@ -53,21 +54,6 @@ _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,
 _CHAR_WIDTH = 0.42  # a character's width, in font sizes (as in layout.py)
 _TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
-_SYMBOL = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
-                     r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
-_NOISE = [
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),                       # 3/26
-    re.compile(r"^(?:Page|page)\s+\d+$"),                          # Page 2
-    re.compile(r"^[ivxlc]{1,6}$|^\d{1,4}$"),                       # iv, 13
-    re.compile(r"^\*\d{6,}\*$"),                                   # *2506882*
-    re.compile(r"(?i)^please recycle"),
-    re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?(?:\s*\([A-Z]\))?(?:\s+\d{6})*$"),  # job no.
-    re.compile(r"^(?:\d{1,4}/\d{1,4}\s+)?(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?"
-               r"(?:\s+\d{1,4}/\d{1,4})?$"),                        # 4/26 25-06882
-]
-_NOISE_TOKEN = re.compile(r"\d{1,4}/\d{1,4}|(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?|\([A-Z]\)|\d{6}|"
-                          r"\*\d{6,}\*|[ivxlc]{1,6}|\d{1,4}")
-_NUMBERED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
 _TOC = re.compile(r"\.{5,}|…{3,}")
@@ -78,10 +64,6 @@ _CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸
 _SUFFIX = re.compile(r"^(?:[a-z]{0,3}(?:tion|sion|ment|ing|ity|ance|ence|ness|able|ible|ous|ture|"
                      r"tional|ional|ical|ized|ised|ated|ating|izat|isat)|ed|er|ers|ly|al|ive|"
                      r"ies|ic|ics|ist|ists|ism|ial|ian|ary|ory|ate)")
-_NUMBERED_ABBREV = {"add", "rev", "corr", "no", "nos", "vol", "supp", "para", "paras", "art",
-                    "arts", "p", "pp", "chap", "sect", "amend", "annex", "fig", "l", "inf"}
-_DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
-                   r"September|October|November|December) \d{4}\b")
 
 
 @dataclass
@@ -149,8 +131,9 @@ def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str]
                 if k is not None:
                     rows[-1][k] = f"{rows[-1][k]} {text}".strip()
             j += 1
-        if multi >= _TABLE_ROWS - 1 and not any(_NUMBERED.match(r[0]) or _ENUMERATOR.match(r[0])
-                                                for r in rows):
+        numbered = any(un.NUMBERED_PARAGRAPH.match(r[0]) or _ENUMERATOR.match(r[0])
+                       for r in rows)
+        if multi >= _TABLE_ROWS - 1 and not numbered:
             body = lines[i + 1:j]
             # the first line names the columns when it is printed otherwise than the rows
             # (smaller, larger or bold); else it is the first row of a table without header
@@ -180,14 +163,14 @@ def _is_noise(line: str, symbol: str | None) -> bool:
         return True
     if symbol and s.rstrip("*") in (symbol, *symbol.split("-")):
         return True
-    if _SYMBOL.match(s) and len(s) < 60:
+    if un.SYMBOL_LINE.match(s) and len(s) < 60:
         return True
-    if any(p.match(s) for p in _NOISE):
+    if any(p.match(s) for p in un.NOISE_LINES):
         return True
     # a footer of several marks in any order: "24-14711 2/3", "2/3 24-14711 (E)"
     tokens = s.split()
     return len(tokens) > 1 and all(
-        _NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
+        un.NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
         for t in tokens)
 
 
@@ -220,7 +203,7 @@ def _read_pages(path: Path) -> list[Page]:
 def _document_symbol(first_page: str) -> str | None:
     for line in first_page.splitlines()[:15]:
         s = re.sub(r"^\s*United Nations\s+", "", line.strip())
-        if _SYMBOL.match(s) and "/" in s:
+        if un.SYMBOL_LINE.match(s) and "/" in s:
             return s.rstrip("*")
     return None
 
@@ -514,7 +497,7 @@ def parse_pdf(path: Path) -> ParsedFile:
                    and not _CLOSED.search(prev) and abs(line.offset - last.offset) < _INDENT
                    and _last_word(prev) in _REFERENCE_WORDS)
         last = line
-        starts = not wrapped and (_NUMBERED.match(text) or _HEADING_START.match(text))
+        starts = not wrapped and (un.NUMBERED_PARAGRAPH.match(text) or _HEADING_START.match(text))
         new_para = (not cur or apart or line.page != cur_page and starts or starts
             or (_CLOSED.search(prev) and (line.indent or len(prev.strip()) < _SHORT_LINE
                                           * widest))
@@ -536,7 +519,7 @@ def parse_pdf(path: Path) -> ParsedFile:
 
     # the issue date stands alone on a cover line ("7 March 2025"); a date inside a
     # title ("(7–11 April 2025)") is the session's, not the document's
-    date = next((m for ln in split[0] if (m := _DATE.fullmatch(ln.strip()))), None)
+    date = next((m for ln in split[0] if (m := un.DATE.fullmatch(ln.strip()))), None)
     title = _title(split[0], symbol)
     return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
                       pages=len(raw_pages), title=title, symbol=symbol,
@@ -588,7 +571,7 @@ def _glued_markers(text: str, notes: set[str], earlier: set[str]) -> str:
     def keep(m: re.Match[str], known: set[str]) -> str:
         before = text[: m.start()]
         word = re.findall(r"(\w+)\W*$", before)
-        if m.group(1) not in known or (word and word[0].lower() in _NUMBERED_ABBREV) or \
+        if m.group(1) not in known or (word and word[0].lower() in un.NUMBER_ABBREVIATIONS) or \
                 re.search(r"[A-Z]{2,}\.$", before):
             return m.group(1)
         return to_superscript(m.group(1))
@@ -629,11 +612,11 @@ def _title(first_page: list[str], symbol: str | None) -> str | None:
     "Provisional agenda …", "Note by the Secretariat"), with the lines that finish it."""
     lines = [ln.strip() for ln in first_page if ln.strip()]
     for i, ln in enumerate(lines):
-        if _DOC_TYPE.match(ln) and not _NUMBERED.match(ln) and not _TOC.search(ln):
+        if _DOC_TYPE.match(ln) and not un.NUMBERED_PARAGRAPH.match(ln) and not _TOC.search(ln):
             title = ln
             j = i + 1
-            while j < len(lines) and not _NUMBERED.match(lines[j]) \
-                    and not _AFTER_TITLE.match(lines[j]) and not _DATE.fullmatch(lines[j]) \
+            while j < len(lines) and not un.NUMBERED_PARAGRAPH.match(lines[j]) \
+                    and not _AFTER_TITLE.match(lines[j]) and not un.DATE.fullmatch(lines[j]) \
                     and not _DOC_TYPE.match(lines[j]) and not _NOT_TITLE.match(lines[j]) \
                     and not _TOC.search(lines[j]) \
                     and not _is_noise(lines[j], symbol) and len(title) < _TITLE_MAX and (
@@ -649,7 +632,8 @@ def _title(first_page: list[str], symbol: str | None) -> str | None:
                 j += 1
             return re.sub(r"\*+", "", title).strip()
     cands = [ln for ln in lines if not _is_noise(ln, symbol) and not _NOT_TITLE.match(ln)
-             and len(ln.split()) >= 3 and not _DATE.search(ln) and not _NUMBERED.match(ln)]
+             and len(ln.split()) >= 3 and not un.DATE.search(ln)
+             and not un.NUMBERED_PARAGRAPH.match(ln)]
     return cands[0] if cands else None
 
 
@@ -679,6 +663,6 @@ def _symbol_from_headers(pages: list[list[str]]) -> str | None:
     seen: Counter[str] = Counter()
     for lines in pages[1:]:
         for ln in [x.strip() for x in lines if x.strip()][:3]:
-            if _SYMBOL.match(ln) and "/" in ln:
+            if un.SYMBOL_LINE.match(ln) and "/" in ln:
                 seen[ln.rstrip("*")] += 1
     return seen.most_common(1)[0][0] if seen else None

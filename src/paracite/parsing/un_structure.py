@@ -30,11 +30,12 @@ import re
 from dataclasses import dataclass, field
 
 from paracite.documents import DocumentInfo, Footnote, Passage, PassageKind
+from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import SUPERSCRIPT_DIGITS, Block, to_superscript
 
 SUPERSCRIPTS = SUPERSCRIPT_DIGITS
 
-_NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+_NUMBERED = un.NUMBERED_PARAGRAPH
 _ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
 _LETTER = re.compile(r"^([A-Z])\.\s+\S")
 _SUBLETTER = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")

@@ -1,0 +1,37 @@
+"""The shapes of UN documents' own marks, in one place: document symbols, dates, numbered
+paragraphs, job numbers and page marks. The PDF and Markdown parsers and structure
+recovery all use these; a new shape is added here once.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "6 March 2025"
+DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
+                  r"September|October|November|December) \d{4}\b")
+# A line that is only a symbol: "E/2025/44-E/C.16/2025/9", "A/HRC/WG.6/34/ITA/3*"
+SYMBOL_LINE = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
+                         r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
+# A symbol inside running text: "see E/CN.15/2011/19"
+SYMBOL_IN_TEXT = re.compile(r"\b(?:[A-Z]{1,8}/)+[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*\b")
+# "12. Text": a numbered paragraph (or agenda item) starts; group 1 is its number
+NUMBERED_PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
+# Words after which "12" is part of a reference, never a footnote marker ("Add.1", "para.3")
+NUMBER_ABBREVIATIONS = frozenset({
+    "add", "rev", "corr", "no", "nos", "vol", "supp", "para", "paras", "art", "arts", "p",
+    "pp", "chap", "sect", "amend", "annex", "fig", "l", "inf"})
+# Running header/footer lines
+NOISE_LINES = [
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),                       # 3/26
+    re.compile(r"^(?:Page|page)\s+\d+$"),                          # Page 2
+    re.compile(r"^[ivxlc]{1,6}$|^\d{1,4}$"),                       # iv, 13
+    re.compile(r"^\*\d{6,}\*$"),                                   # *2506882*
+    re.compile(r"(?i)^please recycle"),
+    re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?(?:\s*\([A-Z]\))?(?:\s+\d{6})*$"),  # job no.
+    re.compile(r"^(?:\d{1,4}/\d{1,4}\s+)?(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?"
+               r"(?:\s+\d{1,4}/\d{1,4})?$"),                        # 4/26 25-06882
+]
+# One mark of a footer made of several, in any order: "24-14711 2/3", "2/3 24-14711 (E)"
+NOISE_TOKEN = re.compile(r"\d{1,4}/\d{1,4}|(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?|\([A-Z]\)|\d{6}|"
+                         r"\*\d{6,}\*|[ivxlc]{1,6}|\d{1,4}")
