@@ -115,3 +115,30 @@ def test_symbol_and_date_are_read_from_the_first_page():
     parsed, _ = passages_of("A_AC.121_2025_L.3.en.pdf")
     assert parsed.symbol == "A/AC.121/2025/L.3"  # type: ignore[attr-defined]
     assert parsed.date == "7 March 2025"  # type: ignore[attr-defined]
+
+
+def test_e_2025_28_officers_table_is_one_passage_with_named_cells():
+    tables = [p for p in passages_of("E_2025_28.en.pdf")[1] if p.kind == "table"]
+    officers = next(p for p in tables if p.text.startswith("Office | Regional group | Officer"))
+    assert ("Office: Chair; Regional group: Asia-Pacific States; Officer: Shambhu Kumaran "
+            "(India)") in officers.text.split("\n")
+    assert officers.section.endswith("D. Election of officers")
+
+
+def test_e_2025_28_symbol_number_is_not_a_footnote_marker():
+    by = {p.paragraph: p for p in passages_of("E_2025_28.en.pdf")[1]}
+    assert "E/CN.7/2025/CRP.12" in by["173"].text
+    assert not by["173"].footnotes
+
+
+def test_a_80_150_agenda_gives_every_item_once():
+    labels = [p.paragraph for p in passages_of("A_80_150.en.pdf")[1]]
+    items = [int(x.split()[1]) for x in labels if re.fullmatch(r"item \d+", x)]
+    assert items == list(range(1, 175))
+
+
+def test_citations_show_the_printed_page_number():
+    by = {p.paragraph: p for p in passages_of("E_2025_28.en.pdf")[1]}
+    p = by["164"]
+    assert p.printed_pages and all(p.printed_pages)
+    assert p.page_label == "-".join(dict.fromkeys(p.printed_pages))
