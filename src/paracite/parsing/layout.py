@@ -100,6 +100,11 @@ def _line_of(pieces: list[_Piece], page: int) -> Line | None:
                 _cells(visible, size), bold)
 
 
+def text_end(x: float, text: str, size: float) -> float:
+    """Where text starting at ``x`` ends, estimated from its length (pypdf gives no widths)."""
+    return x + len(text.rstrip()) * _CHAR_WIDTH * size
+
+
 def _cells(visible: list[_Piece], size: float) -> tuple[tuple[float, str], ...]:
     """Group a line's pieces into cells: a piece starting more than a font size right of
     where the previous one ends (estimated at half a font size per character) opens one."""
@@ -113,7 +118,7 @@ def _cells(visible: list[_Piece], size: float) -> tuple[tuple[float, str], ...]:
             cells.append((p.x, [p.text]))
         else:
             cells[-1][1].append(p.text)
-        end = max(end, p.x + len(p.text.rstrip()) * _CHAR_WIDTH * p.size)
+        end = max(end, text_end(p.x, p.text, p.size))
     return tuple((x, re.sub(r"\s+", " ", "".join(t)).strip()) for x, t in cells)
 
 

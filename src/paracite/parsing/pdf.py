@@ -32,7 +32,7 @@ from pathlib import Path
 from paracite.errors import ParseError
 from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import Block, ParsedFile, to_superscript
-from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line, Page, read_page
+from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line, Page, read_page, text_end
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ _TABLE_ROWS = 3  # a table has a header and at least two rows of several cells
 _HEADER_WORDS = 5  # a column header is at most this many words
 _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,5}[.)]|"
                          r"[IVXL]{1,5}\.|[A-Z]\.|[-•–])$")
-_CHAR_WIDTH = 0.42  # a character's width, in font sizes (as in layout.py)
 _TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
@@ -116,7 +115,7 @@ def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str]
                 # one cell in the first column: text running past the second column is
                 # the paragraph after the table; a short one close under a row continues
                 # that row's first cell
-                if ln.x + len(ln.plain) * _CHAR_WIDTH * ln.size > cols[1] or not rows \
+                if text_end(ln.x, ln.plain, ln.size) > cols[1] or not rows \
                         or gap > _GAP * leading:
                     break
                 rows[-1][0] = f"{rows[-1][0]} {ln.cells[0][1]}".strip()
@@ -390,8 +389,8 @@ def parse_pdf(path: Path) -> ParsedFile:
         if numbered:
             expected_fn = numbered[-1] + 1
     odd, even = _margins([lines for _, lines, _, _ in kept], body_size)
-    page_leading = _leading([_Line(ln.text, p.number, False, 0.0, ln.y, ln.size)
-                             for p, lines, _, _ in kept for ln in lines])
+    leading = _leading([_Line(ln.text, p.number, False, 0.0, ln.y, ln.size)
+                        for p, lines, _, _ in kept for ln in lines])
     printed_notes: set[str] = set()
     for page, lines, notes, carried in kept:
         if carried and footnotes:
@@ -399,7 +398,7 @@ def parse_pdf(path: Path) -> ParsedFile:
         marks = {m for m, _ in notes}
         margin = odd if page.number % 2 else even
         tables = {start: (end, header, rows) for start, end, header, rows in
-                  _tables(lines, page_leading)}
+                  _tables(lines, leading)}
         skip_to = 0
         for n, ln in enumerate(lines):
             if n < skip_to:
@@ -465,7 +464,6 @@ def parse_pdf(path: Path) -> ParsedFile:
             source_parts.append(text)
             offset += len(text) + 1
 
-    leading = _leading(body)
     last: _Line | None = None
     for i, line in enumerate(body):
         if i in note_at:
