@@ -68,6 +68,26 @@ class Settings(BaseSettings):
         default=30.0, description="How long an ingest waits for another one on the same "
         "store to finish before refusing (one writer at a time; readers never wait).",
     )
+    max_pages: int = Field(
+        default=5000, description="PDFs with more pages are refused (the longest UN documents "
+        "run to a few thousand pages; more is a malformed or hostile file).",
+    )
+    max_inflated_mb: float = Field(
+        default=400.0, description="Decompressed PDF stream bytes read from one file, all "
+        "streams together (a 2 MB file can inflate to gigabytes).",
+    )
+    max_passage_chars: int = Field(
+        default=12000, description="A passage longer than this is split at sentence ends into "
+        "parts cited 'N (part 2)': the longest paragraph of the 73 UN PDFs here is ~6,000 "
+        "characters; longer runs are glued paragraphs, and nothing is dropped.",
+    )
+    parse_timeout_s: float = Field(
+        default=300.0, description="Parsing one file runs in a worker process and is stopped "
+        "after this long (the slowest of the 73 UN PDFs here parses in ~10 s).",
+    )
+    parse_memory_mb: int = Field(
+        default=4096, description="Address-space limit of the parsing worker process.",
+    )
     collection: str = Field(default="passages", description="Chroma collection name.")
 
     # Retrieval (figures measured on evals/records.jsonl; see evals/results/)
@@ -135,6 +155,15 @@ class Settings(BaseSettings):
     ui_host: str = Field(default="127.0.0.1", description="Loopback only unless configured.")
     ui_port: int = Field(default=7860, description="Port of the web UI.")
     max_upload_mb: float = Field(default=20.0, description="Largest file the UI accepts.")
+    ui_allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1", "[::1]"],
+        description="Host header values the UI answers (DNS-rebinding guard); ui_host is "
+        "always allowed. Add the public name when serving beyond loopback.",
+    )
+    ui_max_queue: int = Field(
+        default=64, description="Requests waiting in the UI queue; more are turned away with "
+        "a message instead of waiting without end.",
+    )
     ui_concurrency: int = Field(
         default=2, description="Questions answered at once (2 cores); others wait in the queue."
     )
