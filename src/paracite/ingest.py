@@ -5,9 +5,16 @@
   passages.
 - A changed file is parsed again; only passages whose content hash changed are embedded,
   passages that no longer exist are deleted.
-- A document whose file has disappeared from an ingested folder is removed.
+- A document whose file has disappeared from an ingested folder (or one of its
+  sub-folders) is removed; a folder that has become empty removes nothing unless asked
+  (``prune``): an unmounted share must not empty the store.
 - A file that cannot be read is reported with its reason; the others are still ingested
-  and the store is left unchanged for it.
+  and the store is left unchanged for it. Every file is parsed in a worker process within
+  time and memory limits (:mod:`paracite.parsing.worker`), so no parser error, hang or
+  bomb stops the batch.
+- Document identity: a document id belongs to the source file that first took it. A new
+  file whose id (from its name or the manifest) is taken by another file that still exists
+  gets the next free suffix ('report-2') and a message, unless ``replace`` is asked.
 - The same bytes under a second name are ingested once: the second file is reported as a
   ``duplicate`` naming the first.
 - A link that points outside the folder being ingested is refused.
@@ -19,6 +26,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -31,11 +39,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from paracite.documents import DocumentInfo, Passage
 from paracite.embed import Embedder, ProgressFn
 from paracite.errors import IngestError, ParaciteError
 from paracite.parsing.blocks import ParsedFile
 from paracite.parsing.un_structure import recover
+from paracite.parsing.worker import ParseWorker, shared_worker
 from paracite.settings import Settings
 from paracite.store import Store
 
@@ -48,6 +59,7 @@ LOCK_FILE = "ingest.lock"
 CATALOG_FILE = "documents.json"
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
+PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf")
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed"]
 
@@ -70,6 +82,7 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # things the user should know
 
     def _with(self, status: Status) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -115,22 +128,94 @@ class IngestReport:
 
 
 def slug(name: str) -> str:
-    """A document id from a file name: 'E_2025_44.en.pdf' → 'e-2025-44-en'."""
+    """A document id from a file name, readable whatever its script.
+
+    >>> slug("E_2025_44.en.pdf"), slug("Заседание.md"), slug("会议.md")
+    ('e-2025-44-en', 'zasedanie', 'huiyi')
+    >>> slug("★.md")  # nothing readable: a short hash of the name, still unique
+    'document-a1b0e3'
+    """
+    from anyascii import anyascii
+
     stem = re.sub(r"\.(pdf|md|markdown|txt|text)$", "", name, flags=re.I)
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "document"
+    made = re.sub(r"[^a-z0-9]+", "-", anyascii(stem).lower()).strip("-")[:60].strip("-")
+    return made or f"document-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+
+
+DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class ManifestEntry(BaseModel):
+    """What a manifest may say about one file; anything else is a mistake worth naming."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str | None = Field(default=None, pattern=DOC_ID)
+    title: str | None = None
+    symbol: str | None = None
+    date: str | dt.date | None = None
+    body: str | None = None
+
+
+class _ManifestFile(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    files: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+@dataclass
+class Manifest:
+    """A folder's manifest: good entries, and a reason for each file whose entry is not."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # file name → reason
+    broken: str | None = None  # the whole manifest is unusable: every file of the folder fails
+
+    def problem(self, name: str) -> str | None:
+        return self.broken or self.problems.get(name)
+
+
+def _where(path: Path, loc: Sequence[Any]) -> str:
+    return f"{path.name}: " + ".".join(f'"{x}"' if "." in str(x) else str(x) for x in loc)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """``folder/manifest.toml`` checked against :class:`ManifestEntry`; a wrong value is
+    reported with its key (``manifest.toml: files."report.md".symbol: Input should be a
+    valid string``) and fails only the file it describes."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return Manifest()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        top = _ManifestFile.model_validate({"files": data.get("files", {})})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Manifest(broken=f"{path}: not a valid manifest ({exc}); fix or remove it")
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return Manifest(broken=f"{_where(path, err['loc'])}: {err['msg']}; the manifest "
+                               "should have a [files.\"name.pdf\"] table per file")
+    out = Manifest()
+    for name, raw in top.files.items():
+        try:
+            entry = ManifestEntry.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            out.problems[name] = (f"{_where(path, ('files', name, *err['loc']))}: "
+                                  f"{err['msg']}; fix the manifest entry")
+            continue
+        out.entries[name] = {k: str(v) if isinstance(v, dt.date) else v
+                             for k, v in entry.model_dump(exclude_none=True).items()}
+    return out
 
 
 def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
-    """Entries of ``folder/manifest.toml`` keyed by file name ({} when there is none)."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IngestError(f"{path}: not a valid manifest ({exc}); fix or remove it") from exc
-    files = data.get("files", {})
-    return {str(k): dict(v) for k, v in files.items()}
+    """Good entries of ``folder/manifest.toml`` keyed by file name ({} when there is none);
+    raises IngestError when the manifest is unusable or an entry is wrong."""
+    manifest = read_manifest(folder)
+    if manifest.broken or manifest.problems:
+        raise IngestError(manifest.broken or next(iter(manifest.problems.values())))
+    return manifest.entries
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
@@ -154,8 +239,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list
     return files, folders
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Run the format parser for ``path``'s type."""
+def parse_file(path: Path, settings: Settings | None = None) -> ParsedFile:
+    """Run the format parser for ``path``'s type, within the settings' limits."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from paracite.parsing.markdown import parse_markdown
@@ -164,7 +249,12 @@ def parse_file(path: Path) -> ParsedFile:
     if suffix in PDF_SUFFIXES:
         from paracite.parsing.pdf import parse_pdf
 
-        return parse_pdf(path)
+        s = settings or Settings()
+        import inspect  # TEMP
+        if "max_pages" not in inspect.signature(parse_pdf).parameters:
+            return parse_pdf(path)
+        return parse_pdf(path, max_pages=s.max_pages,
+                         max_inflated_bytes=int(s.max_inflated_mb * 1_048_576))
     kinds = ", ".join(sorted(PDF_SUFFIXES | TEXT_SUFFIXES))
     raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; "
                       f"paracite reads {kinds}")
@@ -177,10 +267,11 @@ def file_hash(data: bytes, entry: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
-                 ) -> tuple[DocumentInfo, list[Passage]]:
+def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str,
+                 settings: Settings | None = None) -> tuple[DocumentInfo, list[Passage]]:
     """Parse one file into its DocumentInfo and passages (no embedding)."""
-    parsed = parse_file(path)
+    settings = settings or Settings()
+    parsed = parse_file(path, settings)
     info = DocumentInfo(
         id=doc_id,
         title=str(entry.get("title") or parsed.title or path.stem),
@@ -192,7 +283,9 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str
         pages=parsed.pages,
     )
     text = path.suffix.lower() in TEXT_SUFFIXES
-    passages = recover(parsed.blocks, info, infer_pages=text, bare_headings=text)
+    import inspect  # TEMP until recover has max_chars
+    kw = {"max_chars": settings.max_passage_chars} if "max_chars" in inspect.signature(recover).parameters else {}
+    passages = recover(parsed.blocks, info, infer_pages=text, bare_headings=text, **kw)
     if not passages:
         raise IngestError(f"{path.name}: no paragraphs found; nothing to ingest")
     return info, passages
@@ -209,6 +302,61 @@ class _Pending:
     stale: list[str]
 
 
+class _Run:
+    """What one ingest run knows about document identity: which id each source holds."""
+
+    def __init__(self, stored: dict[str, DocumentInfo], replace: bool,
+                 worker: ParseWorker) -> None:
+        self.stored = stored
+        self.worker = worker
+        self.replace = replace
+        self.claimed: dict[str, str] = {}  # doc id → source, taken in this run
+        self.seen: dict[str, FileResult] = {}  # bytes hash → first file with those bytes
+        self.by_source = {info.source: doc_id for doc_id, info in stored.items()}
+        self.kept: dict[Path, list[str]] = {}  # emptied folder → documents kept
+
+    def identify(self, path: Path, source: str, entry: dict[str, Any]) -> tuple[str, str]:
+        """The id this file is stored under, and a note when it is not the one asked for.
+
+        A file keeps the id it was stored under (so a suffixed id is stable); otherwise it
+        asks for its manifest id or its name's slug. An id held by another file that still
+        exists is not taken over (unless ``replace``): the file gets the next free suffix.
+        """
+        wanted = str(entry.get("id") or self.by_source.get(source) or slug(path.name))
+        holder = self._holder(wanted, source)
+        note = ""
+        doc_id = wanted
+        if holder is not None:
+            n = 2
+            while f"{wanted}-{n}" in self.stored or f"{wanted}-{n}" in self.claimed:
+                n += 1
+            doc_id = f"{wanted}-{n}"
+            note = (f"{path.name}: the id '{wanted}' belongs to {holder}; stored as "
+                    f"'{doc_id}'" + ("" if wanted in self.claimed else
+                                     " (`paracite ingest --replace` gives the id to this "
+                                     "file instead)"))
+        elif wanted in self.stored and self.stored[wanted].source != source:
+            note = f"{path.name}: replaces {self.stored[wanted].source} as '{wanted}'"
+            self.by_source.pop(self.stored[wanted].source, None)
+        self.claimed[doc_id] = source
+        self.by_source[source] = doc_id
+        return doc_id, note
+
+    def _holder(self, doc_id: str, source: str) -> str | None:
+        """The other source that holds ``doc_id`` (None when it is free or this file's)."""
+        if doc_id in self.claimed:
+            return None if self.claimed[doc_id] == source else self.claimed[doc_id]
+        info = self.stored.get(doc_id)
+        if info is None or info.source == source or self.replace:
+            return None
+        return info.source if Path(info.source).exists() else None
+
+    def moved_from(self, doc_id: str, digest: str) -> DocumentInfo | None:
+        """The stored document this file is an unchanged, moved copy of."""
+        old = self.stored.get(doc_id)
+        return old if old is not None and old.content_hash == digest else None
+
+
 class Ingestor:
     """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
 
@@ -218,9 +366,30 @@ class Ingestor:
         self.embedder = embedder
 
     def run(self, paths: Sequence[str | Path], progress: ProgressFn | None = None,
-            on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+            on_file: Callable[[FileResult], None] | None = None, *, replace: bool = False,
+            prune: bool = False) -> IngestReport:
+        """Ingest files and folders. ``replace``: a file whose id is taken by another source
+        takes the id over (default: it gets a suffixed id). ``prune``: a folder that has
+        become empty removes its documents (default: they are kept, with a note)."""
+        self._check_writable()
+        worker = shared_worker(self.settings.parse_timeout_s, self.settings.parse_memory_mb,
+                               PARSERS)
         with self._writer_lock():
-            return self._run(paths, progress, on_file)
+            return self._run(paths, progress, on_file, replace, prune, worker)
+
+    def _check_writable(self) -> None:
+        home = self.settings.home
+        if home.exists() and not home.is_dir():
+            raise IngestError(f"PARACITE_HOME {home} is a file, not a folder; point "
+                              "PARACITE_HOME at a folder")
+        probe = home if home.exists() else next((p for p in home.resolve().parents
+                                                 if p.exists()), None)
+        import os
+
+        if probe is not None and not os.access(probe, os.W_OK):
+            raise IngestError(f"the store at {home} is read-only: it can be asked, not "
+                              "ingested into (set PARACITE_HOME to a writable folder)")
+
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -246,28 +415,24 @@ class Ingestor:
             lock.release()
 
     def _run(self, paths: Sequence[str | Path], progress: ProgressFn | None,
-             on_file: Callable[[FileResult], None] | None) -> IngestReport:
+             on_file: Callable[[FileResult], None] | None, replace: bool,
+             prune: bool, worker: ParseWorker) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         files, folders = discover(paths)
         stored = self._load_catalog()
-        claimed: dict[str, str] = {}  # doc id → source, for this run
-        seen: dict[str, FileResult] = {}  # bytes hash → first file with those bytes
-        manifests: dict[Path, dict[str, dict[str, Any]]] = {}
+        run = _Run(stored, replace, worker)
+        manifests: dict[Path, Manifest] = {}
+
+        def manifest(folder: Path) -> Manifest:
+            if folder not in manifests:
+                manifests[folder] = read_manifest(folder)
+            return manifests[folder]
 
         def record(res: FileResult) -> None:
             report.files.append(res)
             if on_file:
                 on_file(res)
-
-        def described(item: tuple[Path, Path]) -> bool:  # has a manifest entry
-            folder = item[1]
-            try:
-                if folder not in manifests:
-                    manifests[folder] = load_manifest(folder)
-            except ParaciteError:
-                return False
-            return item[0].name in manifests[folder]
 
         # Files are parsed one by one but embedded together, a group of files at a time:
         # one length-sorted pass pads batches far less than one pass per file (the two
@@ -285,15 +450,17 @@ class Ingestor:
                 record(job.result)
             pending.clear()
 
-        # Files the manifest describes go first: of two copies, the described one is kept.
-        files = sorted(files, key=lambda item: not described(item))
+        # Files the manifest describes go first: of two copies, the described one is kept;
+        # and a described file gets the id its manifest gives before any other file.
+        files = sorted(files, key=lambda item: item[0].name not in manifest(item[1]).entries)
         group = self.settings.embed_batch_size * self.settings.embed_chunk_batches * 2
         for path, folder in files:
             try:
-                if folder not in manifests:
-                    manifests[folder] = load_manifest(folder)
-                entry = manifests[folder].get(path.name, {})
-                res = self._ingest_file(path, folder, entry, stored, claimed, seen)
+                problem = manifest(folder).problem(path.name)
+                if problem:
+                    raise IngestError(f"{path.name}: {problem}")
+                entry = manifest(folder).entries.get(path.name, {})
+                res = self._ingest_file(path, folder, entry, run)
             except ParaciteError as exc:
                 res = FileResult(path.name, "", "failed", reason=str(exc))
             except OSError as exc:
@@ -306,23 +473,51 @@ class Ingestor:
             else:
                 record(res)
         flush()
-
-        # Documents whose file has gone from a folder we just walked.
-        walked = {f.resolve() for f in folders}
-        for doc_id, info in list(stored.items()):
-            src = Path(info.source)
-            if doc_id not in claimed and src.parent in walked and not src.exists():
-                n = self.store.delete_document(doc_id)
-                stored.pop(doc_id)
-                record(FileResult(src.name, doc_id, "removed", passages=n))
+        for res in self._removals(stored, run, files, folders, prune, report):
+            record(res)
         self._save_catalog(stored)
         report.seconds = time.perf_counter() - t0
         log.info("ingest: %s", report.summary())
         return report
 
+    def _removals(self, stored: dict[str, DocumentInfo], run: _Run,
+                  files: list[tuple[Path, Path]], folders: list[Path], prune: bool,
+                  report: IngestReport) -> list[FileResult]:
+        """Documents to remove after a run: those whose source file has really gone from a
+        folder just walked (sub-folders included), and those whose source now stands under
+        another id. A walked folder with no files left removes nothing without ``prune``."""
+        out: list[FileResult] = []
+        nonempty = {f.resolve() for _, f in files}
+        walked = [f.resolve() for f in folders]
+        for doc_id, info in sorted(stored.items()):
+            src = Path(info.source)
+            if doc_id in run.claimed:
+                continue
+            if run.by_source.get(info.source, doc_id) != doc_id:
+                n = self.store.delete_document(doc_id)
+                stored.pop(doc_id)
+                out.append(FileResult(src.name, doc_id, "removed", passages=n,
+                                      reason=f"{src.name} is now stored as "
+                                             f"'{run.by_source[info.source]}'"))
+                continue
+            home = next((f for f in walked if src.is_relative_to(f)), None)
+            if home is None or src.exists():
+                continue
+            if home not in nonempty and not prune:
+                run.kept.setdefault(home, []).append(doc_id)
+                continue
+            n = self.store.delete_document(doc_id)
+            stored.pop(doc_id)
+            out.append(FileResult(src.name, doc_id, "removed", passages=n))
+        for folder, kept in run.kept.items():
+            report.notes.append(
+                f"{folder} has no files now (an unmounted or emptied folder?): its "
+                f"{len(kept)} document(s) ({', '.join(kept[:5])}{', …' if len(kept) > 5 else ''}) "
+                "were kept; `paracite ingest --prune` removes them")
+        return out
+
     def _ingest_file(self, path: Path, folder: Path, entry: dict[str, Any],
-                     stored: dict[str, DocumentInfo], claimed: dict[str, str],
-                     seen: dict[str, FileResult]) -> FileResult | _Pending:
+                     run: _Run) -> FileResult | _Pending:
         """Check and parse one file: a result when nothing is to be embedded, else the
         passages waiting for their vectors."""
         if not path.exists():
@@ -343,43 +538,53 @@ class Ingestor:
         data = path.read_bytes()
         digest = file_hash(data, entry)
         raw = hashlib.sha256(data).hexdigest()
-        doc_id = str(entry.get("id") or slug(path.name))
         source = str(path.resolve())
-        first = seen.get(raw) or self._stored_copy(raw, source, stored)
+        stored = run.stored
+        first = run.seen.get(raw) or self._stored_copy(raw, source, stored)
         if first is not None:
-            mine = stored.get(doc_id)
-            if mine is not None and mine.source == source:  # ingested before its twin
-                self.store.delete_document(doc_id)
-                stored.pop(doc_id)
+            mine = run.by_source.get(source)
+            if mine is not None and mine != first.document:  # ingested before its twin
+                self.store.delete_document(mine)
+                stored.pop(mine)
+                run.by_source.pop(source)
             return FileResult(path.name, first.document, "duplicate", passages=first.passages,
                               reason=f"{path.name}: same content as {first.source}; "
                                      f"ingested once, as '{first.document}'")
-        if doc_id in claimed and claimed[doc_id] != source:
-            doc_id = f"{doc_id}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
-        claimed[doc_id] = source
+        doc_id, note = run.identify(path, source, entry)
 
         old = stored.get(doc_id)
-        if old is not None and old.content_hash == digest:
+        if old is not None and old.content_hash == digest and old.source == source:
             n = len(self.store.passage_hashes(doc_id))
-            if old.source != source or old.bytes_hash != raw:
-                # same file, moved (or stored before bytes were hashed): keep embeddings
-                info = old.model_copy(update={"source": source, "bytes_hash": raw})
-                self.store.update_document_info(info, self.store.passages(doc_id))
-                stored[doc_id] = info
-            seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n)
-            return seen[raw]
+            if n:
+                if old.bytes_hash != raw:  # stored before bytes were hashed
+                    info = old.model_copy(update={"bytes_hash": raw})
+                    self.store.update_document_info(info, self.store.passages(doc_id))
+                    stored[doc_id] = info
+                run.seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n)
+                return run.seen[raw]
+        moved = run.moved_from(doc_id, digest)
+        if moved is not None:  # the same file, moved: keep its embeddings
+            info = moved.model_copy(update={"source": source, "bytes_hash": raw})
+            self.store.update_document_info(info, self.store.passages(doc_id))
+            stored[doc_id] = info
+            run.seen[raw] = FileResult(path.name, doc_id, "unchanged",
+                                       passages=len(self.store.passage_hashes(doc_id)),
+                                       reason=note)
+            return run.seen[raw]
 
-        info, passages = passages_for(path, entry, doc_id, digest)
+        info, passages = run.worker.call(
+            passages_for, path, entry, doc_id, digest, self.settings, name=path.name)
         info = info.model_copy(update={"bytes_hash": raw})
         have = self.store.passage_hashes(doc_id)
         fresh = [p for p in passages if have.get(p.id) != p.content_hash]
         same = [p for p in passages if have.get(p.id) == p.content_hash]
         keep = {p.id for p in passages}
         status: Status = "updated" if old is not None else "added"
-        seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
-                               embedded=len(fresh))
+        run.seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
+                                   embedded=len(fresh), reason=note)
         stored[doc_id] = info  # kept in the catalog only if the run completes
-        return _Pending(seen[raw], info, fresh, same, [i for i in have if i not in keep])
+        return _Pending(run.seen[raw], info, fresh, same, [i for i in have if i not in keep])
+
 
     def _write(self, job: _Pending, vectors: Sequence[Sequence[float]]) -> None:
         """Store one file's passages. The order matters if the process dies half-way: new
@@ -393,18 +598,25 @@ class Ingestor:
     # Listing the stored documents means reading every passage's metadata from Chroma:
     # 10 s and +300 MB RSS at 100,000 passages. A completed ingest saves the list it ended
     # with, under the store's write stamp; the next ingest uses it when the stamp is still
-    # the same (nobody wrote since), and reads Chroma otherwise (a run killed half-way,
-    # another writer, a Chroma server: the stamp is local, so the catalog is not used).
+    # the same (nobody wrote since) and Chroma still holds what it held then (the same
+    # collection, the same passage count: a deleted or emptied database is noticed), and
+    # reads Chroma otherwise (a run killed half-way, another writer, a Chroma server: the
+    # stamp is local, so the catalog is not used).
     def _catalog_path(self) -> Path:
         return self.settings.home / CATALOG_FILE
+
+    def _chroma_state(self) -> str:
+        return f"{self.store.collection.id}:{self.store.count()}"
 
     def _load_catalog(self) -> dict[str, DocumentInfo]:
         stamp = self.store.write_stamp()
         if stamp:
             try:
                 data = json.loads(self._catalog_path().read_text(encoding="utf-8"))
-                if data.get("stamp") == stamp and data.get("version") == PARSER_VERSION:
+                if (data.get("stamp") == stamp and data.get("version") == PARSER_VERSION
+                        and data.get("chroma") == self._chroma_state()):
                     return {d["id"]: DocumentInfo(**d) for d in data["documents"]}
+                log.info("document catalog does not match the store; reading the store")
             except (OSError, ValueError, KeyError, TypeError):
                 pass
         return {info.id: info for info, _ in self.store.documents()}
@@ -416,7 +628,8 @@ class Ingestor:
             path.unlink(missing_ok=True)
             return
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"stamp": stamp, "version": PARSER_VERSION, "documents":
+        tmp.write_text(json.dumps({"stamp": stamp, "version": PARSER_VERSION,
+                                   "chroma": self._chroma_state(), "documents":
                                    [i.model_dump() for i in stored.values()]}),
                        encoding="utf-8")
         tmp.replace(path)
