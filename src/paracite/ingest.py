@@ -133,7 +133,7 @@ def slug(name: str) -> str:
     >>> slug("E_2025_44.en.pdf"), slug("Заседание.md"), slug("会议.md")
     ('e-2025-44-en', 'zasedanie', 'huiyi')
     >>> slug("★.md")  # nothing readable: a short hash of the name, still unique
-    'document-a1b0e3'
+    'document-567b75'
     """
     from anyascii import anyascii
 
