@@ -124,3 +124,17 @@ def test_a_parse_that_runs_out_of_time_fails_and_the_next_file_is_parsed(tmp_pat
     b = paracite.Assistant(home=tmp_path / "home")
     b.embedder = embedder
     assert not b.ingest([folder]).failed
+
+
+def test_parsing_runs_in_a_worker_process_not_in_the_serving_one(assistant, tmp_path):
+    """A parser holding the GIL (a regex on hostile text) must not stall the questions a
+    UI process answers meanwhile: files are parsed in a child process."""
+    import multiprocessing
+    import os
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.md").write_text(GOOD)
+    assistant.ingest([folder])
+    workers = [p for p in multiprocessing.active_children() if p.name == "paracite-parse"]
+    assert workers and all(p.pid != os.getpid() for p in workers)
