@@ -40,12 +40,26 @@ def app_url(tmp_path_factory):
     demo.close()
 
 
+# What the page logged: console messages, uncaught errors, and every Content Security
+# Policy violation (recorded by a listener installed before any page script runs).
+CONSOLE: list[str] = []
+RECORD_CSP = """window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(
+  e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '')));"""
+PAGE_HEADERS: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def page(app_url):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.goto(app_url)
+        pg.add_init_script(RECORD_CSP)
+        pg.on("console", lambda m: CONSOLE.append(f"{m.type}: {m.text}"))
+        pg.on("pageerror", lambda e: CONSOLE.append(f"pageerror: {e}"))
+        response = pg.goto(app_url)
+        assert response is not None
+        PAGE_HEADERS.update(response.all_headers())
         pg.wait_for_selector("#question textarea", timeout=30_000)
         yield pg
         browser.close()
@@ -113,6 +127,25 @@ def test_uploaded_pdf_is_ingested_and_answers_questions(page, tmp_path):
     assert "bulletin.pdf" in page.locator("#upload-result").inner_text()
     ask(page, "Who was elected Chair of the Working Group on Lighthouses?")
     assert "Sigrun Olafsdottir" in last_answer(page)
+
+
+def test_page_is_served_with_a_strict_csp_and_the_app_breaks_none_of_it(page):
+    """After the ask, follow-up, refusal and upload flows above: the page came with the
+    security headers, and nothing in it tripped the policy."""
+    csp = PAGE_HEADERS.get("content-security-policy", "")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp and "base-uri 'self'" in csp
+    assert "'unsafe-eval'" not in csp and "http" not in csp
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'nonce-" in script_src
+    assert PAGE_HEADERS.get("x-frame-options") == "DENY"
+    assert PAGE_HEADERS.get("x-content-type-options") == "nosniff"
+    assert PAGE_HEADERS.get("referrer-policy") == "no-referrer"
+    violations = page.evaluate("window.__csp")
+    assert violations == [], violations
+    logged = [m for m in CONSOLE if "Content Security Policy" in m or "Refused to" in m
+              or m.startswith("pageerror")]
+    assert logged == [], logged
 
 
 def test_clear_button_forgets_the_conversation(page):
