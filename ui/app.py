@@ -586,6 +586,7 @@ def make_app(demo: Any, settings: Any, port: int | None = None) -> tuple[Any, An
     gr.mount_gradio_app(outer, demo, path="/", server_name=settings.ui_host,
                         server_port=port or settings.ui_port, show_error=False, css=CSS,
                         theme=gr.themes.Default(), ssr_mode=False, allowed_paths=[],
+                        run_history=False,  # no run log in the browser, no bucket upload
                         max_file_size=int(settings.max_upload_mb * 1_048_576))
     inner = next(r.app for r in outer.routes if isinstance(getattr(r, "app", None), App))
     return Guard(outer, allowed_hosts(settings)), inner
