@@ -105,15 +105,25 @@ class Assistant:
 
     def ingest(self, paths: Sequence[str | Path] | None = None, *,
                progress: ProgressFn | None = None,
-               on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+               on_file: Callable[[FileResult], None] | None = None,
+               replace: bool = False, prune: bool = False) -> IngestReport:
         """Bring files or folders into the store (default: the inbox folder, ``ingest/``).
 
         Returns a report of what was added, updated, unchanged, removed or failed, with a
         reason for every failure.
+
+        ``replace``: a file whose document id is already taken by another source replaces
+        that document (default: it gets a new id). ``prune``: a folder that is now empty
+        removes its documents (default: they are kept, with a note in the report).
+
+        A store that cannot be written (damaged, read-only, PARACITE_HOME a file) raises
+        StoreError or ConfigError before any file is read.
         """
         targets = list(paths) if paths else [self.settings.inbox]
-        return Ingestor(self.settings, self.store, self.embedder).run(
-            targets, progress=progress, on_file=on_file)
+        ingestor = Ingestor(self.settings, self.store, self.embedder)
+        self.store.check_writable()
+        return ingestor.run(targets, progress=progress, on_file=on_file, replace=replace,
+                            prune=prune)
 
     def documents(self) -> list[tuple[DocumentInfo, int]]:
         """The documents in the store, each with its passage count."""

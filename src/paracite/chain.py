@@ -16,7 +16,7 @@ from typing import Protocol
 from paracite.answer.extractive import refusal
 from paracite.answer.text import content_terms
 from paracite.documents import Answer
-from paracite.errors import QuestionError
+from paracite.errors import NotFoundError, QuestionError
 from paracite.retrieve import HybridRetriever, Retrieved
 from paracite.settings import Settings
 from paracite.store import KeywordIndex
@@ -86,6 +86,31 @@ def check_question(question: str, settings: Settings) -> str:
     return q
 
 
+def check_documents(documents: Sequence[str] | None, known: frozenset[str]) -> list[str] | None:
+    """The document filter as a list (None: all documents), or NotFoundError naming the
+    ids that are not in the store, so a typo is not answered 'the records do not answer'.
+
+    >>> check_documents(["report"], frozenset({"agenda", "report"}))
+    ['report']
+    >>> check_documents(["nosuch"], frozenset({"agenda", "report"}))
+    Traceback (most recent call last):
+    ...
+    paracite.errors.NotFoundError: no such document 'nosuch' (documents: agenda, report)
+    """
+    if not documents:
+        return None
+    docs = list(dict.fromkeys(documents))
+    unknown = [d for d in docs if d not in known]
+    if unknown:
+        names = sorted(known)
+        listed = ", ".join(names[:20]) + (f", … ({len(names)} in all)" if len(names) > 20
+                                          else "")
+        what = (f"no such document {unknown[0]!r}" if len(unknown) == 1 else
+                "no such documents " + ", ".join(repr(d) for d in unknown))
+        raise NotFoundError(f"{what} (documents: {listed or 'none; run paracite ingest'})")
+    return docs
+
+
 class Chain:
     """One conversational turn, from question to verified, cited answer."""
 
@@ -105,8 +130,8 @@ class Chain:
             documents: Sequence[str] | None = None) -> Answer:
         t0 = time.perf_counter()
         q = check_question(question, self.settings)
+        docs = check_documents(documents, self.retriever.store.document_ids())
         standalone = self.standalone(q, history)
-        docs = list(documents) if documents else None
         retrieved = self.retriever.search(standalone, documents=docs)
         index = self.retriever.store.keyword
         if not retrieved:
@@ -130,8 +155,9 @@ class Chain:
             return
         t0 = time.perf_counter()
         q = check_question(question, self.settings)
+        docs = check_documents(documents, self.retriever.store.document_ids())
         standalone = self.standalone(q, history)
-        retrieved = self.retriever.search(standalone, documents=list(documents or []) or None)
+        retrieved = self.retriever.search(standalone, documents=docs)
         final: Answer | None = None
         for part in streamer(standalone, retrieved, self.retriever.store.keyword):
             if isinstance(part, Answer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -12,27 +13,57 @@ from pathlib import Path
 from typing import Any
 
 from paracite.assistant import Assistant
-from paracite.documents import Answer, Passage
+from paracite.chain import check_documents
+from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.errors import ParaciteError
 from paracite.ingest import FileResult
+
+# Characters a terminal acts on instead of showing: C0 controls but line feed and tab (ESC
+# starts colour, cursor, title and OSC 52 clipboard sequences), DEL, C1 controls (0x9b is a
+# one-byte CSI) and the bidi embeddings, overrides and isolates that reorder a line.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def printable(text: str) -> str:
+    r"""Record text made safe for a terminal: every control character shown as a visible
+    escape instead of being acted on (line feeds and tabs are kept). Used for all record
+    text the CLI prints; the stored text is unchanged.
+
+    >>> print(printable("Planken\x1b]52;c;cm0gLXJmIH4=\x07 (\u202eNetherlands)\x9b2J"))
+    Planken\x1b]52;c;cm0gLXJmIH4=\x07 (\u202eNetherlands)\x9b2J
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def _json_safe(text: str) -> str:
+    r"""JSON text with the characters ``printable`` escapes written as \uXXXX escapes
+    (still valid JSON: they can only occur inside strings)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def format_passage(p: Passage, width: int = 88) -> str:
     """A passage with its provenance, as a person checking a citation wants to read it."""
-    head = [f"{p.document} ¶ {p.paragraph}  —  {p.title}"]
+    pr = printable
+    head = [f"{pr(p.document)} ¶ {pr(p.paragraph)}  —  {pr(p.title)}"]
     meta = []
     if p.symbol:
-        meta.append(p.symbol)
+        meta.append(pr(p.symbol))
     if p.pages:
-        meta.append(("pages " if len(p.pages) > 1 else "page ") + p.page_label)
+        meta.append(("pages " if len(p.pages) > 1 else "page ") + pr(p.page_label))
     if p.date:
-        meta.append(p.date)
+        meta.append(pr(p.date))
     if meta:
         head.append("  ".join(meta))
     if p.section:
-        head.append(f"Section: {p.section}")
-    body = "\n".join(textwrap.fill(line, width) if line else "" for line in p.text.split("\n"))
-    notes = [textwrap.fill(f"{f.marker} {f.text}", width, subsequent_indent="  ")
+        head.append(f"Section: {pr(p.section)}")
+    body = "\n".join(textwrap.fill(pr(line), width) if line else ""
+                     for line in p.text.split("\n"))
+    notes = [textwrap.fill(pr(f"{f.marker} {f.text}"), width, subsequent_indent="  ")
              for f in p.footnotes]
     out = "\n".join(head) + "\n\n" + body
     if notes:
@@ -59,15 +90,20 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         if res.status == "failed":
-            print(f"  failed     {res.reason}", file=sys.stderr)
+            print(f"  failed     {printable(res.reason)}", file=sys.stderr)
         elif res.status == "duplicate":
-            print(f"  duplicate  {res.reason}")
+            print(f"  duplicate  {printable(res.reason)}")
         elif not args.quiet:
             extra = f", {res.embedded} embedded" if res.embedded else ""
-            print(f"  {res.status:<10} {res.source} → {res.document} "
+            print(f"  {res.status:<10} {printable(res.source)} → {printable(res.document)} "
                   f"({res.passages} passages{extra})")
+            if res.reason and res.status in ("added", "updated"):
+                print(f"{'':13}{printable(res.reason)}")  # e.g. the id it was given, and why
 
-    report = a.ingest(args.paths or None, progress=progress, on_file=on_file)
+    report = a.ingest(args.paths or None, progress=progress, on_file=on_file,
+                      replace=args.replace, prune=args.prune)
+    for note in report.notes:
+        print(f"note: {printable(note)}")
     print(report.summary())
     if report.failed:
         print(f"{len(report.failed)} file(s) could not be ingested; see above.", file=sys.stderr)
@@ -77,22 +113,23 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
 
 def format_answer(ans: Answer, width: int = 88) -> str:
     """The answer, then each citation with document, paragraph, page and full text."""
-    out = [textwrap.fill(ans.text, width)]
+    pr = printable
+    out = [textwrap.fill(pr(ans.text), width)]
     if ans.citations:
         out.append("")
         for c in ans.citations:
-            page = f", page {c.page_shown}" if c.page_shown else ""
-            out.append(f"[{c.marker}] {c.label}{page} — {c.title}")
-            body = "\n".join(textwrap.fill(line, width, initial_indent="    ",
+            page = f", page {pr(c.page_shown)}" if c.page_shown else ""
+            out.append(f"[{c.marker}] {pr(c.label)}{page} — {pr(c.title)}")
+            body = "\n".join(textwrap.fill(pr(line), width, initial_indent="    ",
                                            subsequent_indent="    ")
                              for line in c.text.split("\n"))
             out.append(body)
             for f in c.footnotes:
-                out.append(textwrap.fill(f"{f.marker} {f.text}", width, initial_indent="    ",
-                                         subsequent_indent="      "))
+                out.append(textwrap.fill(pr(f"{f.marker} {f.text}"), width,
+                                         initial_indent="    ", subsequent_indent="      "))
     if ans.see_also:
         out.append("")
-        out.append("See also: " + "; ".join(c.label for c in ans.see_also))
+        out.append("See also: " + "; ".join(pr(c.label) for c in ans.see_also))
     return "\n".join(out)
 
 
@@ -104,7 +141,7 @@ def _cmd_ask(a: Assistant, args: argparse.Namespace) -> int:
     question = " ".join(args.question)
     ans = a.ask(question, documents=args.doc or None)
     if args.json:
-        print(ans.model_dump_json(indent=2))
+        print(_json_safe(ans.model_dump_json(indent=2)))
     else:
         print(format_answer(ans))
     return 0
@@ -114,6 +151,7 @@ def _cmd_chat(a: Assistant, args: argparse.Namespace) -> int:
     if a.store.count() == 0:
         print("The store is empty: run `paracite ingest` first.", file=sys.stderr)
         return 1
+    check_documents(args.doc, a.store.document_ids())  # a mistyped --doc fails now, once
     print("Ask about the records (':clear' forgets the conversation, ':quit' or Ctrl-D ends).")
     history: list[tuple[str, str]] = []
     while True:
@@ -133,7 +171,7 @@ def _cmd_chat(a: Assistant, args: argparse.Namespace) -> int:
         try:
             ans = a.ask(question, history=history, documents=args.doc or None)
         except ParaciteError as exc:
-            print(f"paracite: {exc}", file=sys.stderr)
+            print(f"paracite: {printable(str(exc))}", file=sys.stderr)
             continue
         print(format_answer(ans))
         history.append((question, ans.text))
@@ -200,15 +238,21 @@ def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def format_document_line(info: DocumentInfo, passages: int) -> str:
+    """One line of ``paracite docs``: id, passages, date, symbol, title (issuing body)."""
+    pr = printable
+    body = f" ({pr(info.body)})" if info.body else ""
+    return (f"{pr(info.id):<16} {passages:>5} passages  {pr(info.date or ''):<10}  "
+            f"{pr(info.symbol or ''):<28} {pr(info.title[:70])}{body}")
+
+
 def _cmd_docs(a: Assistant, args: argparse.Namespace) -> int:
     docs = a.documents()
     if not docs:
         print("The store is empty: run `paracite ingest`.")
         return 0
     for info, n in docs:
-        body = f" ({info.body})" if info.body else ""
-        print(f"{info.id:<16} {n:>5} passages  {info.date or '':<10}  {info.symbol or '':<28} "
-              f"{info.title[:70]}{body}")
+        print(format_document_line(info, n))
     return 0
 
 
@@ -221,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="bring records into the store (default: ingest/)")
     p.add_argument("paths", nargs="*", help="files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="only print the summary")
+    p.add_argument("--replace", action="store_true",
+                   help="a file whose document id is already taken by another source "
+                   "replaces that document instead of getting a new id")
+    p.add_argument("--prune", action="store_true",
+                   help="remove the documents of a folder even when the folder is now empty")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("show", help="print one passage with its provenance")
@@ -265,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(_assistant_for(args), args))
     except ParaciteError as exc:
-        print(f"paracite: {exc}", file=sys.stderr)
+        print(f"paracite: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -11,9 +11,15 @@ The store is embedded (``PersistentClient`` under ``Settings.home``) unless
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import math
+import os
+import re
+import shutil
+import stat
+import tempfile
 import threading
 from array import array
 from collections import Counter
@@ -24,7 +30,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from paracite.documents import DocumentInfo, Footnote, Passage
-from paracite.errors import ConfigError, StoreError
+from paracite.errors import ConfigError, ParaciteError, StoreError
 from paracite.lexicon import correct, expand, stem, tokenize, words
 from paracite.settings import Settings
 
@@ -168,6 +174,11 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def documents(self) -> frozenset[str]:
+        """Ids of the documents the indexed passages belong to."""
+        return frozenset(self._documents)
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""
         col = self.columns.get(term)
@@ -235,8 +246,60 @@ def _return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+_SQLITE = "chroma.sqlite3"
+_READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The gist of a Chroma or SQLite error, without the layers of wrapping around it:
+    'Error getting collection: Database error: error returned from database: (code: 26)
+    file is not a database' → 'file is not a database'."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = (str(exc).strip().splitlines() or [""])[0]
+    text = re.sub(r"\(code: \d+\)\s*", "", text)
+    while True:
+        shorter = re.sub(r"^[\w ]*(?:error|Error|failed|Failed)[\w ]*:\s+", "", text, count=1)
+        if shorter == text or not shorter:
+            break
+        text = shorter
+    text = text.strip().rstrip(".")
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return text or type(exc).__name__
+
+
+def _is_chroma_failure(exc: BaseException) -> bool:
+    """An error raised by Chroma or the database under it (not an interrupt)."""
+    if isinstance(exc, Exception):
+        return True
+    # pyo3's PanicException (a Rust panic in Chroma's bindings) derives from BaseException
+    return type(exc).__name__ == "PanicException"
+
+
+def _drop_failed_system(path: str) -> None:
+    """Forget a Chroma system that failed to start for ``path``: chromadb caches it per
+    path even then, and the next open in this process would get the broken one
+    ("'RustBindingsAPI' object has no attribute 'bindings'") instead of the real error."""
+    with contextlib.suppress(Exception):
+        from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+        if Shared._identifier_to_refcount.get(path, 0) <= 0:
+            system = Shared._identifier_to_system.pop(path, None)
+            if system is not None:
+                with contextlib.suppress(Exception):
+                    system.stop()
+
+
 class Store:
-    """Chroma collection of passages + keyword index over the same passages."""
+    """Chroma collection of passages + keyword index over the same passages.
+
+    Every Chroma call goes through :meth:`_chroma`, which turns whatever Chroma or SQLite
+    raises into a :class:`StoreError` saying what is wrong (damaged, read-only, busy,
+    server down) and what to do. Reading never writes: a local store that does not exist
+    yet reads as empty, and a read-only one is read from a private copy (Chroma cannot open
+    a database it may not write).
+    """
 
     def __init__(self, settings: Settings, embedder_name: str) -> None:
         self.settings = settings
@@ -247,9 +310,81 @@ class Store:
         self._count: int | None = None
         self._stamp = ""
         self._lock = threading.RLock()
+        self._snapshot: tempfile.TemporaryDirectory[str] | None = None  # read-only store
+
+    # -- errors ------------------------------------------------------------------------
+    def _read_only_error(self, reason: str = "") -> StoreError:
+        why = f" ({reason})" if reason else ""
+        return StoreError(f"the passage store at {self.settings.home} is read-only{why}: it "
+                          "can be asked, not ingested into (set PARACITE_HOME to a writable "
+                          "folder)")
+
+    def _failure(self, exc: BaseException) -> ParaciteError:
+        """The StoreError for an exception Chroma (or SQLite, or the file system) raised."""
+        if isinstance(exc, ParaciteError):
+            return exc
+        reason = _short_reason(exc)
+        if self.settings.chroma_url:
+            return StoreError(f"the Chroma server at {self.settings.chroma_url} failed "
+                              f"({reason}); check that it is running and reachable")
+        where = self.settings.store_dir
+        text = str(exc).lower()
+        code = re.search(r"\(code: (\d+)\)", text)
+        sqlite = int(code.group(1)) if code else -1  # SQLite's (extended) result code
+        if sqlite == 1032:  # SQLITE_READONLY_DBMOVED
+            return StoreError(f"the passage store at {where} was deleted or replaced while "
+                              "this process had it open; start paracite again (if the store "
+                              f"is damaged: delete {where} and run paracite ingest)")
+        if (sqlite & 0xFF == 8 or (sqlite < 0 and "readonly" in text)
+                or (isinstance(exc, OSError) and exc.errno in _READ_ONLY_ERRNOS)):
+            return self._read_only_error(reason)
+        if sqlite & 0xFF in (5, 6) or "database is locked" in text:
+            return StoreError(f"the passage store at {where} is busy ({reason}): another "
+                              "process is using it; try again when it is done")
+        if sqlite & 0xFF == 13 or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+            return StoreError(f"cannot write to the passage store at {where} ({reason}); "
+                              "free some disk space and try again")
+        if isinstance(exc, OSError):
+            return StoreError(f"cannot use the passage store at {where} ({reason}: "
+                              f"{exc.filename or where})")
+        return StoreError(f"the passage store at {where} is damaged ({reason}); delete "
+                          f"{where} and run paracite ingest")
+
+    @contextlib.contextmanager
+    def _chroma(self) -> Iterator[None]:
+        """Around every Chroma call: its failures become one StoreError with a message for
+        the person at the keyboard (the Chroma exception is kept as the cause)."""
+        try:
+            yield
+        except BaseException as exc:
+            if isinstance(exc, ParaciteError) or not _is_chroma_failure(exc):
+                raise
+            log.debug("chroma call failed", exc_info=True)
+            # Open again next time: a store deleted and ingested anew (say from the UI)
+            # is then found, and a failing one fails again with its reason.
+            self._collection = self._client = None
+            self._keyword = self._count = None
+            raise self._failure(exc) from exc
 
     # -- opening ---------------------------------------------------------------------
-    def _make_client(self) -> Any:
+    def _check_home(self) -> None:
+        home = self.settings.home
+        if home.exists() and not home.is_dir():
+            raise ConfigError(f"PARACITE_HOME {home} is a file, not a folder; point "
+                              "PARACITE_HOME at a folder (paracite creates it)")
+
+    def _local_writable(self) -> bool:
+        """Can this process write the embedded store (its folder and its database)?"""
+        folder = self.settings.store_dir
+        probe = folder if folder.exists() else next(
+            (p for p in (self.settings.home, *self.settings.home.absolute().parents)
+             if p.exists()), None)
+        if probe is None or not os.access(probe, os.W_OK):
+            return False
+        db = folder / _SQLITE
+        return not db.exists() or os.access(db, os.W_OK)
+
+    def _make_client(self, write: bool) -> Any:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -261,46 +396,98 @@ class Store:
                                   "a URL like http://127.0.0.1:8000")
             return chromadb.HttpClient(host=url.hostname, port=url.port or 8000,
                                        ssl=url.scheme == "https", settings=chroma_settings)
-        self.settings.store_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.settings.store_dir),
-                                         settings=chroma_settings)
+        path = self.settings.store_dir
+        if not self._local_writable():
+            if write:
+                raise self._read_only_error()
+            path = self._snapshot_copy()
+        elif write:
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise self._failure(exc) from exc
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except BaseException:
+            _drop_failed_system(str(path))
+            raise
 
-    @property
-    def collection(self) -> Any:
+    def _snapshot_copy(self) -> Path:
+        """A private, writable copy of a read-only store's Chroma folder, for reading."""
+        if self._snapshot is None:
+            self._snapshot = tempfile.TemporaryDirectory(prefix="paracite-snapshot-")
+        copy = Path(self._snapshot.name) / "chroma"
+        if not copy.exists():
+            src = self.settings.store_dir
+            try:
+                shutil.copytree(src, copy, copy_function=shutil.copyfile)
+            except OSError as exc:
+                shutil.rmtree(copy, ignore_errors=True)
+                raise StoreError(f"the passage store at {src} is read-only and cannot be "
+                                 f"copied to read it ({_short_reason(exc)})") from exc
+            for folder, _, files in os.walk(copy):  # copies keep the read-only modes
+                for p in (folder, *(os.path.join(folder, f) for f in files)):
+                    os.chmod(p, os.stat(p).st_mode | stat.S_IWUSR)
+            size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file())
+            log.info("the passage store at %s is read-only: reading a copy of it "
+                     "(%.1f MB) in %s", src, size / 1_048_576, copy)
+        return copy
+
+    def _open(self, write: bool) -> Any:
+        """The collection, opened on first use; None when reading an embedded store that
+        does not exist yet (reading creates nothing). ``write``: fail now, with the
+        reason, if the store cannot be written."""
         with self._lock:
-            if self._collection is None:
-                try:
-                    self._client = self._make_client()
-                    self._collection = self._client.get_or_create_collection(
-                        self.settings.collection,
-                        metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
-                        embedding_function=None,
-                    )
-                except ConfigError:
-                    raise
-                except Exception as exc:  # chromadb raises many types; one message for users
-                    where = self.settings.chroma_url or self.settings.store_dir
-                    raise StoreError(f"cannot open the passage store at {where}: {exc}") from exc
-                stored = (self._collection.metadata or {}).get("embedder")
+            if self._collection is not None:
+                if write and self._snapshot is not None:
+                    raise self._read_only_error()
+                return self._collection
+            if not self.settings.chroma_url:
+                self._check_home()
+                if not write and not (self.settings.store_dir / _SQLITE).is_file():
+                    return None
+            with self._chroma():
+                self._client = self._make_client(write)
+                collection = self._client.get_or_create_collection(
+                    self.settings.collection,
+                    metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
+                    embedding_function=None,
+                )
+                stored = (collection.metadata or {}).get("embedder")
                 if stored and stored != self.embedder_name:
                     log.warning("store was embedded with %s, settings say %s: re-embedding",
                                 stored, self.embedder_name)
                     self._client.delete_collection(self.settings.collection)
-                    self._collection = self._client.create_collection(
+                    collection = self._client.create_collection(
                         self.settings.collection,
                         metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
                         embedding_function=None,
                     )
+                self._collection = collection
             return self._collection
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection, opened (and created) for writing."""
+        return self._open(write=True)
+
+    def check_writable(self) -> None:
+        """Open the store for writing now: a store that is damaged, read-only or not a
+        folder fails here, once, with its reason."""
+        self._open(write=True)
 
     # -- reading ---------------------------------------------------------------------
     def _scan(self, where: dict[str, Any] | None = None,
               include: Sequence[str] = ("metadatas",)) -> Iterator[dict[str, Any]]:
         """Chroma get() results, ``_SCAN_PAGE`` rows at a time."""
+        collection = self._open(write=False)
+        if collection is None:
+            return
         offset = 0
         while True:
-            got = self.collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
-                                      offset=offset)
+            with self._chroma():
+                got = collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
+                                     offset=offset)
             yield got
             if len(got["ids"]) < _SCAN_PAGE:
                 return
@@ -324,7 +511,11 @@ class Store:
         with self._lock:
             self._follow_other_writers()
             if self._count is None:
-                self._count = int(self.collection.count())
+                collection = self._open(write=False)
+                if collection is None:
+                    return 0
+                with self._chroma():
+                    self._count = int(collection.count())
             return self._count
 
     def documents(self) -> list[tuple[DocumentInfo, int]]:
@@ -366,9 +557,11 @@ class Store:
     def get_passages(self, ids: list[str]) -> dict[str, Passage]:
         """Passages by id. An id that is gone (another process deleted it since the keyword
         index was built) is left out, and the index is rebuilt before the next search."""
-        if not ids:
+        collection = self._open(write=False) if ids else None
+        if collection is None:
             return {}
-        got = self.collection.get(ids=ids, include=["metadatas", "documents"])
+        with self._chroma():
+            got = collection.get(ids=ids, include=["metadatas", "documents"])
         by_id = {i: _from_metadata(d or "", dict(m)) for i, d, m in
                  zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
         if len(by_id) < len(set(ids)):
@@ -404,10 +597,13 @@ class Store:
         if path is not None:
             import uuid
 
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(uuid.uuid4().hex)
-            tmp.replace(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(uuid.uuid4().hex)
+                tmp.replace(path)
+            except OSError as exc:
+                raise self._failure(exc) from exc
         self._stamp = self.write_stamp()
 
     # -- writing ---------------------------------------------------------------------
@@ -416,26 +612,32 @@ class Store:
         if not passages:
             return
         with self._lock:
-            self.collection.upsert(
-                ids=[p.id for p in passages],
-                embeddings=[list(e) for e in embeddings],
-                documents=[p.text for p in passages],
-                metadatas=[_to_metadata(p, doc) for p in passages],
-            )
+            collection = self.collection
+            with self._chroma():
+                collection.upsert(
+                    ids=[p.id for p in passages],
+                    embeddings=[list(e) for e in embeddings],
+                    documents=[p.text for p in passages],
+                    metadatas=[_to_metadata(p, doc) for p in passages],
+                )
             self._wrote()
 
     def update_document_info(self, doc: DocumentInfo, passages: Sequence[Passage]) -> None:
         """Rewrite metadata (e.g. the file hash) of passages whose text did not change."""
         if passages:
             with self._lock:
-                self.collection.update(ids=[p.id for p in passages],
-                                       metadatas=[_to_metadata(p, doc) for p in passages])
+                collection = self.collection
+                with self._chroma():
+                    collection.update(ids=[p.id for p in passages],
+                                      metadatas=[_to_metadata(p, doc) for p in passages])
                 self._wrote()
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             with self._lock:
-                self.collection.delete(ids=list(ids))
+                collection = self.collection
+                with self._chroma():
+                    collection.delete(ids=list(ids))
                 self._wrote()
 
     def delete_document(self, doc_id: str) -> int:
@@ -463,15 +665,24 @@ class Store:
         n = self.count()
         if n == 0:
             return []
-        res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, n),
-                                    where=where, include=["metadatas", "documents",
-                                                          "distances"])
+        collection = self._open(write=False)
+        if collection is None:
+            return []
+        with self._chroma():
+            res = collection.query(query_embeddings=[list(vector)], n_results=min(k, n),
+                                   where=where, include=["metadatas", "documents",
+                                                         "distances"])
         hits = []
         for text, meta, dist in zip(res["documents"][0], res["metadatas"][0],
                                     res["distances"][0], strict=True):
             sim = 1.0 - float(dist) if not math.isnan(dist) else 0.0
             hits.append(Hit(_from_metadata(text or "", dict(meta)), sim))
         return hits
+
+    def document_ids(self) -> frozenset[str]:
+        """Ids of the stored documents. Read off the keyword index, which is built once and
+        again only after a write (here or by another process): no scan per call."""
+        return self.keyword.documents
 
     def keyword_search(self, query: str, k: int,
                        documents: Iterable[str] | None = None) -> list[Hit]:
