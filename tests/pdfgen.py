@@ -105,3 +105,39 @@ def write_pdf(path: Path, items: list[tuple[str, str]], symbol: str = "A/TEST/1"
                 pdf.ln(2)
     pdf.output(str(path))
     return path
+
+
+def write_inflating_pdf(path: Path, pages: int = 40, inflated: int = 60 * 2**20,
+                        fill: bytes = b"\0") -> Path:
+    """A small PDF whose every page has one flate-compressed content stream: a line of text
+    and then ``inflated`` bytes of ``fill`` (zeros or spaces compress about 1000:1: 40
+    pages of 60 MB make a 2.5 MB file; a reader that extracts the text parses them all).
+    Written by hand: only the objects a reader needs."""
+    import zlib
+
+    data = zlib.compress(b"BT /F1 12 Tf 72 720 Td (A page of the report.) Tj ET\n"
+                         + fill * inflated, 9)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(
+            b"%d 0 R" % (4 + 2 * i) for i in range(pages)) + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i in range(pages):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+                       % (5 + 2 * i))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data)
+                       + data + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

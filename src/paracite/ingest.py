@@ -250,9 +250,6 @@ def parse_file(path: Path, settings: Settings | None = None) -> ParsedFile:
         from paracite.parsing.pdf import parse_pdf
 
         s = settings or Settings()
-        import inspect  # TEMP
-        if "max_pages" not in inspect.signature(parse_pdf).parameters:
-            return parse_pdf(path)
         return parse_pdf(path, max_pages=s.max_pages,
                          max_inflated_bytes=int(s.max_inflated_mb * 1_048_576))
     kinds = ", ".join(sorted(PDF_SUFFIXES | TEXT_SUFFIXES))
@@ -283,9 +280,8 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str,
         pages=parsed.pages,
     )
     text = path.suffix.lower() in TEXT_SUFFIXES
-    import inspect  # TEMP until recover has max_chars
-    kw = {"max_chars": settings.max_passage_chars} if "max_chars" in inspect.signature(recover).parameters else {}
-    passages = recover(parsed.blocks, info, infer_pages=text, bare_headings=text, **kw)
+    passages = recover(parsed.blocks, info, infer_pages=text, bare_headings=text,
+                       max_chars=settings.max_passage_chars)
     if not passages:
         raise IngestError(f"{path.name}: no paragraphs found; nothing to ingest")
     return info, passages
@@ -371,25 +367,11 @@ class Ingestor:
         """Ingest files and folders. ``replace``: a file whose id is taken by another source
         takes the id over (default: it gets a suffixed id). ``prune``: a folder that has
         become empty removes its documents (default: they are kept, with a note)."""
-        self._check_writable()
+        self.store.check_writable()  # a damaged or read-only store fails once, here
         worker = shared_worker(self.settings.parse_timeout_s, self.settings.parse_memory_mb,
                                PARSERS)
         with self._writer_lock():
             return self._run(paths, progress, on_file, replace, prune, worker)
-
-    def _check_writable(self) -> None:
-        home = self.settings.home
-        if home.exists() and not home.is_dir():
-            raise IngestError(f"PARACITE_HOME {home} is a file, not a folder; point "
-                              "PARACITE_HOME at a folder")
-        probe = home if home.exists() else next((p for p in home.resolve().parents
-                                                 if p.exists()), None)
-        import os
-
-        if probe is not None and not os.access(probe, os.W_OK):
-            raise IngestError(f"the store at {home} is read-only: it can be asked, not "
-                              "ingested into (set PARACITE_HOME to a writable folder)")
-
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:

@@ -23,6 +23,7 @@ A parser should:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +32,24 @@ BlockKind = Literal["text", "heading", "footnote", "table_row", "table"]
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 _FROM_SUP = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+
+
+# Unicode format characters (category Cf, Unicode 14 as in Python 3.11): zero-width space
+# and joiners, bidi marks, embeddings and isolates, word joiner, BOM, soft hyphen, and the
+# rarer Arabic, Kaithi, hieroglyph, shorthand, musical and tag format controls. They print
+# nothing, but "2\u200b2. The Group" would not read as paragraph 22; the parsers remove
+# them before anything looks at the text (tests/unit/test_parser_limits.py checks the
+# class against the running Python's Unicode database).
+FORMAT_CHARS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+
+
+def strip_format_chars(text: str) -> str:
+    """Remove Unicode format characters (see ``FORMAT_CHARS``)."""
+    return FORMAT_CHARS.sub("", text)
 
 
 def to_superscript(digits: str) -> str:
@@ -64,7 +83,13 @@ class Block:
 
 @dataclass
 class ParsedFile:
-    """What a format parser returns: the blocks plus what it could read of the metadata."""
+    """What a format parser returns: the blocks plus what it could read of the metadata.
+
+    ``source_text`` is the text the blocks' (and so the passages') ``start``/``end``
+    offsets index. It is the file's text after the parser removed Unicode format
+    characters (``strip_format_chars``): for Markdown the decoded file less those
+    characters, for PDFs the blocks' texts joined by newlines.
+    """
 
     blocks: list[Block]
     source_text: str

@@ -12,6 +12,9 @@ and each line keeps:
   with the page's footnotes (:mod:`paracite.parsing.pdf`); "CRP.12" is neither smaller nor
   raised, so it never is.
 
+Unicode format characters (zero-width spaces, bidi marks, soft hyphens) are removed from
+the text here, before anything reads it.
+
 Nothing here knows about UN documents; it is the layout that the PDF parser and, later,
 highlighting on the page image stand on.
 """
@@ -22,6 +25,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from paracite.parsing.blocks import strip_format_chars
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 _SUP_SHARE = 0.85  # a piece this much smaller than its line's text …
@@ -74,7 +79,21 @@ class _Piece:
     bold: bool = False
 
 
+def _without_format_chars(pieces: list[_Piece]) -> list[_Piece]:
+    """The pieces of a line without Unicode format characters (zero-width spaces, bidi
+    marks, soft hyphens …: "2\u200b2." is paragraph 22). A soft hyphen that ends the line
+    is printed there as the hyphen of a broken word: it is kept, as "-"."""
+    texts = [strip_format_chars(p.text) for p in pieces]
+    last = next((k for k in range(len(pieces) - 1, -1, -1) if texts[k].strip()), None)
+    if last is not None and pieces[last].text.rstrip().endswith("\u00ad"):
+        body = pieces[last].text.rstrip()
+        texts[last] = strip_format_chars(body[:-1]) + "-" + pieces[last].text[len(body):]
+    return [p if t == p.text else _Piece(t, p.x, p.y, p.size, p.bold)
+            for p, t in zip(pieces, texts, strict=True)]
+
+
 def _line_of(pieces: list[_Piece], page: int) -> Line | None:
+    pieces = _without_format_chars(pieces)
     visible = [p for p in pieces if p.text.strip()]
     if not visible:
         return None if not pieces else Line("", page, 0.0, 0.0, 0.0)

@@ -10,12 +10,16 @@ The records come as Markdown converted from UN PDFs. What survives of the PDF la
 - annex tables are tab-separated lines whose blank cells mean "same as above".
 
 This module only cuts the text into blocks and strips Markdown syntax; deciding what a
-paragraph is happens in :mod:`paracite.parsing.un_structure`.
+paragraph is happens in :mod:`paracite.parsing.un_structure`. Unicode format characters
+(zero-width spaces, bidi marks, soft hyphens) are removed first; Markdown syntax is
+stripped by single-pass scanners, so that the time taken is linear in the text whatever
+it holds.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from paracite.errors import ParseError
@@ -25,10 +29,10 @@ from paracite.parsing.blocks import (
     Block,
     ParsedFile,
     from_superscript,
+    strip_format_chars,
     to_superscript,
 )
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+)\*\*$", re.S)
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _FOOTNOTE_BODY = re.compile(rf"^\s*([{SUPERSCRIPT_DIGITS}]+)\s+(\S.*)$", re.S)
@@ -36,19 +40,125 @@ _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\w+)\]:\s*(.*)$", re.S)
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,3}\.\s+|\([a-z]{1,4}\)\s+|\([ivx]+\)\s+)")
 _BULLET = re.compile(r"^\s*[-*+•]\s+")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+_SPACES = re.compile(r"[ \t]+")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
+# Inline Markdown is stripped by the single-pass scanners below, not by regular expressions:
+# "[" without "]", "<a" without ">" or "*" without a closing "*" made the obvious patterns
+# (r"\[([^\]]*)\]\([^)]*\)", r"</?[a-zA-Z][^>]*>", r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1") scan
+# to the end of the text from every opening mark: 40 KB of "[" took 22 s. Each scanner
+# gives exactly what its pattern's ``re.sub`` gave (tests/unit/test_markdown_linear.py
+# compares them on generated text), in time linear in the text.
+
+
+def _heading(stripped: str) -> tuple[int, str] | None:
+    r"""(level, text) of an ATX heading line ("## Title ##"), else None. What
+    r"^(#{1,6})\s+(.*?)\s*#*\s*$" matched, without its cubic backtracking on long runs of
+    spaces."""
+    level = len(stripped) - len(stripped.lstrip("#"))
+    rest = stripped[level:]
+    if not 1 <= level <= 6 or not rest[:1].isspace():
+        return None
+    return level, rest.strip().rstrip("#").rstrip()
+
+
+def _strip_links(text: str) -> str:
+    """'[words](target)' → 'words'."""
+    if "](" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    close = paren = -1  # the next "]" and ")" found so far: each search goes forward only
+    i = text.find("[")
+    while i != -1:
+        if close <= i:
+            close = text.find("]", i + 1)
+            if close == -1:
+                break
+        if text.startswith("(", close + 1):
+            if paren <= close + 1:
+                paren = text.find(")", close + 2)
+                if paren == -1:  # no ")" left: no link can close
+                    break
+            out += (text[pos:i], text[i + 1:close])
+            pos = paren + 1
+            i = text.find("[", pos)
+        else:
+            i = text.find("[", i + 1)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_html_tags(text: str) -> str:
+    """'<sup>4</sup>' → '4': a '<' (or '</') and a letter open a tag, the next '>' ends it."""
+    if "<" not in text or ">" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    gt = -1
+    i = text.find("<")
+    while i != -1:
+        j = i + 2 if text.startswith("/", i + 1) else i + 1
+        if j < len(text) and text[j] in _ASCII_LETTERS:
+            if gt <= j:
+                gt = text.find(">", j + 1)
+                if gt == -1:
+                    break
+            out.append(text[pos:i])
+            pos = gt + 1
+            i = text.find("<", pos)
+        else:
+            i = text.find("<", i + 1)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_emphasis(text: str) -> str:
+    """'**bold**' → 'bold', '*it*' → 'it': a '**' or '*' before a non-space, closed by the
+    first same mark after a non-space on the same line."""
+    if "*" not in text:
+        return text
+    n = len(text)
+    stars = [k for k, c in enumerate(text) if c == "*"]
+    # where a closing mark may stand: right after a non-space character
+    close1 = [k for k in stars if k and not text[k - 1].isspace()]
+    close2 = [k for k in close1 if k + 1 < n and text[k + 1] == "*"]
+    out: list[str] = []
+    pos = 0
+    newline = -1  # the next "\n" at or after the current content start
+    for i in stars:
+        if i < pos:
+            continue
+        for mark, closers in (("**", close2), ("*", close1)):
+            if not text.startswith(mark, i):
+                continue
+            s = i + len(mark)
+            if s >= n or text[s].isspace():
+                continue
+            k = bisect_left(closers, s + 1)
+            if k == len(closers):
+                continue
+            e = closers[k]
+            if newline < s:
+                newline = text.find("\n", s)
+                if newline == -1:
+                    newline = n
+            if e >= newline:
+                continue
+            out += (text[pos:i], text[s:e])
+            pos = e + len(mark)
+            break
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def clean_inline(text: str) -> str:
     """Strip Markdown/HTML syntax, keeping the words as they are printed."""
-    text = _LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _strip_links(text)
+    text = _strip_html_tags(text)
+    text = _strip_emphasis(text)
     text = _MD_FOOTNOTE_REF.sub(lambda m: to_superscript(m.group(1)), text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def read_text(path: Path) -> str:
@@ -108,29 +218,47 @@ def parse_markdown(path: Path) -> ParsedFile:
 
 
 def parse_markdown_text(text: str) -> ParsedFile:
+    """Cut a Markdown or plain-text record into blocks.
+
+    Unicode format characters (zero-width spaces, bidi marks, soft hyphens …) are removed
+    first, so that they cannot hide a paragraph number ("2\u200b2."); the returned
+    ``source_text`` is the text without them, and the blocks' offsets index it.
+    """
+    text = strip_format_chars(text)
     blocks: list[Block] = []
     blank_run = 0
     pending_break = False
     in_table = False
     current: Block | None = None  # block being extended by hard-wrapped lines
+    lines: list[str] = []  # its lines, joined with a space when it ends
     bold_open: Block | None = None
+    bold_lines: list[str] = []
+    last_number = 0  # the highest number a block started with ("N. ")
 
     def flush() -> None:
         nonlocal current
         if current is not None:
-            current.text = clean_inline(current.text)
+            current.text = clean_inline(" ".join(lines))
             if current.text:
                 blocks.append(current)
         current = None
+
+    def starts_block(line: str) -> bool:
+        """A list line, or the number after the highest one so far, of any length
+        ("1000. …" after "999. …"), starts a block of its own."""
+        if _LIST_LINE.match(line):
+            return True
+        m = un.NUMBERED_ANY.match(line)
+        return m is not None and int(m.group(1)) == last_number + 1
 
     for start, line in _lines_with_offsets(text):
         end = start + len(line)
         stripped = line.strip()
         if bold_open is not None:  # a bold heading wrapped over several lines
-            bold_open.text += " " + stripped
+            bold_lines.append(stripped)
             bold_open.end = end
             if stripped.endswith("**"):
-                bold_open.text = clean_inline(bold_open.text)
+                bold_open.text = clean_inline(" ".join(bold_lines))
                 blocks.append(bold_open)
                 bold_open = None
             continue
@@ -158,15 +286,16 @@ def parse_markdown_text(text: str) -> ParsedFile:
             in_table = True
             continue
         in_table = False
-        m = _HEADING.match(stripped)
-        if m:
+        heading = _heading(stripped)
+        if heading:
             flush()
-            blocks.append(Block(clean_inline(m.group(2)), 0, start, end, kind="heading",
-                                level=len(m.group(1)), page_break_before=brk))
+            blocks.append(Block(clean_inline(heading[1]), 0, start, end, kind="heading",
+                                level=heading[0], page_break_before=brk))
             continue
         if stripped.startswith("**") and not stripped.endswith("**") and current is None:
             bold_open = Block(stripped, 0, start, end, kind="heading", level=0,
                               page_break_before=brk)
+            bold_lines = [stripped]
             continue
         if _BOLD_LINE.match(stripped) and current is None:
             blocks.append(Block(clean_inline(stripped), 0, start, end, kind="heading",
@@ -181,17 +310,20 @@ def parse_markdown_text(text: str) -> ParsedFile:
             # Footnotes sit at the foot of a page: what follows starts a new page.
             pending_break = True
             continue
-        if current is not None and not _LIST_LINE.match(line):
-            current.text += " " + stripped  # hard-wrapped line of the same paragraph
+        if current is not None and not starts_block(line):
+            lines.append(stripped)  # hard-wrapped line of the same paragraph
             current.end = end
             continue
         flush()
         body = _BULLET.sub("", line) if _BULLET.match(line) else stripped
         current = Block(body, 0, start, end, page_break_before=brk,
                         list_item=bool(_BULLET.match(line)))
+        lines = [body]
+        if m := un.NUMBERED_ANY.match(body):
+            last_number = max(last_number, int(m.group(1)))
     flush()
     if bold_open is not None:
-        bold_open.text = clean_inline(bold_open.text)
+        bold_open.text = clean_inline(" ".join(bold_lines))
         blocks.append(bold_open)
 
     page = 1

@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from paracite.errors import ParseError
 from paracite.parsing import un_patterns as un
@@ -53,12 +54,18 @@ _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,
                          r"[IVXL]{1,5}\.|[A-Z]\.|[-•–])$")
 _TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
+_SYMBOL_MAX = 120  # characters: a longer line is never a document symbol (and is not matched)
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LOWER_RUN = re.compile(r"[a-z]+")
+_JOIN_KEEP = 256  # characters of a paragraph being joined that the next line looks at
+_LOOK_BACK = 64  # characters before a glued number that tell what it follows
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
 _TOC = re.compile(r"\.{5,}|…{3,}")
 _HEADING_START = re.compile(r"^\s*(?:[IVXL]+\.|[A-Z]\.|Chapter\b|Annex\b|\([a-z]\))\s")
 # ends a sentence, possibly followed by a footnote number not yet made a superscript
-_CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s*$")
+_CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*+(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]*+)\s*+$")  # possessive:
+# "a." and 100,000 spaces backtracked quadratically
 # Second halves of words broken at a syllable ("-tation", "-ment", "-ing").
 _SUFFIX = re.compile(r"^(?:[a-z]{0,3}(?:tion|sion|ment|ing|ity|ance|ence|ness|able|ible|ous|ture|"
                      r"tional|ional|ical|ized|ised|ated|ating|izat|isat)|ed|er|ers|ly|al|ive|"
@@ -162,7 +169,7 @@ def _is_noise(line: str, symbol: str | None) -> bool:
         return True
     if symbol and s.rstrip("*") in (symbol, *symbol.split("-")):
         return True
-    if un.SYMBOL_LINE.match(s) and len(s) < 60:
+    if len(s) < 60 and un.SYMBOL_LINE.match(s):
         return True
     if any(p.match(s) for p in un.NOISE_LINES):
         return True
@@ -173,36 +180,175 @@ def _is_noise(line: str, symbol: str | None) -> bool:
         for t in tokens)
 
 
-def _read_pages(path: Path) -> list[Page]:
+_INFLATE_CHUNK = 1 << 20  # bytes inflated at a time when counting a stream's size
+
+
+def _read_pages(path: Path, max_pages: int = 5000,
+                max_inflated_bytes: int = 400 * 2**20) -> list[Page]:
     head = path.read_bytes()[:1024]
     if not head:
         raise ParseError(f"{path.name}: empty file (0 bytes); skipped")
     if not head.lstrip().startswith(b"%PDF"):
         raise ParseError(f"{path.name}: not a PDF (starts with {head[:4]!r}); skipped")
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration, get_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
+    too_big = ParseError(
+        f"{path.name}: more than {max_inflated_bytes / 2**20:g} MB of decompressed content "
+        "(PARACITE_MAX_INFLATED_MB); a PDF whose streams inflate this much is malformed or "
+        "hostile; skipped")
+    # no one stream may inflate past the whole budget either (pypdf checks as it inflates)
+    config = get_configuration()
+    limits = {name: min(getattr(config, name) or max_inflated_bytes, max_inflated_bytes + 1)
+              for name in ("zlib_maximum_output_length", "lzw_maximum_output_length",
+                           "run_length_maximum_output_length",
+                           "array_based_stream_maximum_output_length")}
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                opened = bool(reader.decrypt(""))
-            except Exception:  # pypdf raises several types for unsupported encryption
-                opened = False
-            if not opened:
-                raise ParseError(f"{path.name}: encrypted PDF; paracite cannot read it "
-                                 "without the password")
-        return [read_page(page, n) for n, page in enumerate(reader.pages, 1)]
+        with apply_configuration(None, **limits):
+            reader = PdfReader(str(path))
+            if reader.is_encrypted:
+                try:
+                    opened = bool(reader.decrypt(""))
+                except Exception:  # pypdf raises several types for unsupported encryption
+                    opened = False
+                if not opened:
+                    raise ParseError(f"{path.name}: encrypted PDF; paracite cannot read it "
+                                     "without the password")
+            count = len(reader.pages)
+            if count > max_pages:
+                raise ParseError(f"{path.name}: {count} pages, more than the {max_pages} "
+                                 "allowed (PARACITE_MAX_PAGES); skipped")
+            if _inflated_bytes(reader, max_inflated_bytes) > max_inflated_bytes:
+                raise too_big
+            return [read_page(page, n) for n, page in enumerate(reader.pages, 1)]
     except ParseError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError as exc:  # one of pypdf's own limits
+        if "decompressing" in str(exc):  # a stream inflating past the budget
+            raise too_big from exc
+        raise ParseError(f"{path.name}: malformed PDF ({exc}); skipped") from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ParseError(f"{path.name}: damaged or truncated PDF ({exc}); skipped") from exc
+
+
+def _inflated_bytes(reader: Any, limit: int) -> int:
+    """How many bytes the streams that text extraction reads inflate to, all pages
+    together: each page's content streams, the form XObjects it draws (each time it draws
+    them) and its fonts' /ToUnicode maps. Counting stops past ``limit``.
+
+    Flate streams are inflated a megabyte at a time and only counted, so a 2 MB file of
+    60 MB zero-filled pages fails in a second with little memory, before the text
+    extraction that would parse each page's 60 MB (292 s and 2.1 GB for 40 such pages).
+    """
+    sizes: dict[tuple[int, int], int] = {}  # a stream shared by pages is inflated once
+    total = 0
+    for page in reader.pages:
+        for stream in _page_streams(page):
+            ref = getattr(stream, "indirect_reference", None)
+            key = (ref.idnum, ref.generation) if ref is not None else None
+            size = sizes.get(key) if key is not None else None
+            if size is None:
+                size = _stream_size(stream, limit - total)
+                if key is not None:
+                    sizes[key] = size
+            total += size
+            if total > limit:
+                return total
+    return total
+
+
+def _page_streams(page: Any) -> list[Any]:
+    """The content streams of a page, of the forms it draws (recursively) and its fonts'
+    /ToUnicode maps; what cannot be read is left to text extraction to complain about."""
+    from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+    out: list[Any] = []
+    seen: set[int] = set()
+
+    def resolve(obj: Any) -> Any:
+        try:
+            return obj.get_object() if obj is not None else None
+        except Exception:  # a dangling or damaged reference
+            return None
+
+    def resources(res: Any) -> None:
+        res = resolve(res)
+        if not isinstance(res, DictionaryObject):
+            return
+        fonts = resolve(res.get("/Font"))
+        if isinstance(fonts, DictionaryObject):
+            for font in fonts.values():
+                font = resolve(font)
+                if isinstance(font, DictionaryObject):
+                    add(font.get("/ToUnicode"), form=False)
+        xobjects = resolve(res.get("/XObject"))
+        if isinstance(xobjects, DictionaryObject):
+            for xobj in xobjects.values():
+                add(xobj, form=True)
+
+    def add(obj: Any, form: bool) -> None:
+        obj = resolve(obj)
+        if isinstance(obj, ArrayObject):
+            for item in obj:
+                add(item, form)
+            return
+        if not isinstance(obj, StreamObject) or id(obj) in seen:
+            return
+        if form and obj.get("/Subtype") != "/Form":
+            return  # images are not read for text
+        seen.add(id(obj))
+        out.append(obj)
+        if form:
+            resources(obj.get("/Resources"))
+
+    try:
+        add(page.get("/Contents"), form=False)
+        resources(page.get("/Resources"))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return out
+
+
+def _stream_size(stream: Any, limit: int) -> int:
+    """The inflated size of ``stream``, or a number past ``limit`` once it gets there."""
+    import zlib
+
+    from pypdf.errors import LimitReachedError
+
+    raw = getattr(stream, "_data", b"") or b""
+    filters = stream.get("/Filter")
+    if filters is None:
+        return len(raw)
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = filters[0]
+    if filters in ("/FlateDecode", "/Fl") and stream.get("/DecodeParms") is None:
+        inflater = zlib.decompressobj()
+        size = 0
+        data = raw
+        try:
+            while not inflater.eof:
+                chunk = inflater.decompress(data, _INFLATE_CHUNK)
+                data = inflater.unconsumed_tail
+                if not chunk and not data:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    return size
+        except zlib.error:
+            pass  # damaged: pypdf's own decoding (with its limits) decides later
+        return size
+    try:
+        return len(stream.get_data())
+    except LimitReachedError:
+        return limit + 1
+    except Exception:  # undecodable: text extraction skips or reports it
+        return 0
 
 
 def _document_symbol(first_page: str) -> str | None:
     for line in first_page.splitlines()[:15]:
         s = re.sub(r"^\s*United Nations\s+", "", line.strip())
-        if un.SYMBOL_LINE.match(s) and "/" in s:
+        if len(s) <= _SYMBOL_MAX and un.SYMBOL_LINE.match(s) and "/" in s:
             return s.rstrip("*")
     return None
 
@@ -344,13 +490,16 @@ def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
     """
     p, n = prev.rstrip(), nxt.strip()
     if p.endswith("-") and len(p) > 1 and p[-2].isalpha() and n[:1].islower():
-        head = re.findall(r"[A-Za-z]+$", p[:-1])
-        tail = re.findall(r"^[a-z]+", n)
+        k = len(p) - 1  # the letters before the hyphen (no regex: "[A-Za-z]+$" was
+        while k > 0 and p[k - 1] in _ASCII_LETTERS:  # quadratic in a long run of them)
+            k -= 1
+        head = p[k:-1]
+        tail = m.group(0) if (m := _LOWER_RUN.match(n)) else ""
         if head and tail:
-            joined = (head[0] + tail[0]).lower()
+            joined = (head + tail).lower()
             if joined in words:
                 return p[:-1] + n
-            if f"{head[0]}-{tail[0]}".lower() in words:
+            if f"{head}-{tail}".lower() in words:
                 return p + n
         return p[:-1] + n if _SUFFIX.match(n) else p + n
     if p.endswith("-") and len(p) > 1 and p[-2].isalpha() and n[:1].isupper():
@@ -358,9 +507,16 @@ def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
     return f"{p} {n}" if p else n
 
 
-def parse_pdf(path: Path) -> ParsedFile:
-    """Parse a UN PDF into blocks (see the module docstring for the rules)."""
-    pages = _read_pages(path)
+def parse_pdf(path: Path, *, max_pages: int = 5000,
+              max_inflated_bytes: int = 400 * 2**20) -> ParsedFile:
+    """Parse a UN PDF into blocks (see the module docstring for the rules).
+
+    Refused with a ParseError, before any page's text is read: a PDF of more than
+    ``max_pages`` pages, or whose content streams (with the forms and font maps its pages
+    use) inflate to more than ``max_inflated_bytes``. Unicode format characters (zero-width
+    spaces, bidi marks …) are removed from the text as it is read (see layout.read_page).
+    """
+    pages = _read_pages(path, max_pages, max_inflated_bytes)
     raw_pages = ["\n".join(ln.plain for ln in page.lines) for page in pages]
     if not any(t.strip() for t in raw_pages):
         raise ParseError(f"{path.name}: no extractable text; scanned PDFs need OCR, which "
@@ -440,10 +596,16 @@ def parse_pdf(path: Path) -> ParsedFile:
         nonlocal cur, offset
         if not cur:
             return
+        # joined at the end only: the start of a long paragraph is not copied again for
+        # every line (a page of 100,000 lines was quadratic)
+        done: list[str] = []
         text = re.sub(r"\s+", " ", cur[0]).strip()
         for ln in cur[1:]:
             text = _join(text, ln, words)
-        text = re.sub(r"\s+", " ", text).strip()
+            if len(text) > _JOIN_KEEP * 16:
+                done.append(text[:-_JOIN_KEEP])
+                text = text[-_JOIN_KEEP:]
+        text = re.sub(r"\s+", " ", "".join(done) + text).strip()
         if text:
             blocks.append(Block(text, cur_page, cur_start, cur_start + len(text),
                                 page_break_before=cur_page != last_page_of_prev(),
@@ -465,6 +627,7 @@ def parse_pdf(path: Path) -> ParsedFile:
             offset += len(text) + 1
 
     last: _Line | None = None
+    top_number = 0  # the highest number a paragraph started with
     for i, line in enumerate(body):
         if i in note_at:
             flush()
@@ -495,7 +658,12 @@ def parse_pdf(path: Path) -> ParsedFile:
                    and not _CLOSED.search(prev) and abs(line.offset - last.offset) < _INDENT
                    and _last_word(prev) in _REFERENCE_WORDS)
         last = line
-        starts = not wrapped and (un.NUMBERED_PARAGRAPH.match(text) or _HEADING_START.match(text))
+        # a number starts a paragraph; one of four digits or more only as the next of
+        # the highest so far ("1000." after "999.", never "2017." out of the blue)
+        number = un.paragraph_number(text, top_number + 1)
+        starts = not wrapped and (number is not None or _HEADING_START.match(text))
+        if starts and number is not None:
+            top_number = max(top_number, number)
         new_para = (not cur or apart or line.page != cur_page and starts or starts
             or (_CLOSED.search(prev) and (line.indent or len(prev.strip()) < _SHORT_LINE
                                           * widest))
@@ -567,10 +735,19 @@ def _glued_markers(text: str, notes: set[str], earlier: set[str]) -> str:
     ("CRP.12", "Add.1")."""
 
     def keep(m: re.Match[str], known: set[str]) -> str:
-        before = text[: m.start()]
-        word = re.findall(r"(\w+)\W*$", before)
-        if m.group(1) not in known or (word and word[0].lower() in un.NUMBER_ABBREVIATIONS) or \
-                re.search(r"[A-Z]{2,}\.$", before):
+        # the few characters before the number (the whole text before it, searched with
+        # r"(\w+)\W*$", made a line of many glued numbers quadratic)
+        before = text[max(0, m.start() - _LOOK_BACK): m.start()]
+        end = len(before)  # the last word before it, past any punctuation
+        while end and not (before[end - 1].isalnum() or before[end - 1] == "_"):
+            end -= 1
+        start = end
+        while start and (before[start - 1].isalnum() or before[start - 1] == "_"):
+            start -= 1
+        word = before[start:end]
+        if m.group(1) not in known or word.lower() in un.NUMBER_ABBREVIATIONS or (
+                before.endswith(".") and before[-3:-1].isascii() and len(before) >= 3
+                and before[-3:-1].isupper() and before[-3:-1].isalpha()):
             return m.group(1)
         return to_superscript(m.group(1))
 
@@ -647,7 +824,7 @@ def _issuing_body(first_page: list[str], title: str | None) -> str | None:
     for i, ln in enumerate(lines):
         s = re.sub(r"^\s*United Nations\s+", "", ln)
         if (m := _BODY.match(s)) and not (title and s in title):
-            body = re.sub(r"\s+Distr\..*$", "", m.group(1)).strip()
+            body = re.sub(r"(?<!\s)\s+Distr\..*$", "", m.group(1)).strip()
             for nxt in lines[i + 1:i + 3]:
                 if not (body.split()[-1].lower() in _JOIN_WORDS or body.endswith(",")):
                     break
@@ -661,6 +838,6 @@ def _symbol_from_headers(pages: list[list[str]]) -> str | None:
     seen: Counter[str] = Counter()
     for lines in pages[1:]:
         for ln in [x.strip() for x in lines if x.strip()][:3]:
-            if un.SYMBOL_LINE.match(ln) and "/" in ln:
+            if len(ln) <= _SYMBOL_MAX and un.SYMBOL_LINE.match(ln) and "/" in ln:
                 seen[ln.rstrip("*")] += 1
     return seen.most_common(1)[0][0] if seen else None

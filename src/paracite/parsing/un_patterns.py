@@ -15,8 +15,25 @@ SYMBOL_LINE = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*
                          r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
 # A symbol inside running text: "see E/CN.15/2011/19"
 SYMBOL_IN_TEXT = re.compile(r"\b(?:[A-Z]{1,8}/)+[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*\b")
-# "12. Text": a numbered paragraph (or agenda item) starts; group 1 is its number
+# "12. Text": a numbered paragraph (or agenda item) starts; group 1 is its number. Taken
+# as such anywhere; a longer number only where the sequence expects it (NUMBERED_ANY).
 NUMBERED_PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
+# "1000. Text": a number of any length (up to nine digits) and a full stop. Whether it is
+# a paragraph is for the caller to say: "2017. The year …" is not paragraph 2017 unless
+# paragraph 2016 came just before (see paragraph_number).
+NUMBERED_ANY = re.compile(r"^\s*(\d{1,9})\.\s+(?=\S)")
+
+
+def paragraph_number(text: str, *expected: int | None) -> int | None:
+    """The number ``text`` starts with as a numbered paragraph ("12. …" → 12): any number
+    of one to three digits, a longer one only when it is one of ``expected`` (the next
+    number of the sequence under way), so that a year opening a line is not taken for a
+    paragraph."""
+    m = NUMBERED_ANY.match(text)
+    if not m:
+        return None
+    number = int(m.group(1))
+    return number if len(m.group(1)) <= 3 or number in expected else None
 # Words after which "12" is part of a reference, never a footnote marker ("Add.1", "para.3")
 NUMBER_ABBREVIATIONS = frozenset({
     "add", "rev", "corr", "no", "nos", "vol", "supp", "para", "paras", "art", "arts", "p",

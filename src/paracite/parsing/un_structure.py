@@ -11,7 +11,11 @@ returns one :class:`~paracite.documents.Passage` per paragraph, in order:
    document's sequence; any other number is a list item inside the current paragraph
    (report paragraph 56 quotes an agenda numbered 1 to 8). A sequence may restart at 1
    directly under a heading (decisions in "Chapter I"); those paragraphs are labelled with
-   their section so they stay distinct from the main sequence.
+   their section so they stay distinct from the main sequence. Once a restarted numbering
+   or a numbered list is under way, a finished sentence followed by "1." restarts it
+   again (paragraphs numbered in runs are not one endless list). Numbers have any length
+   where the sequence expects them ("1000." after "999."); elsewhere only up to three
+   digits count, so that "2017. The year …" is not a paragraph.
 3. **Headings** (``I.``, ``A.``, ``1.`` or ``(a)`` titles, or short unpunctuated lines such as
    "Documentation") build the section path. Unnumbered paragraphs are labelled by their
    place: ``item 1 (b), ¶3`` in an agenda, ``III.A, ¶2`` elsewhere.
@@ -22,11 +26,18 @@ returns one :class:`~paracite.documents.Passage` per paragraph, in order:
    every column but the last repeat the value above ("same date as above").
 6. **Front matter** (date line, "Original: English", title lines) becomes one ``cover``
    passage so that questions about the document itself can be cited too.
+7. **Length.** A passage longer than ``max_chars`` is split at sentence ends into
+   ``12``, ``12 (part 2)`` …, each with its own pages, offsets and footnotes.
+
+All of it is linear in the size of the input: no step looks again at everything before
+or after it (tests/unit/test_parser_limits.py measures the growth).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from paracite.documents import DocumentInfo, Footnote, Passage, PassageKind
@@ -103,8 +114,9 @@ class _Heading:
     enum: str | None  # "III", "A", "1", "(b)"; None for plain headings
 
 
-def _heading_of(text: str) -> _Heading | None:
-    """Classify a short unpunctuated line as a heading, or return None."""
+def _heading_of(text: str, expected: int | None = None) -> _Heading | None:
+    """Classify a short unpunctuated line as a heading, or return None. ``expected``: the
+    next number of the main sequence, taken as a numbered heading's however long."""
     t = text.strip()
     # "(CDP-CENS)" closing a heading names an acronym; it does not end a sentence
     if not t or len(t) > _HEADING_MAX_CHARS or ends_closed(re.sub(r"\s*\([^()]*\)$", "", t)):
@@ -117,7 +129,8 @@ def _heading_of(text: str) -> _Heading | None:
         return _Heading(1, t, m.group(1))
     if m := _LETTER.match(t):
         return _Heading(2, t, m.group(1))
-    if m := _NUMBERED.match(t):
+    if (m := un.NUMBERED_ANY.match(t)) and (len(m.group(1)) <= 3
+                                            or int(m.group(1)) == expected):
         return _Heading(3, t, m.group(1))
     if m := _SUBLETTER.match(t):
         return _Heading(4, t, f"({m.group(1)})")
@@ -146,8 +159,13 @@ def _is_cover_line(h: _Heading) -> bool:
         h.text.lower() in _TOP_WORDS or re.match(r"^(?:Annex|Appendix)\b", h.text)))
 
 
-def _continues(prev: str, block: Block) -> bool:
-    """Is ``block`` the rest of a paragraph that ``prev`` left unfinished?"""
+def _continues(prev: str, block: Block, expected: tuple[int | None, ...] = (),
+               prev_len: int | None = None) -> bool:
+    """Is ``block`` the rest of a paragraph that ``prev`` left unfinished?
+
+    ``prev`` may be only the end of that paragraph (``_Draft.tail``), ``prev_len`` then
+    its whole length; ``expected``: numbers of any length that start a paragraph here.
+    """
     if ends_closed(prev):
         return False
     nxt = block.text.lstrip()
@@ -155,35 +173,75 @@ def _continues(prev: str, block: Block) -> bool:
         return False
     if nxt[0].islower():
         return True
-    if _NUMBERED.match(nxt) or _SUBLETTER.match(nxt):
+    if un.paragraph_number(nxt, *expected) is not None or _SUBLETTER.match(nxt):
         return False
     tail = _strip_markers(prev)
     if tail.endswith((",", "-", "–", "—")) or _last_word(prev) in _OPEN_WORDS:
         return True
-    return (block.page_break_before and len(prev) > _LONG_OPEN_CHARS
-            and _heading_of(nxt) is None)
+    return (block.page_break_before and (len(prev) if prev_len is None else prev_len)
+            > _LONG_OPEN_CHARS and _heading_of(nxt) is None)
+
+
+_TAIL_CHARS = 256  # how much of a paragraph's end tells how it ends (see _Draft.tail)
+_TAIL_PARTS = 64
 
 
 @dataclass
 class _Draft:
     kind: PassageKind
     label: str
-    parts: list[str]
+    parts: list[str]  # one per block: its separator and its text
     blocks: list[Block]
     pages: list[int]
     section: list[_Heading]
     first_index: int
     footnotes: list[Footnote] = field(default_factory=list)
+    part_pages: list[int] = field(default_factory=list)  # the page of each part
+    length: int = 0  # len(self.text)
+    page_set: set[int] = field(default_factory=set)
+    _tail: tuple[int, str] = (-1, "")
+
+    def __post_init__(self) -> None:
+        if not self.part_pages:
+            self.part_pages = [self.pages[0] if self.pages else 0] * len(self.parts)
+        self.length = sum(len(p) for p in self.parts)
+        self.page_set = set(self.pages)
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
+    def tail(self) -> str:
+        """The end of the text, as much as tells how it ends (its last marks and word).
+        Joining every part each time a block is added was quadratic in the paragraph's
+        length (100,000 list lines under one paragraph)."""
+        if self._tail[0] != len(self.parts):
+            pieces: list[str] = []
+            size = 0
+            for part in reversed(self.parts):
+                pieces.append(part)
+                size += len(part)
+                if size >= _TAIL_CHARS or len(pieces) >= _TAIL_PARTS:
+                    break
+            self._tail = (len(self.parts), "".join(reversed(pieces)))
+        return self._tail[1]
+
     def add(self, block: Block, page: int, sep: str) -> None:
-        self.parts.append(sep + block.text.strip())
+        part = sep + block.text.strip()
+        self.parts.append(part)
+        self.part_pages.append(page)
+        self.length += len(part)
         self.blocks.append(block)
-        if page not in self.pages:
+        if page not in self.page_set:
+            self.page_set.add(page)
             self.pages.append(page)
+
+    def pop(self) -> None:
+        """Take the last block back out."""
+        self._tail = (-1, "")
+        self.length -= len(self.parts.pop())
+        self.part_pages.pop()
+        self.blocks.pop()
 
 
 def _section_label(stack: list[_Heading], agenda: bool) -> str:
@@ -226,7 +284,7 @@ def _is_agenda(cover: str, title: str) -> bool:
 
 
 def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
-            bare_headings: bool = True) -> list[Passage]:
+            bare_headings: bool = True, *, max_chars: int = 12000) -> list[Passage]:
     """Turn a parser's blocks into passages with provenance.
 
     ``infer_pages``: the source has no page numbers (Markdown converted from a PDF), so
@@ -234,7 +292,34 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
     ``bare_headings``: keep a heading with nothing under it as a passage, so that no text
     is dropped. PDFs pass False: there such "headings" are the cover block ("Distr.:
     General", "Original: English") and the table of contents, not the record's text.
+    ``max_chars``: a passage longer than this is split at sentence ends into consecutive
+    passages labelled "12", "12 (part 2)", "12 (part 3)" … (0: no limit).
+
+    The work is linear in the number of blocks and the length of the text (each block
+    looks at the blocks after it and at the paragraph before it only through indexes
+    built once, and at the end of that paragraph only).
     """
+    # the next block that is not a footnote, for each block (len(blocks): none)
+    following_at = [len(blocks)] * len(blocks)
+    nxt = len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):
+        following_at[i] = nxt
+        if blocks[i].kind != "footnote":
+            nxt = i
+    # numbered text blocks in order, for next_number
+    numbered = [(i, b.indent or 0.0, int(m.group(1))) for i, b in enumerate(blocks)
+                if b.kind == "text" and (m := _NUMBERED.match(b.text.strip()))]
+    numbered_at = [i for i, _, _ in numbered]
+
+    def next_number(idx: int) -> int | None:
+        """The number of the next numbered text block after ``idx`` printed at the same
+        indentation (a list under a heading is indented otherwise), if any."""
+        indent = blocks[idx].indent or 0.0
+        for k in range(bisect_right(numbered_at, idx), len(numbered)):
+            if abs(numbered[k][1] - indent) < _INDENT_STEP / 2:
+                return numbered[k][2]
+        return None
+
     footnote_blocks: list[tuple[int, Block]] = []
     drafts: list[_Draft] = []
     stack: list[_Heading] = []
@@ -331,8 +416,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             last = cover.parts[-1].strip()
             h = _heading_of(last)
             if h is not None and h.level >= 5 and not re.search(r"\d", last):
-                cover.parts.pop()
-                cover.blocks.pop()
+                cover.pop()
                 push_heading(_Heading(1, last, None))
 
     for idx, block in enumerate(blocks):
@@ -389,23 +473,24 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
         # 1. the rest of a paragraph cut by a page break. Preambular paragraphs end with a
         # comma ("Recalling its resolution 77/1,"): there only a lower-case start continues
-        preamble = enacting is not None and not _NUMBERED.match(text)
-        if current is not None and current.kind == "paragraph" and _continues(current.text,
-                                                                             block) \
-                and not (preamble and current.text.rstrip().endswith(",")
+        # a number of four digits or more is a paragraph's only where the sequence is
+        number = un.paragraph_number(text, expected, sub_expected)
+        preamble = enacting is not None and number is None
+        if current is not None and current.kind == "paragraph" and _continues(
+                current.tail(), block, (expected, sub_expected), current.length) \
+                and not (preamble and current.tail().rstrip().endswith(",")
                          and not text[:1].islower()):
             if infer_pages and not block.page_break_before:
                 page_shift += 1
                 page = block.page + page_shift
-            sep = "" if _strip_markers(current.text).endswith("-") and text[0].islower() else " "
+            sep = "" if _strip_markers(current.tail()).endswith("-") and text[0].islower() \
+                else " "
             current.add(block, page, sep)
             continue
 
-        m = _NUMBERED.match(text)
-        number = int(m.group(1)) if m else None
-        following = next((b for b in blocks[idx + 1:] if b.kind != "footnote"), None)
+        following = blocks[following_at[idx]] if following_at[idx] < len(blocks) else None
         continued = following is not None and following.kind == "text" and _continues(
-            text, following)
+            text, following, (expected, expected + 1, sub_expected))
         looks_paragraph = ends_closed(text) or len(text) >= _PARAGRAPH_MIN_CHARS or continued
 
         # without layout, an operative verb ("2. Invites") tells quoted resolution text; with
@@ -416,6 +501,15 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         # a numbered list quoted inside the current paragraph goes on (report para 56)
         next_in_list = list_last is not None and number == list_last + 1
         next_para_number = number is not None and number == expected and not next_in_list
+        # numbering that goes back to 1 after a finished sentence, while a restarted
+        # numbering or a numbered list is under way, restarts again: paragraphs numbered
+        # in runs ("1. a.", "2. b.", "1. c." …) are not all one list (a list that a
+        # paragraph introduces ends it with ":"; the first run after the main sequence
+        # stays a list, as an agenda's items do)
+        again = number == 1 and looks_paragraph and current is not None \
+            and current.kind == "paragraph" and ends_closed(current.tail()) \
+            and not current.tail().rstrip().endswith(":") \
+            and (sub_expected is not None or (list_last is not None and list_kind == "num"))
         # a numbered paragraph indented deeper than the main sequence is quoted text
         quoted = main_indent is not None and block.indent is not None \
             and block.indent > main_indent + _INDENT_STEP
@@ -434,7 +528,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                 and not (number == 1 and not front and drafts and since_heading > 0
                          and enacting != "main"
                          and (expected > 1 or (current is not None
-                                               and current.text.rstrip().endswith(":")))):
+                                               and current.tail().rstrip().endswith(":")))):
             end_front()
             current = new_draft("paragraph", main_label(number), block, page, idx)
             if main_indent is None:
@@ -450,15 +544,16 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
         # paragraph N is the heading and the paragraph under it. When headings follow
         # instead, it is N only if the document's next number is N + 1 ("1. Background",
         # then "1. The Commission …" is a numbered subsection, not paragraph 1)
-        heading = _heading_of(text) if number is not None and number == expected \
+        heading = _heading_of(text, expected) if number is not None and number == expected \
             and not looks_paragraph else None
-        under = following is not None and following.kind == "text" and not _NUMBERED.match(
-            following.text.strip()) and not _LIST_START.match(following.text.strip()) \
-            and _heading_of(following.text.strip()) is None
+        under = following is not None and following.kind == "text" and un.paragraph_number(
+            following.text.strip(), expected + 1) is None \
+            and not _LIST_START.match(following.text.strip()) \
+            and _heading_of(following.text.strip(), expected + 1) is None
         if number is not None and heading is not None and heading.enum == str(number) \
                 and not quoted \
                 and not next_in_list and enacting != "quoted" and following is not None \
-                and (under or _next_number(blocks, idx) in (None, number + 1)):
+                and (under or next_number(idx) in (None, number + 1)):
             # the heading's words are the passage's own text, so it is not also made the
             # section of what follows (no text shown twice)
             end_front()
@@ -470,8 +565,9 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
             continue
 
         # 3. a bulleted line, or the next line of a list under way, belongs to the paragraph
-        if current is not None and current.kind == "paragraph" and not next_para_number and (
-                block.list_item or (list_kind is not None and _list_kind(text) == list_kind)):
+        if current is not None and current.kind == "paragraph" and not next_para_number \
+                and not again and (block.list_item or (list_kind is not None
+                                                       and _list_kind(text) == list_kind)):
             current.add(block, page, "\n")
             if number is not None:
                 list_last = number
@@ -479,13 +575,13 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
         # 4. a heading
         h = None if continued else _heading_of(text)
-        if h is not None and not (current is not None and current.text.rstrip().endswith(":")):
+        if h is not None and not (current is not None and current.tail().rstrip().endswith(":")):
             take_heading(h, block, page, idx)
             continue
 
         # 5. a numbering restarted under a heading (decisions, annexed texts)
         if number is not None and looks_paragraph and (
-                (number == 1 and (since_heading == 0 or operative) and not front)
+                (number == 1 and (since_heading == 0 or operative or again) and not front)
                 or number == sub_expected):
             if number != sub_expected:  # a new restart, under the innermost heading
                 sub_anchor = stack[-1] if stack else None
@@ -502,7 +598,7 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
 
         # 6. a list entry inside the current paragraph
         if current is not None and current.kind == "paragraph" and (
-                _LIST_START.match(text) or current.text.rstrip().endswith(":")):
+                _LIST_START.match(text) or current.tail().rstrip().endswith(":")):
             current.add(block, page, "\n")
             if number is not None:
                 list_last = number
@@ -536,72 +632,264 @@ def recover(blocks: list[Block], info: DocumentInfo, infer_pages: bool = False,
                                  [page], [], idx))
     drafts.sort(key=lambda d: d.first_index)
     _attach_footnotes(drafts, footnote_blocks)
-    return _to_passages(drafts, info)
+    return _to_passages(drafts, info, max_chars)
 
 
-def _next_number(blocks: list[Block], idx: int) -> int | None:
-    """The number of the next numbered text block after ``idx`` printed at the same
-    indentation (a list under a heading is indented otherwise), if any."""
-    indent = blocks[idx].indent or 0.0
-    for b in blocks[idx + 1:]:
-        if b.kind == "text" and abs((b.indent or 0.0) - indent) < _INDENT_STEP / 2 and (
-                m := _NUMBERED.match(b.text.strip())):
-            return int(m.group(1))
-    return None
+_SUP_RUN = re.compile(f"[{SUPERSCRIPTS}]+")
+_WORD_REF = re.compile(r"\[\^(\w+)\]")  # as the definitions name them ("[^note]:")
+_NOTE_SCAN = 500  # passages a footnote looks through on its page before giving up there
+
+
+class _Markers:
+    """Which of some texts carry which footnote markers, indexed once.
+
+    A marker printed as superscript digits ("¹²") is carried by a text where it stands as
+    a whole run of superscripts; a word marker (Markdown's "[^note]", whose references are
+    left in the text as they are) by a text holding that reference. Those are looked up;
+    only symbol markers ("*", "†", from PDFs, a few a document) are searched for.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.found: dict[str, list[int]] = {}  # marker key → indexes of the texts with it
+        for k, text in enumerate(texts):
+            keys = set(_SUP_RUN.findall(text))
+            if "[^" in text:
+                keys.update(f"[^{w}]" for w in _WORD_REF.findall(text))
+            for key in keys:
+                self.found.setdefault(key, []).append(k)
+        self.sets: dict[str, set[int]] = {}
+        self.patterns: dict[str, re.Pattern[str]] = {}
+
+    @staticmethod
+    def key(marker: str) -> str | None:
+        """The index key of a marker; None for a symbol marker, which is searched for."""
+        sup = to_superscript(marker)
+        if sup and not sup.strip(SUPERSCRIPTS):
+            return sup
+        if any(c.isalnum() for c in marker):
+            return f"[^{marker}]"
+        return None
+
+    def carrying(self, marker: str) -> list[int] | None:
+        """The texts carrying an indexed marker, in order; None for a symbol marker."""
+        key = self.key(marker)
+        return None if key is None else self.found.get(key, [])
+
+    def carries(self, k: int, marker: str) -> bool:
+        key = self.key(marker)
+        if key is not None:
+            if key not in self.sets:
+                self.sets[key] = set(self.found.get(key, []))
+            return k in self.sets[key]
+        if marker not in self.patterns:
+            sup = to_superscript(marker)
+            self.patterns[marker] = re.compile(
+                rf"(?<![{SUPERSCRIPTS}]){re.escape(sup)}(?![{SUPERSCRIPTS}])")
+        return bool(self.patterns[marker].search(self.texts[k]))
 
 
 def _attach_footnotes(drafts: list[_Draft], footnotes: list[tuple[int, Block]]) -> None:
-    """Give each footnote to the passage that carries its marker, looking back first."""
+    """Give each footnote to the passage that carries its marker: the nearest one before
+    the note on the note's own page (footnote numbers restart in annexes and reports quote
+    other texts' markers), else the nearest after it on that page, else the nearest before
+    it anywhere, else after; with no marker anywhere, the passage it was printed under.
+
+    ``drafts`` are in reading order. The passages carrying each marker and those on each
+    page are indexed once, so a note costs a few look-ups, not a pass over the document
+    (each pass was quadratic with thousands of notes).
+    """
+    if not footnotes:
+        return
+    if not drafts:  # a file holding only footnotes: the first becomes a passage, the
+        # others go with it
+        idx, fb = footnotes[0]
+        marker = (fb.marker or "").strip()
+        text = f"{to_superscript(marker)} {fb.text.strip()}".strip()
+        drafts.append(_Draft("paragraph", f"footnote {marker}".strip(), [text], [fb],
+                             [fb.page], [], idx))
+        for _, fb in footnotes[1:]:
+            drafts[0].footnotes.append(Footnote(marker=(fb.marker or "").strip(),
+                                                text=fb.text.strip()))
+        return
+    firsts = [d.first_index for d in drafts]
+    markers = _Markers([d.text for d in drafts])
+    on_page: dict[int, list[int]] = {}  # page → drafts on it
+    for k, d in enumerate(drafts):
+        for page in d.pages:
+            on_page.setdefault(page, []).append(k)
+
     for idx, fb in footnotes:
         marker = (fb.marker or "").strip()
-        sup = to_superscript(marker)
-        before = [d for d in drafts if d.first_index < idx]
-        after = [d for d in drafts if d.first_index > idx]
-        pattern = re.compile(rf"(?<![{SUPERSCRIPTS}]){re.escape(sup)}(?![{SUPERSCRIPTS}])")
-        # the marker on the note's own page first (footnote numbers restart in annexes
-        # and reports quote other texts' markers), then the nearest before, then after
-        on_page = [d for d in reversed(before) if fb.page in d.pages] + [
-            d for d in after if fb.page in d.pages]
-        target = next((d for d in on_page if pattern.search(d.text)), None)
-        target = target or next((d for d in reversed(before) if pattern.search(d.text)), None)
-        target = target or next((d for d in after if pattern.search(d.text)), None)
-        # No marker found anywhere: keep the text with the passage it was printed under
-        # rather than lose it.
-        target = target or (before[-1] if before else (after[0] if after else None))
-        if target is not None:
-            target.footnotes.append(Footnote(marker=marker, text=fb.text.strip()))
-        else:  # a file holding only footnotes: each becomes a passage of its own
-            text = f"{sup} {fb.text.strip()}".strip()
-            drafts.append(_Draft("paragraph", f"footnote {marker}".strip(), [text], [fb],
-                                 [fb.page], [], idx))
+        at = bisect_left(firsts, idx)  # drafts[:at] start before the note
+
+        def carries(k: int, marker: str = marker) -> bool:
+            return markers.carries(k, marker)
+
+        def on_its_page(k: int, page: int = fb.page) -> bool:
+            return page in drafts[k].page_set
+        # on the note's page: walking the passages on the page, or those with the marker
+        # (whichever finds it first), the nearest before the note, else after
+        near = [_nearest(on_page.get(fb.page, []), at, carries, _NOTE_SCAN)]
+        carrying = markers.carrying(marker)
+        if carrying is not None:
+            near.append(_nearest(carrying, at, on_its_page, _NOTE_SCAN))
+            cut = bisect_left(carrying, at)
+            before = carrying[cut - 1] if cut else None
+            after = carrying[cut] if cut < len(carrying) else None
+        else:
+            before, after = _nearest(range(len(drafts)), at, carries, _NOTE_SCAN)
+        target = next((b for b, _ in near if b is not None), None)
+        if target is None:
+            target = next((a for _, a in near if a is not None), None)
+        if target is None:
+            target = before if before is not None else after
+        if target is None:  # no marker found anywhere: keep the text with the passage
+            target = at - 1 if at else at  # it was printed under rather than lose it
+        drafts[target].footnotes.append(Footnote(marker=marker, text=fb.text.strip()))
 
 
-def _printed(d: _Draft) -> tuple[str, ...]:
-    """The printed page number of each of the draft's pages ('' where none is known)."""
-    by_page = {b.page: b.page_label for b in d.blocks if b.page_label}
+def _nearest(candidates: Sequence[int], at: int, ok: Callable[[int], bool], scan: int
+             ) -> tuple[int | None, int | None]:
+    """Of the sorted ``candidates`` for which ``ok`` holds, the last one before ``at`` and
+    the first one from ``at`` on; looking at no more than ``scan`` of them each way."""
+    cut = bisect_left(candidates, at)
+    before = next((candidates[k] for k in range(cut - 1, max(-1, cut - 1 - scan), -1)
+                   if ok(candidates[k])), None)
+    after = next((candidates[k] for k in range(cut, min(len(candidates), cut + scan))
+                  if ok(candidates[k])), None)
+    return before, after
+
+
+def _printed(d: _Draft, blocks: list[Block] | None = None,
+             pages: list[int] | None = None) -> tuple[str, ...]:
+    """The printed page number of each of the draft's pages ('' where none is known);
+    of ``blocks`` and ``pages`` only when given (a part of a split passage)."""
+    by_page = {b.page: b.page_label for b in (d.blocks if blocks is None else blocks)
+               if b.page_label}
     if not by_page:
         return ()
-    return tuple(by_page.get(p, "") for p in sorted(set(d.pages)))
+    return tuple(by_page.get(p, "") for p in sorted(set(d.pages if pages is None else pages)))
 
 
-def _to_passages(drafts: list[_Draft], info: DocumentInfo) -> list[Passage]:
+# Where a long passage may be cut: after a sentence's full stop (and any closing quote,
+# bracket or footnote marker), before a space and a word that does not start in lower case
+_SENTENCE_END = re.compile(rf"[.!?…][\"'”’)\]{SUPERSCRIPTS}]*+(?=\s++(?![a-z]))")
+
+
+def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into spans of at most ``max_chars`` characters: at the last sentence
+    end that fits, else the last line break, else the last space, else anywhere. The spans
+    cover every non-space character of the text once; the spaces at a cut are left out.
+
+    >>> t = "One. Two three. Four"
+    >>> [t[a:b] for a, b in split_text(t, 10)]
+    ['One.', 'Two three.', 'Four']
+    """
+    if max_chars <= 0 or len(text) <= max_chars:
+        return [(0, len(text))]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    a = 0
+    while True:
+        while a < len(text) and text[a].isspace():
+            a += 1
+        if len(text) - a <= max_chars:
+            break
+        limit = a + max_chars
+        k = bisect_right(ends, limit) - 1
+        if k >= 0 and ends[k] > a:
+            cut = ends[k]
+        else:
+            cut = text.rfind("\n", a + 1, limit + 1)
+            if cut == -1:
+                cut = max(text.rfind(" ", a + 1, limit + 1), text.rfind("\t", a + 1, limit + 1))
+            if cut == -1:
+                cut = limit
+        b = cut
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+        a = cut
+    if a < len(text):
+        spans.append((a, len(text.rstrip())))
+    return spans
+
+
+def _to_passages(drafts: list[_Draft], info: DocumentInfo, max_chars: int = 0
+                 ) -> list[Passage]:
     passages: list[Passage] = []
     seen: dict[str, int] = {}
-    for d in drafts:
-        text = d.text.strip()
-        if not text:
-            continue
-        label = d.label
+
+    def unique(label: str) -> str:
         if label in seen:
             seen[label] += 1
             label = f"{label} ({seen[label]})"
-        else:
-            seen[label] = 1
-        passages.append(Passage(
-            document=info.id, title=info.title, symbol=info.symbol, date=info.date,
-            paragraph=label, section=" > ".join(h.text for h in d.section),
-            pages=tuple(sorted(set(d.pages))),
-            printed_pages=_printed(d), start=d.blocks[0].start, end=d.blocks[-1].end,
-            kind=d.kind, order=len(passages), text=text, footnotes=tuple(d.footnotes),
-        ))
+        seen.setdefault(label, 1)
+        return label
+
+    for d in drafts:
+        full = d.text
+        text = full.strip()
+        if not text:
+            continue
+        label = unique(d.label)
+        section = " > ".join(h.text for h in d.section)
+        spans = split_text(text, max_chars)
+        if len(spans) == 1:
+            passages.append(Passage(
+                document=info.id, title=info.title, symbol=info.symbol, date=info.date,
+                paragraph=label, section=section, pages=tuple(sorted(set(d.pages))),
+                printed_pages=_printed(d), start=d.blocks[0].start, end=d.blocks[-1].end,
+                kind=d.kind, order=len(passages), text=text, footnotes=tuple(d.footnotes),
+            ))
+            continue
+        passages.extend(_parts(d, full, spans, label, section, info, len(passages), unique))
     return passages
+
+
+def _parts(d: _Draft, full: str, spans: list[tuple[int, int]], label: str, section: str,
+           info: DocumentInfo, order: int, unique: Callable[[str], str]) -> list[Passage]:
+    """The passages of a draft cut at ``spans`` (of its stripped text): the first keeps the
+    label, the others are "<label> (part 2)" …; each has the pages and source offsets of
+    the blocks its text comes from (within a block, the offset is the block's start plus
+    the text's position in it, exact where a block's text is the source's, as in PDFs);
+    a footnote goes with the first part whose text carries its marker, else the first."""
+    lead = len(full) - len(full.lstrip())
+    starts: list[int] = []  # where each block's part starts in ``full``
+    pos = 0
+    for part in d.parts:
+        starts.append(pos)
+        pos += len(part)
+
+    def source(at: int, k: int) -> int:
+        """Offset in the source of ``full[at]``, a character of block ``k``'s part."""
+        part = d.parts[k]
+        inside = at - starts[k] - (len(part) - len(part.lstrip()))
+        block = d.blocks[k]
+        return min(block.start + max(0, inside), block.end)
+
+    texts = [full[a + lead:b + lead] for a, b in spans]
+    notes: list[list[Footnote]] = [[] for _ in spans]
+    markers = _Markers(texts)
+    for note in d.footnotes:
+        carrying = markers.carrying(note.marker) if note.marker else []
+        if carrying is None:
+            carrying = [n for n in range(len(texts)) if markers.carries(n, note.marker)]
+        notes[carrying[0] if carrying else 0].append(note)
+    out: list[Passage] = []
+    for n, (a, b) in enumerate(spans):
+        first = bisect_right(starts, a + lead) - 1
+        last = bisect_right(starts, b + lead - 1) - 1
+        blocks = d.blocks[first:last + 1]
+        pages = d.part_pages[first:last + 1]
+        start = source(a + lead, first)
+        out.append(Passage(
+            document=info.id, title=info.title, symbol=info.symbol, date=info.date,
+            paragraph=label if n == 0 else unique(f"{label} (part {n + 1})"),
+            section=section, pages=tuple(sorted(set(pages))),
+            printed_pages=_printed(d, blocks, pages), start=start,
+            end=max(start, source(b + lead - 1, last) + 1), kind=d.kind,
+            order=order + n, text=texts[n], footnotes=tuple(notes[n]),
+        ))
+    return out
