@@ -53,7 +53,8 @@ from paracite.store import Store
 log = logging.getLogger(__name__)
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "2"  # 2: layout-aware PDF reading, printed pages, tables, issuing body
+PARSER_VERSION = "3"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
+# 3: format characters removed, paragraph numbers of any length, long passages split
 MANIFEST = "manifest.toml"
 LOCK_FILE = "ingest.lock"
 CATALOG_FILE = "documents.json"
