@@ -112,18 +112,25 @@ def test_a_parse_that_runs_out_of_time_fails_and_the_next_file_is_parsed(tmp_pat
                                                                          embedder):
     import paracite
 
-    # a file the worker cannot finish within the limit: a 0.001 s limit stops any parse
+    # a file the worker cannot finish within the limit: 3,000 paragraphs take ~0.1 s or
+    # more to parse, a hundred times the 1 ms allowed
     a = paracite.Assistant(home=tmp_path / "home", parse_timeout_s=0.001)
     a.embedder = embedder
     folder = tmp_path / "inbox"
     folder.mkdir()
-    (folder / "a.md").write_text(GOOD)
+    (folder / "a.md").write_text("".join(f"{i}. The Committee met on day {i} of its "
+                                         "session and adopted its report.\n\n"
+                                         for i in range(1, 3001)))
     rep = a.ingest([folder])
     (bad,) = rep.failed
     assert "PARACITE_PARSE_TIMEOUT_S" in bad.reason
+    assert a.documents() == []  # nothing written for it
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "b.md").write_text(GOOD)
     b = paracite.Assistant(home=tmp_path / "home")
     b.embedder = embedder
-    assert not b.ingest([folder]).failed
+    assert [f.status for f in b.ingest([other]).files] == ["added"]
 
 
 def test_parsing_runs_in_a_worker_process_not_in_the_serving_one(assistant, tmp_path):
