@@ -107,6 +107,22 @@ def write_pdf(path: Path, items: list[tuple[str, str]], symbol: str = "A/TEST/1"
     return path
 
 
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """PDF bytes whose object n is ``objects[n-1]`` (object 1 the catalog), with a right
+    cross-reference table: for files no PDF library would write."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
 def write_inflating_pdf(path: Path, pages: int = 40, inflated: int = 60 * 2**20,
                         fill: bytes = b"\0") -> Path:
     """A small PDF whose every page has one flate-compressed content stream: a line of text
@@ -129,15 +145,5 @@ def write_inflating_pdf(path: Path, pages: int = 40, inflated: int = 60 * 2**20,
                        % (5 + 2 * i))
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data)
                        + data + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(raw_pdf(objects))
     return path

@@ -348,11 +348,6 @@ class _Run:
             return None
         return info.source if Path(info.source).exists() else None
 
-    def moved_from(self, doc_id: str, digest: str) -> DocumentInfo | None:
-        """The stored document this file is an unchanged, moved copy of."""
-        old = self.stored.get(doc_id)
-        return old if old is not None and old.content_hash == digest else None
-
 
 class Ingestor:
     """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
@@ -536,24 +531,16 @@ class Ingestor:
         doc_id, note = run.identify(path, source, entry)
 
         old = stored.get(doc_id)
-        if old is not None and old.content_hash == digest and old.source == source:
+        if old is not None and old.content_hash == digest:
             n = len(self.store.passage_hashes(doc_id))
-            if n:
-                if old.bytes_hash != raw:  # stored before bytes were hashed
-                    info = old.model_copy(update={"bytes_hash": raw})
+            if n:  # unchanged, or the same file moved: keep its embeddings
+                if old.source != source or old.bytes_hash != raw:
+                    info = old.model_copy(update={"source": source, "bytes_hash": raw})
                     self.store.update_document_info(info, self.store.passages(doc_id))
                     stored[doc_id] = info
-                run.seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n)
+                run.seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n,
+                                           reason=note)
                 return run.seen[raw]
-        moved = run.moved_from(doc_id, digest)
-        if moved is not None:  # the same file, moved: keep its embeddings
-            info = moved.model_copy(update={"source": source, "bytes_hash": raw})
-            self.store.update_document_info(info, self.store.passages(doc_id))
-            stored[doc_id] = info
-            run.seen[raw] = FileResult(path.name, doc_id, "unchanged",
-                                       passages=len(self.store.passage_hashes(doc_id)),
-                                       reason=note)
-            return run.seen[raw]
 
         info, passages = run.worker.call(
             passages_for, path, entry, doc_id, digest, self.settings, name=path.name)

@@ -4,31 +4,15 @@ the good files beside it are ingested."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
+from tests.pdfgen import raw_pdf
+
 pytestmark = pytest.mark.integration
 
 GOOD = "1. The Committee met in Geneva on 3 May 2024.\n\n2. It adopted its agenda.\n"
-
-
-def raw_pdf(objects: list[bytes]) -> bytes:
-    """A PDF whose object i+1 is objects[i] (object 1 the catalog), with a right xref."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for o in offsets:
-        out.write(b"%010d 00000 n \n" % o)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def deep_page_tree(depth: int) -> bytes:
