@@ -199,9 +199,15 @@ def _cmd_eval(a: Assistant, args: argparse.Namespace) -> int:
                 print(f"paracite: {exc}; skipped", file=sys.stderr)
                 status = 1
                 continue
-        s = res["summary"]
-        print(f"{path.name}: correct {s['correct']}, facts {s['fact_accuracy']}, citation "
-              f"recall {s['citation_recall']}, refusals {s['refusal_accuracy']}, fabricated "
+        s, ci = res["summary"], res["intervals"]
+
+        def shown(name: str) -> str:
+            iv = ci.get(name)
+            return f"{s[name]}" + (f" [{iv[0]:.2f}–{iv[1]:.2f}]" if iv else "")
+
+        print(f"{path.name}: correct {shown('correct')}, answered right "
+              f"{shown('answered_right')}, refusals {shown('refusal_accuracy')}, false "
+              f"refusals {shown('false_refusal_rate')}, fabricated "
               f"{s['fabricated_citations']}, p50 {s['latency_p50_ms']} ms → {out}/report.md")
     return status
 
@@ -292,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSONL question set (default: evals/records.jsonl)")
     p.add_argument("--llm", help="extractive (default), local, or openai:<model>")
     p.add_argument("--out", default="evals/results", help="folder for report.md etc.")
-    p.add_argument("--no-baselines", action="store_true", help="skip retrieval baselines")
+    p.add_argument("--no-baselines", action="store_true", help="skip the LangChain-recipe retrieval baseline")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=_cmd_eval)
 

@@ -151,6 +151,32 @@ def _mean(values: Iterable[float | bool | None]) -> float | None:
     return round(statistics.fmean(vals), 4) if vals else None
 
 
+def bootstrap_interval(values: Sequence[float | bool | None], level: float = 0.95,
+                       resamples: int = 2000, seed: int = 0) -> tuple[float, float] | None:
+    """Percentile bootstrap interval of the mean, resampling questions with replacement.
+
+    Deterministic (fixed seed), so a report is reproducible. None where nothing is measured.
+
+    >>> bootstrap_interval([1, 1, 1, 1])
+    (1.0, 1.0)
+    >>> lo, hi = bootstrap_interval([1] * 80 + [0] * 20)
+    >>> 0.7 < lo < 0.8 < hi < 0.9
+    True
+    """
+    import random
+
+    vals = [float(v) for v in values if v is not None]
+    if not vals:
+        return None
+    rng = random.Random(seed)
+    n = len(vals)
+    means = sorted(sum(rng.choices(vals, k=n)) / n for _ in range(resamples))
+    tail = (1 - level) / 2
+    lo = means[int(tail * resamples)]
+    hi = means[min(resamples - 1, int((1 - tail) * resamples))]
+    return round(lo, 4), round(hi, 4)
+
+
 # -- running -----------------------------------------------------------------------------
 
 @dataclass
@@ -172,12 +198,30 @@ class RowResult:
     false_refusal: bool | None
     retrieval: dict[str, dict[str, float]]
     seconds: float
+    confidence: float = 0.0  # the answerer's no-answer score for its best candidate
+    standalone: str = ""  # the question as the chain understood it
+
+    @property
+    def right(self) -> bool | None:
+        """On an answerable question: the fact stated and a gold paragraph cited."""
+        return bool(self.fact_ok and self.citation_recall) if self.answerable else None
 
     @property
     def correct(self) -> bool:
         if not self.answerable:
             return bool(self.refusal_ok)
-        return bool(self.fact_ok and self.citation_recall)
+        return bool(self.right)
+
+
+# Metrics reported with a 95 % bootstrap interval: name → the per-row values it averages.
+INTERVALS: dict[str, Callable[[RowResult], bool | float | None]] = {
+    "correct": lambda r: r.correct,
+    "answered_right": lambda r: r.right,
+    "fact_accuracy": lambda r: r.fact_ok,
+    "citation_recall": lambda r: r.citation_recall,
+    "refusal_accuracy": lambda r: r.refusal_ok,
+    "false_refusal_rate": lambda r: r.false_refusal,
+}
 
 
 def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
@@ -187,6 +231,7 @@ def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
         "questions": len(rows),
         "answerable": len(answerable),
         "correct": _mean(r.correct for r in rows),
+        "answered_right": _mean(r.right for r in rows),
         "fact_accuracy": _mean(r.fact_ok for r in answerable),
         "citation_recall": _mean(r.citation_recall for r in answerable),
         "citation_precision": _mean(r.citation_precision for r in answerable),
@@ -202,6 +247,45 @@ def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
         out[f"{name}_mrr"] = _mean(r.retrieval[name]["rr"] for r in answerable
                                    if name in r.retrieval)
     return out
+
+
+def intervals(rows: Sequence[RowResult]) -> dict[str, tuple[float, float] | None]:
+    """95 % bootstrap intervals of the main metrics (questions resampled)."""
+    return {name: bootstrap_interval([get(r) for r in rows]) for name, get in INTERVALS.items()}
+
+
+def threshold_curve(rows: Sequence[RowResult], steps: int = 41) -> list[dict[str, float]]:
+    """What a no-answer threshold would do, from a run that never refused on score.
+
+    For each threshold t: an answerable question is answered right when its candidate was
+    right and scored ≥ t, falsely refused when it scored < t; an unanswerable one is
+    rightly refused when its candidate scored < t (or the answerer refused anyway).
+    """
+    answerable = [r for r in rows if r.answerable]
+    unanswerable = [r for r in rows if not r.answerable]
+    hi = max([r.confidence for r in rows] + [1.0])
+    curve = []
+    for i in range(steps):
+        t = round(hi * i / (steps - 1), 4)
+        answered = [r for r in answerable if r.found and r.confidence >= t]
+        curve.append({
+            "threshold": t,
+            "answered_right": (sum(bool(r.right) for r in answered) / len(answerable)
+                               if answerable else 0.0),
+            "false_refusal_rate": (1 - len(answered) / len(answerable) if answerable
+                                   else 0.0),
+            "refusal_accuracy": (sum(1 for r in unanswerable
+                                     if not r.found or r.confidence < t) / len(unanswerable)
+                                 if unanswerable else 1.0),
+        })
+    return curve
+
+
+def fit_threshold(curve: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The threshold with the most questions handled right (answered right + rightly
+    refused, each share weighted by its own set); ties go to the lower threshold."""
+    return max(curve, key=lambda c: (c["answered_right"] + c["refusal_accuracy"],
+                                     -c["threshold"]))
 
 
 def per_kind(rows: Sequence[RowResult]) -> dict[str, dict[str, Any]]:
@@ -242,7 +326,8 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
             fabricated=fabricated_citations(ans.citations + ans.see_also, stored),
             refusal_ok=refusal_correct(ans.found, row.answerable),
             false_refusal=false_refusal(ans.found, row.answerable),
-            retrieval=ranks, seconds=seconds))
+            retrieval=ranks, seconds=seconds, confidence=ans.confidence,
+            standalone=ans.standalone_question))
         if progress:
             progress(n, len(rows))
     return out
@@ -316,14 +401,20 @@ def write_report(out: Path, dataset: Path, llm: str, rows: Sequence[RowResult],
                  seconds: float) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     summary = summarize(rows)
+    ci = intervals(rows)
     kinds = per_kind(rows)
-    results = {"dataset": dataset.name, "llm": llm, "summary": summary, "per_kind": kinds,
-               "seconds": round(seconds, 1), "rows": [asdict(r) for r in rows]}
+    results = {"dataset": dataset.name, "llm": llm, "summary": summary, "intervals": ci,
+               "per_kind": kinds, "seconds": round(seconds, 1),
+               "rows": [asdict(r) | {"right": r.right, "correct": r.correct} for r in rows]}
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     lines = [f"# paracite eval: {dataset.name} ({llm})", "",
              f"{len(rows)} questions, {summary['answerable']} answerable; run took "
-             f"{seconds:.0f} s.", "", "## Summary", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {_fmt(v)} |" for k, v in summary.items()]
+             f"{seconds:.0f} s.", "", "## Summary", "",
+             "Intervals: 95 % percentile bootstrap over questions (2,000 resamples).", "",
+             "| metric | value | 95 % interval |", "|---|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} | "
+              + (f"{ci[k][0]:.3f}–{ci[k][1]:.3f}" if ci.get(k) else "") + " |"
+              for k, v in summary.items()]
     cols = ["questions", "correct", "fact_accuracy", "citation_recall", "citation_precision",
             "refusal_accuracy", "false_refusal_rate", f"hybrid_recall@{K}"]
     lines += ["", "## Per kind", "", "| kind | " + " | ".join(cols) + " |",
@@ -341,6 +432,8 @@ def write_report(out: Path, dataset: Path, llm: str, rows: Sequence[RowResult],
     lines += ["", f"## Failures ({len(failures)})", ""]
     for r in failures:
         lines += [f"### {r.id} ({r.kind})", "", f"- question: {r.question}",
+                  *([f"- understood as: {r.standalone}"]
+                    if r.standalone and r.standalone != r.question else []),
                   f"- answer: {r.answer}", f"- expected facts: {r.facts or 'a refusal'}",
                   f"- cited: {r.cited}", f"- gold: {r.gold}", ""]
     (out / "report.md").write_text("\n".join(lines) + "\n")
@@ -373,7 +466,7 @@ def _chart(path: Path, kinds: dict[str, dict[str, Any]], title: str) -> None:
 
 def run(dataset: Path, out: Path, llm: str = "extractive",
         progress: Callable[[int, int], None] | None = None,
-        baselines: bool = True) -> dict[str, Any]:
+        baselines: bool = True, settings: Any = None) -> dict[str, Any]:
     """Ingest the dataset's corpus into a fresh temporary store, ask every question,
     write report.md, results.json and chart.png into ``out``."""
     import paracite
@@ -388,11 +481,11 @@ def run(dataset: Path, out: Path, llm: str = "extractive",
     home = Path(tempfile.mkdtemp(prefix="paracite-eval-"))
     t0 = time.perf_counter()
     try:
-        assistant = paracite.Assistant(home=home, llm=llm)
+        assistant = paracite.Assistant(settings, home=home, llm=llm)
         report = assistant.ingest(sources)
         if not report.ok:
             raise RuntimeError("; ".join(f.reason for f in report.failed))
-        retrievers = paracite_retrievers(assistant) if baselines else {}
+        retrievers = paracite_retrievers(assistant)  # 3 searches a question: cheap
         if baselines:
             files = [f for s in sources for f in ([s] if s.is_file() else sorted(
                 x for x in s.iterdir() if x.suffix in {".md", ".pdf", ".txt"}))]
