@@ -1,9 +1,10 @@
-"""The conversational chain: condense question → retrieve → answer → verify.
+"""The conversational chain: read the question → retrieve → answer → verify.
 
-Follow-ups ("and from which country?") are rewritten into a standalone question before
-retrieval. Without an LLM this is deterministic: the follow-up keeps its own words and
-borrows the previous question's words and the names the previous answer gave.
-With an LLM answerer the condense prompt does it (see ``answer/llm.py``).
+A question that leans on the previous turn ("and from which country?") is rewritten into a
+standalone question first (``conversation.py``: deterministically, or by the LLM's condense
+prompt when an LLM answers); any other question is taken as asked. The question is then
+read once into a :class:`~paracite.text.query.Query` (terms, mended spellings, type, names,
+its vector) that retrieval and the answerer share.
 """
 
 from __future__ import annotations
@@ -13,64 +14,20 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from paracite.answer.extractive import refusal
-from paracite.answer.text import content_terms
+from paracite.conversation import History, condense, is_follow_up
 from paracite.documents import Answer
 from paracite.errors import NotFoundError, QuestionError
 from paracite.retrieve import HybridRetriever, Retrieved
 from paracite.settings import Settings
-from paracite.store import KeywordIndex
-
-History = Sequence[tuple[str, str]]
-
-_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him|they|them|their|it|its|this|that|these|"
-                       r"those|there|then|same|such)\b", re.I)
-_FOLLOW_START = re.compile(r"^\s*(?:and|but|also|what about|how about|why|so)\b", re.I)
-_MARKER = re.compile(r"\s*\[\d+\]")
-_ENTITY = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]\.)(?:\s+(?:of\s+the\s+|of\s+)?(?:[A-Z][a-z]+|"
-                     r"[A-Z]\.))+|\(([A-Z][A-Za-z ]+)\)")
-_FOLLOW_MAX_TERMS = 3  # a question with this few content words leans on the previous turn
+from paracite.text.query import Query
+from paracite.text.stats import TermStats
 
 
 class Answerer(Protocol):
     name: str
 
-    def answer(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
-               primary: str | None = None) -> Answer: ...
-
-
-def is_follow_up(question: str, history: History) -> bool:
-    """Does the question lean on the conversation so far?"""
-    if not history:
-        return False
-    return bool(_PRONOUNS.search(question) or _FOLLOW_START.search(question)
-                or len(content_terms(question)) <= _FOLLOW_MAX_TERMS)
-
-
-def answer_entities(answer: str, limit: int = 6) -> list[str]:
-    """Names an answer gave ('Erik Planken', 'Netherlands'), markers stripped."""
-    text = _MARKER.sub("", answer)
-    found: list[str] = []
-    for m in _ENTITY.finditer(text):
-        name = (m.group(1) or m.group(0)).strip()
-        if name not in found and name.split()[0] not in ("The", "In", "At", "On", "A"):
-            found.append(name)
-    return found[:limit]
-
-
-def condense(question: str, history: History) -> str:
-    """Deterministic standalone question for a follow-up.
-
-    >>> condense("and from which country?",
-    ...          [("Who was elected Rapporteur?", "Erik Planken (Netherlands) took up ...")])
-    'and from which country? (Who was elected Rapporteur? Erik Planken; Netherlands)'
-    """
-    if not is_follow_up(question, history):
-        return question
-    prev_q, prev_a = history[-1]
-    names = answer_entities(prev_a)
-    context = prev_q + (" " + "; ".join(names) if names else "")
-    return f"{question} ({context})"
+    def answer(self, query: Query, retrieved: Sequence[Retrieved],
+               stats: TermStats) -> Answer: ...
 
 
 def check_question(question: str, settings: Settings) -> str:
@@ -126,22 +83,31 @@ class Chain:
             return str(self.condenser(question, history))  # type: ignore[operator]
         return condense(question, history)
 
-    def run(self, question: str, history: History = (),
-            documents: Sequence[str] | None = None) -> Answer:
-        t0 = time.perf_counter()
+    def read(self, question: str, history: History,
+             documents: Sequence[str] | None) -> tuple[Query, list[str] | None]:
+        """Check the question and the document filter, and read the question once."""
         q = check_question(question, self.settings)
         docs = check_documents(documents, self.retriever.store.document_ids())
         standalone = self.standalone(q, history)
-        retrieved = self.retriever.search(standalone, documents=docs)
-        index = self.retriever.store.keyword
-        if not retrieved:
-            ans = refusal(q, [], self.settings.see_also)
-        else:
-            primary = q if standalone != q else None
-            ans = self.answerer.answer(standalone, retrieved, index, primary=primary)
-        return ans.model_copy(update={"question": q, "standalone_question": standalone,
+        query = Query.read(q, self.retriever.store.keyword, standalone)
+        return query.with_vector(self.retriever.embedder.embed_query(standalone)), docs
+
+    def _finish(self, ans: Answer, query: Query, t0: float) -> Answer:
+        return ans.model_copy(update={"question": query.text,
+                                      "standalone_question": query.standalone,
                                       "llm": self.answerer.name,
                                       "seconds": round(time.perf_counter() - t0, 4)})
+
+    def run(self, question: str, history: History = (),
+            documents: Sequence[str] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        query, docs = self.read(question, history, documents)
+        retrieved = self.retriever.search(query, documents=docs)
+        if not retrieved:
+            ans = Answer.refusal(query.text)
+        else:
+            ans = self.answerer.answer(query, retrieved, self.retriever.store.keyword)
+        return self._finish(ans, query, t0)
 
     def stream(self, question: str, history: History = (),
                documents: Sequence[str] | None = None) -> Iterator[str | Answer]:
@@ -154,17 +120,13 @@ class Chain:
             yield ans
             return
         t0 = time.perf_counter()
-        q = check_question(question, self.settings)
-        docs = check_documents(documents, self.retriever.store.document_ids())
-        standalone = self.standalone(q, history)
-        retrieved = self.retriever.search(standalone, documents=docs)
+        query, docs = self.read(question, history, documents)
+        retrieved = self.retriever.search(query, documents=docs)
         final: Answer | None = None
-        for part in streamer(standalone, retrieved, self.retriever.store.keyword):
+        for part in streamer(query, retrieved, self.retriever.store.keyword):
             if isinstance(part, Answer):
                 final = part
             else:
                 yield part
         assert final is not None
-        yield final.model_copy(update={"question": q, "standalone_question": standalone,
-                                       "llm": self.answerer.name,
-                                       "seconds": round(time.perf_counter() - t0, 4)})
+        yield self._finish(final, query, t0)

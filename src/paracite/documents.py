@@ -8,6 +8,7 @@ parsed back out of generated text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +44,11 @@ class DocumentInfo(BaseModel):
     pages: int | None = None
 
 
+# How sentence vectors are made (text.sentences + the embedder); part of every passage's
+# content hash, so changing it re-embeds stored passages on the next ingest.
+SENTENCE_VECTORS = "sentences-1"
+
+
 class Passage(BaseModel):
     """One paragraph of a record, with its provenance.
 
@@ -68,6 +74,10 @@ class Passage(BaseModel):
     order: int = Field(description="Position of the passage in its document, from 0.")
     text: str
     footnotes: tuple[Footnote, ...] = ()
+    sentence_vectors: str = Field(
+        default="", exclude=True, repr=False,
+        description="Vectors of the passage's sentences (text.sentences.sentences_of), "
+        "packed by embed.pack_vectors at ingest; empty when not embedded.")
 
     @property
     def id(self) -> str:
@@ -95,6 +105,7 @@ class Passage(BaseModel):
             self.document, self.title, self.symbol or "", self.date or "", self.paragraph,
             self.section, self.page_label, self.kind, self.text,
             *(f"{f.marker}\x1f{f.text}" for f in self.footnotes),
+            SENTENCE_VECTORS,  # a new way of embedding sentences embeds every passage again
         ):
             h.update(part.encode("utf-8"))
             h.update(b"\x1e")
@@ -160,6 +171,9 @@ class Citation(BaseModel):
         return f"{self.document}, {self.paragraph}"
 
 
+REFUSAL = "The records do not answer this question."
+
+
 class Answer(BaseModel):
     """An answer whose every claim carries a marker [n] indexing ``citations``."""
 
@@ -175,3 +189,14 @@ class Answer(BaseModel):
                                description="LLM sentences dropped because no cited "
                                "passage supports them.")
     seconds: float = 0.0
+
+    @classmethod
+    def refusal(cls, question: str, closest: Sequence[tuple[Passage, float]] = (),
+                confidence: float = 0.0) -> Answer:
+        """'The records do not answer', with the closest passages to read instead."""
+        see_also = [Citation.from_passage(p, 0, score=score) for p, score in closest]
+        text = REFUSAL
+        if see_also:
+            text += " Closest passages: " + "; ".join(c.label for c in see_also) + "."
+        return cls(question=question, text=text, found=False, see_also=see_also,
+                   confidence=round(confidence, 4))

@@ -93,3 +93,30 @@ class Embedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0]
+
+
+def pack_vectors(vectors: Sequence[Sequence[float]]) -> str:
+    """Vectors as one compact string (float16, base64) for a metadata field.
+
+    >>> unpack_vectors(pack_vectors([[0.5, -1.0], [0.25, 0.0]]), 2).tolist()
+    [[0.5, -1.0], [0.25, 0.0]]
+    """
+    import base64
+
+    import numpy as np
+
+    if not vectors:
+        return ""
+    return base64.b64encode(np.asarray(vectors, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def unpack_vectors(packed: str, dims: int) -> Any:
+    """The array (n × dims, float32) that :func:`pack_vectors` packed."""
+    import base64
+
+    import numpy as np
+
+    if not packed:
+        return np.zeros((0, dims), dtype=np.float32)
+    raw = np.frombuffer(base64.b64decode(packed), dtype=np.float16)
+    return raw.reshape(-1, dims).astype(np.float32)

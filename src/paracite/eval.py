@@ -353,9 +353,9 @@ def langchain_recipe_retriever(assistant: Any, sources: Sequence[Path],
     import chromadb
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from paracite.answer.text import split_sentences
     from paracite.ingest import parse_file
     from paracite.parsing.markdown import clean_inline
+    from paracite.text.sentences import split_sentences
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     chunks: list[str] = []
@@ -494,3 +494,57 @@ def run(dataset: Path, out: Path, llm: str = "extractive",
         return write_report(out, dataset, llm, rows_out, time.perf_counter() - t0)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def calibrate(datasets: Sequence[Path], out: Path,
+              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Fit the no-answer threshold: run the question sets with refusals on score turned
+    off, sweep the threshold over the recorded no-answer scores, keep the best (see
+    :func:`fit_threshold`). Writes curve.json and curve.png into ``out``. Use dev sets only.
+    """
+    from paracite.settings import Settings
+
+    rows: list[RowResult] = []
+    free = Settings(answer_threshold=0.0)
+    for dataset in datasets:
+        res = run(dataset, out / Path(dataset).stem, progress=progress, baselines=False,
+                  settings=free)
+        rows += [_row_of(d) for d in res["rows"]]
+    curve = threshold_curve(rows)
+    best = fit_threshold(curve)
+    out.mkdir(parents=True, exist_ok=True)
+    result = {"datasets": [Path(d).name for d in datasets], "questions": len(rows),
+              "fitted": best, "curve": curve}
+    (out / "curve.json").write_text(json.dumps(result, indent=2) + "\n")
+    _curve_chart(out / "curve.png", curve, best)
+    return result
+
+
+def _row_of(d: dict[str, Any]) -> RowResult:
+    fields = {f for f in RowResult.__dataclass_fields__}
+    kept = {k: v for k, v in d.items() if k in fields}
+    kept["cited"] = [tuple(c) for c in kept["cited"]]
+    kept["gold"] = [tuple(c) for c in kept["gold"]]
+    return RowResult(**kept)
+
+
+def _curve_chart(path: Path, curve: Sequence[dict[str, float]], best: dict[str, float]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [c["threshold"] for c in curve]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(xs, [c["answered_right"] for c in curve], label="answered right (answerable)")
+    ax.plot(xs, [c["false_refusal_rate"] for c in curve], label="refused wrongly (answerable)")
+    ax.plot(xs, [c["refusal_accuracy"] for c in curve], label="refused rightly (unanswerable)")
+    ax.axvline(best["threshold"], color="grey", linestyle="--",
+               label=f"fitted {best['threshold']:.3f}")
+    ax.set_xlabel("no-answer threshold")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("no-answer threshold on the dev question sets")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

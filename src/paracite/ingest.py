@@ -42,19 +42,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from paracite.documents import DocumentInfo, Passage
-from paracite.embed import Embedder, ProgressFn
+from paracite.embed import Embedder, ProgressFn, pack_vectors
 from paracite.errors import IngestError, ParaciteError
 from paracite.parsing.blocks import ParsedFile
 from paracite.parsing.un_structure import recover
 from paracite.parsing.worker import ParseWorker, shared_worker
 from paracite.settings import Settings
 from paracite.store import Store
+from paracite.text.sentences import sentences_of
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "3"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
-# 3: format characters removed, paragraph numbers of any length, long passages split
+PARSER_VERSION = "4"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
+# 3: format characters removed, paragraph numbers of any length, long passages split;
+# 4: Snowball stems in the keyword index, sentence vectors stored with each passage
 MANIFEST = "manifest.toml"
 LOCK_FILE = "ingest.lock"
 CATALOG_FILE = "documents.json"
@@ -419,10 +421,26 @@ class Ingestor:
         pending: list[_Pending] = []
 
         def flush() -> None:
-            texts = [p.searchable_text() for job in pending for p in job.fresh]
-            vectors = self.embedder.embed(texts, progress=progress) if texts else []
-            at = 0
+            fresh = [p for job in pending for p in job.fresh]
+            texts = [p.searchable_text() for p in fresh]
+            # A passage of several sentences has each embedded too, in the same pass, so
+            # the answerer can score sentences by meaning without embedding at question
+            # time; a one-sentence passage reuses its passage vector.
+            split = [[s.scored_text for s in sentences_of(p)] for p in fresh]
+            extra = [t for sents in split if len(sents) > 1 for t in sents]
+            vectors = self.embedder.embed(texts + extra, progress=progress) if texts else []
+            at, extra_at = 0, len(texts)
             for job in pending:
+                done = []
+                for p, v in zip(job.fresh, vectors[at:at + len(job.fresh)], strict=True):
+                    n = len(split[at + len(done)])
+                    if n > 1:
+                        sv = vectors[extra_at:extra_at + n]
+                        extra_at += n
+                    else:
+                        sv = [v] * n
+                    done.append(p.model_copy(update={"sentence_vectors": pack_vectors(sv)}))
+                job.fresh = done
                 self._write(job, vectors[at:at + len(job.fresh)])
                 at += len(job.fresh)
                 record(job.result)

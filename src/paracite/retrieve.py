@@ -19,6 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from paracite.documents import Passage
+from paracite.text.query import Query
 
 Mode = Literal["hybrid", "dense", "keyword"]
 
@@ -89,18 +90,23 @@ class HybridRetriever(BaseRetriever):
                    candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
                    dense_weight=settings.dense_weight, keyword_weight=settings.keyword_weight)
 
-    def search(self, query: str, k: int | None = None, documents: list[str] | None = None,
-               mode: Mode | None = None) -> list[Retrieved]:
+    def search(self, query: str | Query, k: int | None = None,
+               documents: list[str] | None = None, mode: Mode | None = None) -> list[Retrieved]:
+        """Passages for a question: its text, or a :class:`Query` already read (its vector
+        and search terms are used as they are, not made again)."""
         k = k or self.k
         docs = documents if documents is not None else self.documents
         mode = mode or self.mode
         dense: list[Any] = []
         keyword: list[Any] = []
+        text = query.standalone if isinstance(query, Query) else query
         if mode in ("hybrid", "dense"):
-            dense = self.store.dense_search(self.embedder.embed_query(query), self.candidates,
-                                            docs)
+            vector = (query.vector if isinstance(query, Query) and query.vector is not None
+                      else self.embedder.embed_query(text))
+            dense = self.store.dense_search(vector, self.candidates, docs)
         if mode in ("hybrid", "keyword"):
-            keyword = self.store.keyword_search(query, self.candidates, docs)
+            terms = query.search_terms if isinstance(query, Query) else text
+            keyword = self.store.keyword_search(terms, self.candidates, docs)
         if mode == "dense":
             return [Retrieved(h.passage, h.score, dense=h.score, dense_rank=i)
                     for i, h in enumerate(dense[:k])]

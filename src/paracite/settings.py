@@ -105,18 +105,21 @@ class Settings(BaseSettings):
     )
     keyword_weight: float = Field(default=1.0, description="Weight of the BM25 ranking.")
 
-    # Extractive answering (weights calibrated on evals/records.jsonl)
-    w_sentence: float = Field(default=0.55, description="Share of question terms in the sentence.")
-    w_passage: float = Field(default=0.2, description="… and in the sentence's paragraph.")
-    w_type: float = Field(default=0.15, description="Sentence carries the asked-for type.")
-    w_rank: float = Field(default=0.1, description="Retrieval rank of the paragraph.")
+    # Extractive answering (weights and threshold fitted on the dev question sets:
+    # evals/corpus-dev.jsonl, records.jsonl, un-pdf.jsonl; never on corpus-test.jsonl)
+    w_sentence: float = Field(default=0.4, description="Share of question terms in the sentence.")
+    w_passage: float = Field(default=0.15, description="… and in the sentence's paragraph.")
+    w_meaning: float = Field(default=0.3, description="Cosine of question and sentence vectors.")
+    w_type: float = Field(default=0.1, description="Sentence carries the asked-for type.")
+    w_rank: float = Field(default=0.05, description="Retrieval rank of the paragraph.")
     type_penalty: float = Field(
         default=0.6, description="Score factor for a sentence without the asked-for kind of "
         "thing (no date for 'when', no number for 'how many').",
     )
-    min_coverage: float = Field(
-        default=0.5, description="Refuse when the best paragraph covers less of the "
-        "question's (idf-weighted) terms than this.",
+    answer_threshold: float = Field(
+        default=0.62, ge=0.0, le=1.0, description="Refuse when the no-answer score (mean of "
+        "the best sentence's idf-weighted coverage of the question and its cosine with the "
+        "question) is under this; fitted on dev by `paracite eval --calibrate`.",
     )
     list_ratio: float = Field(
         default=0.75, description="List questions gather sentences scoring this share of the "

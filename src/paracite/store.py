@@ -31,8 +31,11 @@ from urllib.parse import urlparse
 
 from paracite.documents import DocumentInfo, Footnote, Passage
 from paracite.errors import ConfigError, ParaciteError, StoreError
-from paracite.lexicon import correct, expand, stem, tokenize, words
 from paracite.settings import Settings
+from paracite.text.spelling import correct
+from paracite.text.stems import stem
+from paracite.text.synonyms import expand
+from paracite.text.tokens import tokenize, words
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ def _to_metadata(p: Passage, doc: DocumentInfo) -> dict[str, Any]:
         "source": doc.source, "file_hash": doc.content_hash, "doc_pages": doc.pages or 0,
         "body": doc.body or "",
         "bytes_hash": doc.bytes_hash,
+        "sentence_vectors": p.sentence_vectors,
     }
 
 
@@ -72,6 +76,7 @@ def _from_metadata(text: str, m: dict[str, Any]) -> Passage:
         else (),
         start=int(m["start"]), end=int(m["end"]), kind=m["kind"], order=int(m["order"]),
         text=text, footnotes=tuple(Footnote(**f) for f in json.loads(m["footnotes"])),
+        sentence_vectors=str(m.get("sentence_vectors") or ""),
     )
 
 
@@ -216,10 +221,13 @@ class KeywordIndex:
             self._mended[token] = correct(token, self.surface, self._stems, near)
         return self._mended[token]
 
-    def search(self, query: str, k: int, documents: Iterable[str] | None = None) -> list[Hit]:
+    def search(self, query: str | Sequence[str], k: int,
+               documents: Iterable[str] | None = None) -> list[Hit]:
+        """The k best passages for a question (its text), or for search terms already read
+        from it (``Query.search_terms``: stems, mended, with their synonyms)."""
         import numpy as np
 
-        tokens = expand(self.terms(query))
+        tokens = expand(self.terms(query)) if isinstance(query, str) else list(query)
         if self._matrix is None or not tokens:
             return []
         scores = self.scores(tokens)
@@ -684,7 +692,7 @@ class Store:
         again only after a write (here or by another process): no scan per call."""
         return self.keyword.documents
 
-    def keyword_search(self, query: str, k: int,
+    def keyword_search(self, query: str | Sequence[str], k: int,
                        documents: Iterable[str] | None = None) -> list[Hit]:
         return self.keyword.search(query, k, documents)
 

@@ -4,39 +4,48 @@ No model generates text, so nothing can be invented: every sentence of an answer
 sentence of a cited passage. For each retrieved passage, each sentence (list blocks and
 footnotes count as sentences) is scored on
 
-- **coverage**: the idf-weighted share of the question's terms found in the sentence,
-  and, with less weight, in the rest of its passage (a sentence inherits its paragraph's
-  topic);
+- **words**: the idf-weighted share of the question's terms found in the sentence and, with
+  less weight, in the rest of its passage (a sentence inherits its paragraph's topic);
+  synonyms of general UN usage count (``text/synonyms.tsv``);
+- **meaning**: the cosine between the question's vector and the sentence's, both from the
+  embedder (sentence vectors are made at ingest and stored with the passage);
 - **type**: whether it carries what the question asks for (a date for "when", a number for
-  "how many", a name for "who", a list for "which … s");
+  "how many", a name for "who", a list for "which … s", a decision verb for "what did … decide");
 - **rank**: where hybrid retrieval put its passage.
 
-The best sentence answers; the one after it joins when the best one only introduces it;
-list questions gather sentences from several paragraphs. When even the best passage covers
-too little of the question, the answer is a refusal that shows the closest passages.
+The best sentence answers. It brings the sentence before it when it opens with a pronoun
+(so the answer names its subject) and the one after it when it only introduces it; list
+questions gather sentences from several paragraphs.
+
+The answer is refused when its **no-answer score** (words and meaning of the best
+sentence, in 0..1) is under ``answer_threshold`` — fitted on the dev question set, see
+``paracite eval --calibrate`` — or when the question names something (a name, a number, an
+ordinal) that the chosen passage's document context never mentions.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from paracite.answer.text import (
-    GENERIC_QUESTION_TERMS,
-    Sentence,
-    content_terms,
-    critical_terms,
-    question_type,
-    sentences_of,
-    type_match,
-)
-from paracite.documents import Answer, Citation
-from paracite.lexicon import SYNONYMS, tokenize
+from paracite.documents import REFUSAL, Answer, Citation
+from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
-from paracite.store import KeywordIndex
+from paracite.text.query import Query
+from paracite.text.questions import content_terms, type_match
+from paracite.text.sentences import Sentence, sentences_of
+from paracite.text.stats import TermStats
+from paracite.text.synonyms import of as synonyms_of
+from paracite.text.tokens import tokenize
 
-REFUSAL = "The records do not answer this question."
+__all__ = ["REFUSAL", "ExtractiveAnswerer", "refusal"]
+TYPED = frozenset({"count", "time", "person", "place"})  # the answer must be of a kind
+_OPENS_WITH_REFERENCE = re.compile(
+    r"^(?:\d+\.\s+)?(?:He|She|It|They|This|These|That|Those|Its|Their|His|Her|The latter|"
+    r"The former|In (?:this|that) regard|To that end|Accordingly|However|Furthermore|"
+    r"Moreover|In addition|Also)\b")
 
 
 @dataclass(frozen=True)
@@ -44,31 +53,46 @@ class Scored:
     sentence: Sentence
     score: float
     coverage: float  # of the question's terms, by the sentence's passage (incl. footnotes)
+    meaning: float  # cosine of the question and the sentence (0 when not embedded)
     rank: int
+    words: float = 0.0  # of the question's terms, by the sentence itself
+    fit: float = 0.0  # does it carry the asked-for kind of thing (type_match)
 
 
-def _weights(terms: Sequence[str], primary: set[str], index: KeywordIndex) -> dict[str, float]:
+def weights(query: Query, stats: TermStats) -> dict[str, float]:
     """idf weight per distinct term; terms of the current turn count double in follow-ups.
 
-    A synonym the records use stands in for a question word they never use ("elected"
-    is never in these records; "nominated" is), so such a word weighs what its best
-    synonym weighs rather than the maximum an unseen word would.
+    A word the store never uses weighs what its best synonym weighs, when one is used.
     """
     out: dict[str, float] = {}
-    for t in terms:
-        idf = index.idf(t)
-        if t not in index.vocabulary:
-            known = [index.idf(s) for s in SYNONYMS.get(t, ()) if s in index.vocabulary]
+    for t in query.terms:
+        idf = stats.idf(t)
+        if t not in stats.vocabulary:
+            known = [stats.idf(s) for s in synonyms_of(t) if s in stats.vocabulary]
             idf = max(known) if known else idf
-        out[t] = idf * (2.0 if t in primary else 1.0)
+        out[t] = idf * (2.0 if t in query.primary else 1.0)
     return out
 
 
-def _covered(weights: dict[str, float], terms: set[str]) -> float:
-    total = sum(weights.values())
-    hit = sum(w for t, w in weights.items()
-              if t in terms or any(s in terms for s in SYNONYMS.get(t, ())))
+def covered(w: dict[str, float], terms: set[str]) -> float:
+    """Share of the question's weight whose terms (or their synonyms) are in ``terms``."""
+    total = sum(w.values())
+    hit = sum(x for t, x in w.items() if t in terms or any(s in terms for s in synonyms_of(t)))
     return hit / total if total else 0.0
+
+
+def _meanings(query: Query, sents: Sequence[Sentence], dense: float | None) -> list[float]:
+    """Cosine of the question with each sentence; the passage's own cosine when the
+    passage was stored without sentence vectors."""
+    import numpy as np
+
+    p = sents[0].passage if sents else None
+    if query.vector is not None and p is not None and p.sentence_vectors:
+        vec = np.asarray(query.vector, dtype=np.float32)
+        mat = unpack_vectors(p.sentence_vectors, len(vec))
+        if len(mat) == len(sents):
+            return [max(0.0, float(x)) for x in mat @ vec]
+    return [max(0.0, dense or 0.0)] * len(sents)
 
 
 class ExtractiveAnswerer:
@@ -79,104 +103,95 @@ class ExtractiveAnswerer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def score(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
-              primary: str | None = None) -> list[Scored]:
+    def score(self, query: Query, retrieved: Sequence[Retrieved],
+              stats: TermStats) -> list[Scored]:
         """Every sentence of the retrieved passages, best first."""
-        terms = [index.mend(t) for t in content_terms(question)]
-        if not terms:
+        if not query.terms and query.vector is None:
             return []
-        primary_terms = ({index.mend(t) for t in content_terms(primary)}
-                         if primary else set(terms))
-        weights = _weights(terms, primary_terms, index)
-        qtype = question_type(primary or question)
+        w = weights(query, stats)
         s = self.settings
         scored: list[Scored] = []
         for rank, r in enumerate(retrieved):
-            passage_terms = set(content_terms(r.passage.searchable_text()))
-            passage_cov = _covered(weights, passage_terms)
+            passage_cov = covered(w, set(content_terms(r.passage.searchable_text())))
             prior = 1.0 / (1.0 + rank)
-            for sent in sentences_of(r.passage):
-                sent_cov = _covered(weights, set(content_terms(sent.scored_text)))
-                fit = type_match(qtype, sent.text)
+            sents = sentences_of(r.passage)
+            for sent, meaning in zip(sents, _meanings(query, sents, r.dense), strict=True):
+                sent_cov = covered(w, set(content_terms(sent.scored_text)))
+                fit = type_match(query.kind, sent.text)
                 score = (s.w_sentence * sent_cov + s.w_passage * passage_cov
-                         + s.w_type * fit + s.w_rank * prior)
-                if qtype in TYPED and fit == 0:
+                         + s.w_meaning * meaning + s.w_type * fit + s.w_rank * prior)
+                if query.kind in TYPED and fit == 0:
                     score *= s.type_penalty
-                scored.append(Scored(sent, score, passage_cov, rank))
+                scored.append(Scored(sent, score, passage_cov, meaning, rank, sent_cov, fit))
         scored.sort(key=lambda x: (-x.score, x.rank, x.sentence.index))
         return scored
 
-    def answer(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
-               primary: str | None = None) -> Answer:
+    def no_answer_score(self, best: Scored) -> float:
+        """How strongly the best sentence answers, in 0..1: the share of the question's
+        (idf-weighted) terms it states and the cosine of its meaning, averaged. Of the
+        candidate scores measured on the dev sets (passage coverage, sentence coverage,
+        cosine, type fit, and their means) this one separated answerable from unanswerable
+        questions best."""
+        return round(0.5 * best.words + 0.5 * best.meaning, 4)
+
+    def answer(self, query: Query, retrieved: Sequence[Retrieved], stats: TermStats) -> Answer:
         """Compose a cited answer, or a refusal with the closest passages."""
-        scored = self.score(question, retrieved, index, primary)
+        scored = self.score(query, retrieved, stats)
         s = self.settings
-        if not scored or scored[0].coverage < s.min_coverage or missing_critical(
-                primary or question, scored[0], index, retrieved) or unknown_term(
-                primary or question, index) or (
-                question_type(primary or question) in STRICT_TYPES
-                and type_match(question_type(primary or question), scored[0].sentence.text) == 0):
-            return refusal(question, retrieved, s.see_also,
-                           confidence=scored[0].coverage if scored else 0.0)
+        if not scored:
+            return refusal(query.text, retrieved, s.see_also)
         best = scored[0]
+        confidence = self.no_answer_score(best)
+        if confidence < s.answer_threshold or missing_critical(query, best, retrieved):
+            return refusal(query.text, retrieved, s.see_also, confidence=confidence)
         chosen = [best]
-        qtype = question_type(primary or question)
-        if qtype == "list":
-            sents = sentences_of(best.sentence.passage)
-            nxt = best.sentence.index + 1
-            if (nxt < len(sents) and not sents[nxt].in_footnote
-                    and type_match("list", sents[nxt].text) >= s.list_sentence_min):
-                chosen.append(Scored(sents[nxt], best.score, best.coverage, best.rank))
-            for cand in scored[1:]:
-                if len(chosen) >= s.max_list_sentences:
-                    break
-                same = sum(c.sentence.passage.id == cand.sentence.passage.id for c in chosen)
-                if cand.sentence in [c.sentence for c in chosen]:
-                    continue
-                if (cand.score >= s.list_ratio * best.score and cand.coverage >= s.min_coverage
-                        and same < 2):
-                    chosen.append(cand)
-        else:
-            sents = sentences_of(best.sentence.passage)
-            nxt = best.sentence.index + 1
-            if (best.sentence.text.rstrip().endswith(":") and nxt < len(sents)
-                    and not sents[nxt].in_footnote):
-                chosen.append(Scored(sents[nxt], best.score, best.coverage, best.rank))
-        return compose(question, chosen, best.coverage)
+        sents = sentences_of(best.sentence.passage)
+        i = best.sentence.index
+        if (i > 0 and not best.sentence.in_footnote
+                and _OPENS_WITH_REFERENCE.match(best.sentence.text)):
+            chosen.insert(0, Scored(sents[i - 1], best.score, best.coverage, best.meaning,
+                                    best.rank))
+        if query.kind == "list":
+            self._gather_list(best, scored, chosen)
+        elif (best.sentence.text.rstrip().endswith(":") and i + 1 < len(sents)
+              and not sents[i + 1].in_footnote):
+            chosen.append(Scored(sents[i + 1], best.score, best.coverage, best.meaning,
+                                 best.rank))
+        return compose(query.text, chosen, confidence)
+
+    def _gather_list(self, best: Scored, scored: Sequence[Scored], chosen: list[Scored]) -> None:
+        """A list question: the sentence after the best when it continues the list, then
+        other sentences nearly as good, at most two from one paragraph."""
+        s = self.settings
+        sents = sentences_of(best.sentence.passage)
+        nxt = best.sentence.index + 1
+        if (nxt < len(sents) and not sents[nxt].in_footnote
+                and type_match("list", sents[nxt].text) >= s.list_sentence_min):
+            chosen.append(Scored(sents[nxt], best.score, best.coverage, best.meaning,
+                                 best.rank))
+        for cand in scored[1:]:
+            if len(chosen) >= s.max_list_sentences:
+                break
+            same = sum(c.sentence.passage.id == cand.sentence.passage.id for c in chosen)
+            if cand.sentence in [c.sentence for c in chosen]:
+                continue
+            if (cand.score >= s.list_ratio * best.score and cand.coverage >= best.coverage
+                    * s.list_ratio and same < 2):
+                chosen.append(cand)
 
 
-TYPED = frozenset({"name", "count", "time", "person"})  # the answer must be of a kind
-STRICT_TYPES = frozenset({"name"})  # no sentence of the right kind: no answer
-
-
-def unknown_term(question: str, index: KeywordIndex) -> str | None:
-    """A question word the records never use and that no synonym covers ('women',
-    'penalties', 'universities'): what is asked about is not in the records."""
-    for t in content_terms(question):
-        t = index.mend(t)
-        if (t not in index.vocabulary and t not in GENERIC_QUESTION_TERMS
-                and not any(x in index.vocabulary for x in SYNONYMS.get(t, ()))):
-            return t
-    return None
-
-
-def missing_critical(question: str, best: Scored, index: KeywordIndex,
-                     retrieved: Sequence[Retrieved] = ()) -> bool:
+def missing_critical(query: Query, best: Scored, retrieved: Sequence[Retrieved] = ()) -> bool:
     """True when the question names something (an ordinal, a number, a proper name) that
-    the chosen paragraph never mentions: 'the fourth meeting', 'the delegate of Japan'."""
+    the chosen paragraph's document context never mentions: 'the fourth meeting', 'the
+    delegate of Japan'. The context is the paragraph, its document's title and the
+    document's other retrieved paragraphs (a body named once, then 'the Commission')."""
     doc = best.sentence.passage.document
-    # A name may be given once for a whole document ("the Working Group on Lighthouses"
-    # in its first paragraph, "the Working Group" after): the document's title and its
-    # other retrieved paragraphs count too.
     have = set(tokenize(" ".join([best.sentence.passage.searchable_text(),
                                   best.sentence.passage.title]
                                  + [r.passage.text for r in retrieved
                                     if r.passage.document == doc])))
-    for t in critical_terms(question):
-        t = index.mend(t)
-        if t not in have and not any(s in have for s in SYNONYMS.get(t, ())):
-            return True
-    return False
+    return any(t not in have and not any(s in have for s in synonyms_of(t))
+               for t in query.critical)
 
 
 def compose(question: str, chosen: Sequence[Scored], confidence: float) -> Answer:
@@ -210,10 +225,5 @@ def _footnote_marker(sent: Sentence) -> str:
 def refusal(question: str, retrieved: Sequence[Retrieved], see_also: int,
             confidence: float = 0.0) -> Answer:
     """'The records do not say', with the closest passages to read instead."""
-    closest = [Citation.from_passage(r.passage, 0, score=r.score)
-               for r in list(retrieved)[:see_also]]
-    text = REFUSAL
-    if closest:
-        text += " Closest passages: " + "; ".join(c.label for c in closest) + "."
-    return Answer(question=question, text=text, found=False, see_also=closest,
-                  confidence=round(confidence, 4))
+    return Answer.refusal(question, [(r.passage, r.score) for r in list(retrieved)[:see_also]],
+                          confidence)

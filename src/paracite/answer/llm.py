@@ -21,12 +21,13 @@ from paracite import prompts
 from paracite.answer.extractive import REFUSAL, refusal
 from paracite.answer.guard import neutralise
 from paracite.answer.verify import verify
-from paracite.chain import History, condense
+from paracite.conversation import History, condense
 from paracite.documents import Answer, Passage
 from paracite.errors import ConfigError, LLMError
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
-from paracite.store import KeywordIndex
+from paracite.text.query import Query
+from paracite.text.stats import TermStats
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class LLMAnswerer:
         return str(getattr(reply, "content", reply))
 
     def finish(self, question: str, raw: str, retrieved: Sequence[Retrieved],
-               index: KeywordIndex | None = None) -> Answer:
+               index: TermStats | None = None) -> Answer:
         passages = [r.passage for r in retrieved]
         if REFUSAL.lower().rstrip(".") in raw.lower():
             return refusal(question, retrieved, self.settings.see_also)
@@ -121,19 +122,19 @@ class LLMAnswerer:
         return Answer(question=question, text=checked.text, found=True,
                       citations=checked.citations, flagged=checked.flagged)
 
-    def answer(self, question: str, retrieved: Sequence[Retrieved], index: KeywordIndex,
-               primary: str | None = None) -> Answer:
+    def answer(self, query: Query, retrieved: Sequence[Retrieved],
+               index: TermStats) -> Answer:
         retrieved = list(retrieved)[: self.settings.llm_passages]
-        raw = self._invoke(messages_for(question, [r.passage for r in retrieved]))
+        raw = self._invoke(messages_for(query.standalone, [r.passage for r in retrieved]))
         log.debug("raw LLM answer: %r", raw)
-        return self.finish(question, raw, retrieved, index)
+        return self.finish(query.text, raw, retrieved, index)
 
-    def stream_answer(self, question: str, retrieved: Sequence[Retrieved],
-                      index: KeywordIndex) -> Iterator[str | Answer]:
+    def stream_answer(self, query: Query, retrieved: Sequence[Retrieved],
+                      index: TermStats) -> Iterator[str | Answer]:
         """Tokens as the model writes them, then the verified Answer (which may differ:
         unsupported sentences and invented markers are removed)."""
         retrieved = list(retrieved)[: self.settings.llm_passages]
-        messages = messages_for(question, [r.passage for r in retrieved])
+        messages = messages_for(query.standalone, [r.passage for r in retrieved])
         pieces: list[str] = []
         try:
             for chunk in self.model.stream(messages, stop=_STOP):
@@ -142,7 +143,7 @@ class LLMAnswerer:
                 yield text
         except Exception as exc:
             raise LLMError(f"the language model failed: {type(exc).__name__}: {exc}") from exc
-        yield self.finish(question, "".join(pieces), retrieved, index)
+        yield self.finish(query.text, "".join(pieces), retrieved, index)
 
 
 class LLMCondenser:

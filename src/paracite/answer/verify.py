@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from paracite.answer.guard import neutralise
-from paracite.answer.text import content_terms, critical_terms, sentences_of, split_sentences
 from paracite.documents import Citation, Passage
-from paracite.lexicon import tokenize
 from paracite.store import KeywordIndex
+from paracite.text.questions import content_terms, critical_terms
+from paracite.text.sentences import sentences_of, split_sentences
+from paracite.text.tokens import tokenize
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 

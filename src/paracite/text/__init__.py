@@ -1,0 +1,14 @@
+"""Words: the layer between raw text and everything that searches or answers.
+
+- ``tokens``: surface words, stop words, search tokens (symbols kept whole and split);
+- ``stems``: Snowball stems (PyStemmer);
+- ``spelling``: the records' word closest to a misspelt one (rapidfuzz);
+- ``synonyms``: general UN usage, as data (``synonyms.tsv``, one reason per line);
+- ``sentences``: sentences of a passage, located in it;
+- ``questions``: what a question asks for (its type, the names and numbers it needs);
+- ``query``: a question read once into a :class:`~paracite.text.query.Query`;
+- ``stats``: the term-statistics protocol the keyword index implements.
+
+Keyword search and the answerers use the same functions, so a question term means the same
+thing when a passage is found and when a sentence is chosen.
+"""

@@ -1,0 +1,19 @@
+"""What the answer step needs to know about the words of the store."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TermStats(Protocol):
+    """Term statistics of a store (the keyword index implements it)."""
+
+    vocabulary: frozenset[str]
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term (unseen terms weigh the most)."""
+        ...
+
+    def mend(self, token: str) -> str:
+        """The stem of the store's word closest to a stem it lacks (or the stem)."""
+        ...
