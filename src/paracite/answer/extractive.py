@@ -34,7 +34,7 @@ from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
 from paracite.text.query import Query
-from paracite.text.questions import content_terms, type_match
+from paracite.text.questions import content_terms, is_detail, type_match
 from paracite.text.sentences import Sentence, sentences_of
 from paracite.text.stats import TermStats
 from paracite.text.synonyms import of as synonyms_of
@@ -42,10 +42,14 @@ from paracite.text.tokens import tokenize
 
 __all__ = ["REFUSAL", "ExtractiveAnswerer", "refusal"]
 TYPED = frozenset({"count", "time", "person", "place"})  # the answer must be of a kind
-_OPENS_WITH_REFERENCE = re.compile(
+# A sentence that leans on the one before it: it opens with a pronoun or a link, or it
+# refers to 'that decision' / 'these Views' named there.
+_LEANS_BACK = re.compile(
     r"^(?:\d+\.\s+)?(?:He|She|It|They|This|These|That|Those|Its|Their|His|Her|The latter|"
     r"The former|In (?:this|that) regard|To that end|Accordingly|However|Furthermore|"
-    r"Moreover|In addition|Also)\b")
+    r"Moreover|In addition|Also|Thereafter|Subsequently)\b|"
+    r"\b(?:that|this|these|those|such|the said) (?!is\b|was\b|are\b|were\b|the\b|a\b)"
+    r"[a-z]+s?\b")
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ class Scored:
 
 
 def weights(query: Query, stats: TermStats) -> dict[str, float]:
-    """idf weight per distinct term; terms of the current turn count double in follow-ups.
+    """idf weight per distinct term; in a follow-up, the words borrowed from the previous
+    turn weigh half what the current turn's own words weigh.
 
     A word the store never uses weighs what its best synonym weighs, when one is used.
     """
@@ -70,7 +75,7 @@ def weights(query: Query, stats: TermStats) -> dict[str, float]:
         if t not in stats.vocabulary:
             known = [stats.idf(s) for s in synonyms_of(t) if s in stats.vocabulary]
             idf = max(known) if known else idf
-        out[t] = idf * (2.0 if t in query.primary else 1.0)
+        out[t] = idf * (1.0 if t in query.primary else 0.5)
     return out
 
 
@@ -122,6 +127,10 @@ class ExtractiveAnswerer:
                          + s.w_meaning * meaning + s.w_type * fit + s.w_rank * prior)
                 if query.kind in TYPED and fit == 0:
                     score *= s.type_penalty
+                if sent.in_footnote and query.kind != "reference":
+                    # a footnote inherits the words of the sentence that carries its marker;
+                    # it answers in that sentence's place only when a source is asked for
+                    score *= s.footnote_factor
                 scored.append(Scored(sent, score, passage_cov, meaning, rank, sent_cov, fit))
         scored.sort(key=lambda x: (-x.score, x.rank, x.sentence.index))
         return scored
@@ -142,13 +151,15 @@ class ExtractiveAnswerer:
             return refusal(query.text, retrieved, s.see_also)
         best = scored[0]
         confidence = self.no_answer_score(best)
-        if confidence < s.answer_threshold or missing_critical(query, best, retrieved):
+        if (confidence < s.answer_threshold or missing_critical(query, best, retrieved)
+                or unanswered_kind(query, best)):
             return refusal(query.text, retrieved, s.see_also, confidence=confidence)
         chosen = [best]
         sents = sentences_of(best.sentence.passage)
         i = best.sentence.index
         if (i > 0 and not best.sentence.in_footnote
-                and _OPENS_WITH_REFERENCE.match(best.sentence.text)):
+                and _LEANS_BACK.search(best.sentence.text)
+                and len(sents[i - 1].text) <= s.max_context_chars):
             chosen.insert(0, Scored(sents[i - 1], best.score, best.coverage, best.meaning,
                                     best.rank))
         if query.kind == "list":
@@ -181,17 +192,35 @@ class ExtractiveAnswerer:
 
 
 def missing_critical(query: Query, best: Scored, retrieved: Sequence[Retrieved] = ()) -> bool:
-    """True when the question names something (an ordinal, a number, a proper name) that
-    the chosen paragraph's document context never mentions: 'the fourth meeting', 'the
-    delegate of Japan'. The context is the paragraph, its document's title and the
-    document's other retrieved paragraphs (a body named once, then 'the Commission')."""
-    doc = best.sentence.passage.document
-    have = set(tokenize(" ".join([best.sentence.passage.searchable_text(),
-                                  best.sentence.passage.title]
-                                 + [r.passage.text for r in retrieved
-                                    if r.passage.document == doc])))
-    return any(t not in have and not any(s in have for s in synonyms_of(t))
-               for t in query.critical)
+    """True when the question names something the chosen paragraph cannot be about.
+
+    A number or an ordinal ('the fifty-eighth session', '2023') must be in the paragraph
+    itself (its text, footnotes, label or section); a name ('Japan', 'the Working Group on
+    Lighthouses') may also come from its document's title and other retrieved paragraphs
+    (a body named once, then 'the Commission').
+    """
+    p = best.sentence.passage
+    own = set(tokenize(f"{p.searchable_text()} {p.paragraph}"))
+    context = own | set(tokenize(" ".join([p.title] + [r.passage.text for r in retrieved
+                                                       if r.passage.document == p.document])))
+
+    def stated(term: str, words: set[str]) -> bool:
+        return term in words or any(s in words for s in synonyms_of(term))
+
+    return any(not stated(t, own if is_detail(t) else context) for t in query.critical)
+
+
+def unanswered_kind(query: Query, best: Scored) -> bool:
+    """True when the best sentence lacks what the question asks for: no date for 'when',
+    no number for 'how many' (or a number of something else: the counted thing must be
+    named), no name for 'who', no place for 'where'."""
+    if query.kind in TYPED and best.fit == 0:
+        return True
+    if query.kind == "count" and query.unit:
+        words = set(content_terms(best.sentence.scored_text))
+        return not all(t in words or any(s in words for s in synonyms_of(t))
+                       for t in query.unit)
+    return False
 
 
 def compose(question: str, chosen: Sequence[Scored], confidence: float) -> Answer:

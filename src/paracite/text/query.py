@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from paracite.text.questions import content_terms, critical_terms, question_type
+from paracite.text.questions import content_terms, count_unit, critical_terms, question_type
 from paracite.text.stats import TermStats
 from paracite.text.synonyms import expand
 
@@ -21,7 +21,8 @@ class Query:
     conversation (equal to ``text`` when it leans on nothing). ``terms`` are the standalone
     question's content stems, misspellings mended against the store; ``primary`` those of
     the current turn (they weigh double in a follow-up); ``kind`` what the question asks
-    for; ``critical`` the names, numbers and ordinals a passage must contain.
+    for; ``critical`` the names, numbers and ordinals a passage must contain; ``unit``
+    what a 'how many' question counts ('observer States').
     """
 
     text: str
@@ -30,6 +31,7 @@ class Query:
     primary: frozenset[str]
     kind: str
     critical: tuple[str, ...]
+    unit: tuple[str, ...] = ()
     vector: tuple[float, ...] | None = field(default=None, compare=False)
 
     @classmethod
@@ -50,7 +52,8 @@ class Query:
                    if standalone != text else frozenset(terms))
         return cls(text=text, standalone=standalone, terms=terms, primary=primary,
                    kind=question_type(text if standalone != text else standalone),
-                   critical=tuple(dict.fromkeys(stats.mend(t) for t in critical_terms(text))))
+                   critical=tuple(dict.fromkeys(stats.mend(t) for t in critical_terms(text))),
+                   unit=tuple(stats.mend(t) for t in count_unit(text)))
 
     @property
     def search_terms(self) -> list[str]:

@@ -13,8 +13,11 @@ QUESTION_WORDS = frozenset(stem(w) for w in (
     "list", "name", "tell", "give", "say", "said", "does", "did", "do", "is", "are", "was",
     "were"))
 
-_ORDINALS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
-             r"twelfth|\d+(?:st|nd|rd|th)")
+_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_ORDINALS = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:{_UNITS})|"
+             rf"{_UNITS}|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+             rf"seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth|"
+             rf"sixtieth|seventieth|eightieth|ninetieth|hundredth|\d+(?:st|nd|rd|th))")
 # Ordinals and numbers in any case; capitalised words except the question's first word.
 _CRITICAL = re.compile(rf"(?i:\b(?:{_ORDINALS})\b)|\b\d[\d/.]*\b|(?<!^)\b[A-Z][a-z]{{2,}}\b")
 
@@ -24,6 +27,8 @@ def critical_terms(question: str) -> list[str]:
 
     >>> critical_terms("When will the fourth meeting of the Expert Group be held in Japan?")
     ['fourth', 'expert', 'group', 'japan']
+    >>> critical_terms("the fifty-eighth session")  # the compound whole, not 'eighth'
+    ['fifty-eighth']
     """
     found: list[str] = []
     for m in _CRITICAL.finditer(question):
@@ -33,8 +38,8 @@ def critical_terms(question: str) -> list[str]:
         right = re.match(r"[^\s()\[\],;]*", question[m.end():])
         whole = ((left.group(0) if left else "") + m.group(0) +
                  (right.group(0) if right else "")).rstrip(".:")
-        if "/" in whole and whole != m.group(0):
-            symbol = tokenize(whole)[:1]
+        if ("/" in whole and whole != m.group(0)) or "-" in m.group(0):
+            symbol = tokenize(whole if "/" in whole else m.group(0))[:1]
             found += [t for t in symbol if t not in found]
             continue
         for t in tokenize(m.group(0)):
@@ -68,6 +73,9 @@ _REASON = re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is) the reason\
 _DECISION = re.compile(r"\b(?:decide|decided|request|requested|recommend|recommended|urge|urged|"
                        r"adopt|adopted|agree|agreed|call(?:ed)? (?:on|upon)|invite|invited)\b",
                        re.I)
+_REFERENCE = re.compile(r"\b(?:symbol|footnote|source|sources|cited|citation|reference|"
+                        r"referred|published|publication|document number|where can|where is "
+                        r"(?:it|this|that) (?:found|published|issued))\b", re.I)
 _LIST = re.compile(r"\b(?:which|what) (?:\w+ )?(?!(?:is|was|does|has|this|its|status)\b)"
                    r"[a-z]{3,}s\b|\blist\b|\bname the\b|\bwho are\b|\bwhat are\b", re.I)
 
@@ -84,6 +92,9 @@ _NUMBER_RX = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|t
 _AGENT_RX = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+|of|the|for|and|de|van|"
                        r"von|al|bin))* [A-Z][\w’'-]+|\([A-Z][A-Za-z ,]+\)|\b(?:representative|"
                        r"Representative|Chair|President|Secretary-General|Director)\b|\bby\b")
+# A document symbol ('A/79/285', 'E/CN.3/2025/7'), a resolution number, a publication.
+_SYMBOL_RX = re.compile(r"\b[A-Z]{1,6}(?:\.\d+)?/[\w./-]+|\bresolutions? \d+/\d+|\bSee\b|"
+                        r"\bReport\b.*\(\w|\bvol\.|\bNo\. \d|https?://|www\.")
 _ORDINAL_RX = re.compile(rf"\b(?:{_ORDINALS})\b", re.I)
 _PLACE_RX = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]+|\([A-Z][A-Za-z ]+\)|"
                        r"\bheadquarters\b|\bwebsite\b|www\.|https?://", re.I)
@@ -95,13 +106,16 @@ _DECISION_RX = re.compile(r"\b(?:decide[ds]?|request(?:s|ed)?|recommend(?:s|ed)?
 
 
 def question_type(question: str) -> str:
-    """What a question asks for: count, time, person, place, reason, list, decision, other.
+    """What a question asks for: reference, count, time, person, place, reason, list,
+    decision, other.
 
     >>> [question_type(q) for q in ("How many States attended?", "When does it open?",
     ...  "Who called the session to order?", "Which agencies were consulted?",
     ...  "What did the Council request the Secretary-General to do?")]
     ['count', 'time', 'person', 'list', 'decision']
     """
+    if _REFERENCE.search(question):
+        return "reference"
     if _COUNT.search(question):
         return "count"
     if _TIME.search(question):
@@ -121,10 +135,12 @@ def question_type(question: str) -> str:
 
 def type_match(qtype: str, sentence: str) -> float:
     """How well a sentence carries the kind of thing the question asks for (0..1)."""
+    if qtype == "reference":
+        return 1.0 if _SYMBOL_RX.search(sentence) else 0.0
     if qtype == "count":
         return 1.0 if _NUMBER_RX.search(sentence) else 0.0
-    if qtype == "time":
-        return 1.0 if _DATE_RX.search(sentence) or _ORDINAL_RX.search(sentence) else 0.0
+    if qtype == "time":  # a date; an ordinal ('at its 3rd meeting') half-answers
+        return 1.0 if _DATE_RX.search(sentence) else 0.5 if _ORDINAL_RX.search(sentence) else 0.0
     if qtype == "person":
         return 1.0 if _AGENT_RX.search(sentence) else 0.0
     if qtype == "place":
@@ -136,3 +152,38 @@ def type_match(qtype: str, sentence: str) -> float:
     if qtype == "list":
         return min(1.0, (sentence.count(",") + sentence.count(";") + sentence.count("\n")) / 4)
     return 0.5
+
+
+_UNIT = re.compile(r"\bhow many ([\w’'-]+(?: [\w’'-]+){0,3})|\bnumber of ([\w’'-]+(?: [\w’'-]+){0,3})",
+                   re.I)
+_UNIT_END = frozenset({"did", "do", "does", "were", "was", "are", "is", "have", "has", "had",
+                       "will", "would", "could", "can", "should", "in", "at", "on", "of",
+                       "for", "from", "to", "by", "with", "during", "the", "a", "an", "and",
+                       "or", "that", "which", "who", "took", "take", "made", "make"})
+
+
+def count_unit(question: str) -> list[str]:
+    """Stems of what a 'how many' question counts, which the answer must name.
+
+    >>> count_unit("How many observer States took the floor?")
+    ['observ', 'state']
+    >>> count_unit("How many youth delegates attended the Ministerial?")
+    ['youth', 'deleg']
+    >>> count_unit("When was it held?")
+    []
+    """
+    m = _UNIT.search(question)
+    if not m:
+        return []
+    unit: list[str] = []
+    for word in (m.group(1) or m.group(2)).split():
+        w = word.lower().strip("’'")
+        if w in _UNIT_END or (w.endswith("ed") and unit):
+            break
+        unit.append(w)
+    return [t for w in unit for t in tokenize(w)]
+
+
+def is_detail(term: str) -> bool:
+    """A number or an ordinal (not a name): a detail the answering paragraph must state."""
+    return term[:1].isdigit() or bool(_ORDINAL_RX.fullmatch(term))

@@ -15,7 +15,7 @@ from paracite.parsing.blocks import to_superscript
 # Abbreviations after which a full stop does not end a sentence in UN records.
 _ABBREV = re.compile(
     r"(?:\b(?:para|paras|No|Nos|Rev|Add|Corr|art|arts|e\.g|i\.e|cf|etc|Mr|Mrs|Ms|Dr|St|"
-    r"vol|p|pp|a\.m|p\.m|U\.S|U\.N|inter alia|Inc|Ltd|Co|Jr|Sr)|\b[A-Z])\.$"
+    r"vol|p|pp|a\.m|p\.m|U\.S|U\.N|inter alia|Inc|Ltd|Co|Jr|Sr|v|vs)|\b[A-Z])\.$"
 )
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 _PARA_NUMBER = re.compile(r"^\d{1,3}\.\s+")
