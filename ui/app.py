@@ -108,12 +108,14 @@ def format_answer(ans: Answer) -> str:
     """Chat text: markers become links to their paragraph in the sources panel; a
     compact source list follows, so copying the message copies its citations."""
     text = html.escape(ans.text, quote=False)
+    understood = (f"<sub>Understood as: {html.escape(ans.understood_as, quote=False)}</sub>"
+                  "\n\n" if ans.understood_as else "")
     if not ans.found:
-        return "⚠️ " + text
+        return understood + "⚠️ " + text
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{m.group(1)})", text)
     refs = "; ".join(f"[{c.marker}] {c.label}" + (f", p. {c.page_shown}" if c.page_shown else "")
                      for c in ans.citations)
-    return f"{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
+    return f"{understood}{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
 
 
 def documents_table(assistant: Assistant) -> list[list[Any]]:

@@ -114,7 +114,9 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
 def format_answer(ans: Answer, width: int = 88) -> str:
     """The answer, then each citation with document, paragraph, page and full text."""
     pr = printable
-    out = [textwrap.fill(pr(ans.text), width)]
+    out = [textwrap.fill(pr(f"Understood as: {ans.understood_as}"), width), ""] \
+        if ans.understood_as else []
+    out.append(textwrap.fill(pr(ans.text), width))
     if ans.citations:
         out.append("")
         for c in ans.citations:
@@ -195,7 +197,10 @@ def _cmd_eval(a: Assistant, args: argparse.Namespace) -> int:
         print(f"no-answer threshold fitted on {res['questions']} questions "
               f"({', '.join(res['datasets'])}): {best['threshold']} — answered right "
               f"{best['answered_right']:.3f}, refused rightly {best['refusal_accuracy']:.3f}, "
-              f"refused wrongly {best['false_refusal_rate']:.3f} → {args.out}/curve.png")
+              f"refused wrongly {best['false_refusal_rate']:.3f}, wrong answers shown "
+              f"{best['wrong_shown']:.3f} of all → {args.out}/curve.png; set "
+              f"PARACITE_ANSWER_THRESHOLD={best['threshold']} (or answer_threshold in "
+              "settings.py) to use it")
         return 0
     for dataset in args.dataset:
         path = Path(dataset)

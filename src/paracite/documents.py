@@ -190,6 +190,13 @@ class Answer(BaseModel):
                                "passage supports them.")
     seconds: float = 0.0
 
+    @property
+    def understood_as(self) -> str:
+        """The standalone question when it differs from what was asked (a follow-up
+        rewritten with what it leans on), else ''."""
+        sq = self.standalone_question.strip()
+        return sq if sq and sq != self.question.strip() else ""
+
     @classmethod
     def refusal(cls, question: str, closest: Sequence[tuple[Passage, float]] = (),
                 confidence: float = 0.0) -> Answer:

@@ -265,6 +265,7 @@ def threshold_curve(rows: Sequence[RowResult], steps: int = 41) -> list[dict[str
     unanswerable = [r for r in rows if not r.answerable]
     hi = max([r.confidence for r in rows] + [1.0])
     curve = []
+    n_a, n_u = len(answerable), len(unanswerable)
     for i in range(steps):
         t = round(hi * i / (steps - 1), 4)
         answered = [r for r in answerable if r.found and r.confidence >= t]
@@ -278,13 +279,30 @@ def threshold_curve(rows: Sequence[RowResult], steps: int = 41) -> list[dict[str
                                      if not r.found or r.confidence < t) / len(unanswerable)
                                  if unanswerable else 1.0),
         })
+        c = curve[-1]
+        c["correct"] = ((c["answered_right"] * n_a + c["refusal_accuracy"] * n_u)
+                        / max(n_a + n_u, 1))
+        wrong_a = (1 - c["false_refusal_rate"] - c["answered_right"]) * n_a
+        c["wrong_shown"] = (wrong_a + (1 - c["refusal_accuracy"]) * n_u) / max(n_a + n_u, 1)
     return curve
 
 
-def fit_threshold(curve: Sequence[dict[str, float]]) -> dict[str, float]:
-    """The threshold with the most questions handled right (answered right + rightly
-    refused, each share weighted by its own set); ties go to the lower threshold."""
-    return max(curve, key=lambda c: (c["answered_right"] + c["refusal_accuracy"],
+WRONG_COST = 0.5  # what showing a wrong answer costs, against 1 for a question handled right
+
+
+def fit_threshold(curve: Sequence[dict[str, float]],
+                  wrong_cost: float = WRONG_COST) -> dict[str, float]:
+    """The threshold of most worth: each question handled right (answered right, or rightly
+    refused) counts 1, each wrong answer shown (a wrong fact or citation, or an answer to an
+    unanswerable question) costs ``wrong_cost``, a wrong refusal 0 — a wrong citation is
+    worse than no answer. Ties go to the lower threshold (fewer refusals).
+
+    >>> fit_threshold([{"threshold": 0.1, "correct": 0.7, "wrong_shown": 0.3},
+    ...                {"threshold": 0.5, "correct": 0.7, "wrong_shown": 0.1},
+    ...                {"threshold": 0.9, "correct": 0.5, "wrong_shown": 0.0}])["threshold"]
+    0.5
+    """
+    return max(curve, key=lambda c: (c["correct"] - wrong_cost * c["wrong_shown"],
                                      -c["threshold"]))
 
 

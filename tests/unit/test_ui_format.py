@@ -46,6 +46,17 @@ def test_answer_markers_link_to_their_paragraph_and_sources_are_copyable():
     assert "Sources: [1] report ¶52, p. 9" in out
 
 
+def test_a_rewritten_follow_up_shows_how_it_was_understood_and_a_plain_one_does_not():
+    cit = [citation("22. Erik Planken (Netherlands) took up his functions.", [])]
+    follow = Answer(question="and from which country?", found=True, citations=cit,
+                    standalone_question="and from which country? (Who was elected "
+                    "Rapporteur? Erik Planken)", text="Erik Planken (Netherlands) [1]")
+    out = app.format_answer(follow)
+    assert out.startswith("<sub>Understood as: and from which country? (Who was elected")
+    plain = follow.model_copy(update={"question": "Who?", "standalone_question": "Who?"})
+    assert "Understood as" not in app.format_answer(plain)
+
+
 def test_refusal_is_marked_and_shows_see_also_passages():
     ans = Answer(question="q", text="The records do not answer this question.", found=False,
                  see_also=[citation("57. The meeting was attended by ...", [], marker=0)])

@@ -67,14 +67,17 @@ def weights(query: Query, stats: TermStats) -> dict[str, float]:
     """idf weight per distinct term; in a follow-up, the words borrowed from the previous
     turn weigh half what the current turn's own words weigh.
 
-    A word the store never uses weighs what its best synonym weighs, when one is used.
+    A word the store never uses weighs what its best synonym weighs when one is used, else
+    the store's median idf: a word no record uses cannot tell one passage from another
+    (the records say it otherwise: "took up his functions" for "elected"), so it must not
+    dominate the question.
     """
     out: dict[str, float] = {}
     for t in query.terms:
         idf = stats.idf(t)
         if t not in stats.vocabulary:
             known = [stats.idf(s) for s in synonyms_of(t) if s in stats.vocabulary]
-            idf = max(known) if known else idf
+            idf = max(known) if known else stats.median_idf
         out[t] = idf * (1.0 if t in query.primary else 0.5)
     return out
 

@@ -95,6 +95,9 @@ _AGENT_RX = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+|of|the|
 # A document symbol ('A/79/285', 'E/CN.3/2025/7'), a resolution number, a publication.
 _SYMBOL_RX = re.compile(r"\b[A-Z]{1,6}(?:\.\d+)?/[\w./-]+|\bresolutions? \d+/\d+|\bSee\b|"
                         r"\bReport\b.*\(\w|\bvol\.|\bNo\. \d|https?://|www\.")
+# 'Erik Planken (Netherlands)', 'Georges-Simon Ulrich (Switzerland)', 'Mr. Juwang Zhu'
+_PERSON_RX = re.compile(r"\b[A-Z][\w’'-]+(?: [A-Z]\.)?(?: [A-Z][\w’'-]+)+ \([A-Z][A-Za-z ,()]+\)|"
+                        r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.? [A-Z][\w’'-]+")
 _ORDINAL_RX = re.compile(rf"\b(?:{_ORDINALS})\b", re.I)
 _PLACE_RX = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]+|\([A-Z][A-Za-z ]+\)|"
                        r"\bheadquarters\b|\bwebsite\b|www\.|https?://", re.I)
@@ -141,8 +144,8 @@ def type_match(qtype: str, sentence: str) -> float:
         return 1.0 if _NUMBER_RX.search(sentence) else 0.0
     if qtype == "time":  # a date; an ordinal ('at its 3rd meeting') half-answers
         return 1.0 if _DATE_RX.search(sentence) else 0.5 if _ORDINAL_RX.search(sentence) else 0.0
-    if qtype == "person":
-        return 1.0 if _AGENT_RX.search(sentence) else 0.0
+    if qtype == "person":  # a named person (with their country) answers 'who' best
+        return 1.0 if _PERSON_RX.search(sentence) else 0.6 if _AGENT_RX.search(sentence) else 0.0
     if qtype == "place":
         return 1.0 if _PLACE_RX.search(sentence) else 0.0
     if qtype == "reason":

@@ -9,6 +9,7 @@ class TermStats(Protocol):
     """Term statistics of a store (the keyword index implements it)."""
 
     vocabulary: frozenset[str]
+    median_idf: float  # what a word the store never uses weighs in the answer step
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term (unseen terms weigh the most)."""
