@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 from paracite.documents import DocumentInfo, Footnote, Passage
 from paracite.errors import ConfigError, ParaciteError, StoreError
 from paracite.settings import Settings
-from paracite.text.spelling import correct
+from paracite.text.spelling import correct, dictionary
 from paracite.text.stems import stem
 from paracite.text.synonyms import expand
 from paracite.text.tokens import tokenize, words
@@ -95,6 +95,10 @@ class KeywordIndex:
     """
 
     K1, B, EPSILON = 1.5, 0.75, 0.25
+
+    # English words that are never mended as misspellings (set by the Store from the
+    # embedder's vocabulary: text.spelling.dictionary)
+    dictionary: frozenset[str] = frozenset()
 
     def __init__(self, passages: Sequence[Passage] = (),
                  lookup: Callable[[list[str]], dict[str, Passage]] | None = None) -> None:
@@ -208,9 +212,12 @@ class KeywordIndex:
         return out
 
     def mend(self, token: str) -> str:
-        """The stem of the records' word closest to a token they lack (or the token)."""
-        if token in self.vocabulary:
+        """The stem of a word, mended to the records' closest word when they lack it."""
+        if token in self.vocabulary and not token.isalpha():  # a symbol or number they use
             return token
+        st = stem(token)
+        if st in self.vocabulary:
+            return st
         if token not in self._mended:
             # ratio = 2·matches / (len a + len b) ≥ 0.8 bounds the other word's length
             n = len(token)
@@ -218,7 +225,8 @@ class KeywordIndex:
                     for w in self._spellings.get((token[:1], m), ())]
             if len(self._mended) > 10_000:
                 self._mended.clear()
-            self._mended[token] = correct(token, self.surface, self._stems, near)
+            self._mended[token] = correct(token, self.surface, self._stems, near,
+                                          self.dictionary)
         return self._mended[token]
 
     def search(self, query: str | Sequence[str], k: int,
@@ -660,6 +668,7 @@ class Store:
             self._follow_other_writers()
             if self._keyword is None:
                 self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
+                self._keyword.dictionary = dictionary(self.settings.embedder_package)
                 if len(self._keyword) >= 10_000:  # a full gc costs 0.3 s at cold start
                     _return_freed_memory()
             return self._keyword

@@ -127,7 +127,7 @@ def test_stream_yields_text_then_the_same_answer_as_ask(ready):
 
 
 def test_answer_round_trips_through_json(ready):
-    ans = ready.ask("Who was elected Rapporteur?")
+    ans = ready.ask("Who is the new Rapporteur?")
     again = Answer.model_validate_json(ans.model_dump_json())
     assert again == ans
     assert json.loads(ans.model_dump_json())["citations"][0]["paragraph"] == "22"
@@ -222,7 +222,7 @@ def test_llm_follow_up_uses_the_condense_prompt(ready):
     a = llm_assistant(ready, ["From which country is Erik Planken, the new Rapporteur?",
                               "Erik Planken is from the Netherlands [1]."])
     ans = a.ask("and from which country?",
-                history=[("Who was elected Rapporteur?", "Erik Planken (Netherlands) [1]")])
+                history=[("Who is the new Rapporteur?", "Erik Planken (Netherlands) [1]")])
     assert ans.standalone_question == "From which country is Erik Planken, the new Rapporteur?"
     assert ans.found and ans.citations[0].paragraph == "22"
 

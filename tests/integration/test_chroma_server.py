@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import INGEST, free_port, serving
 
 pytestmark = pytest.mark.integration
-QUESTIONS = ["Who opened the meeting, and why?", "Who was elected Rapporteur?",
+QUESTIONS = ["Who opened the meeting, and why?", "Who is the new Rapporteur?",
              "When is agenda item 7 scheduled?", "How many Member States attended?",
              "Who was elected Chair of the fourth meeting?"]
 

@@ -123,13 +123,13 @@ def test_ingest_killed_while_embedding_leaves_a_store_that_answers(tmp_path, inb
     after.embedder = embedder
     assert sorted(p.id for p in after.store.passages()) == before
     assert consistent(after) == RECORDS
-    ans = after.ask("Who was elected Rapporteur?")
+    ans = after.ask("Who is the new Rapporteur?")
     assert ans.found and ans.citations[0].paragraph == "22"
 
     report = after.ingest([inbox])
     assert report.ok and [f.document for f in report.added] == ["zz-big"]
     assert consistent(after) == RECORDS | {"zz-big": big_passages(inbox)}
-    assert after.ask("Who was elected Rapporteur?").citations[0].paragraph == "22"
+    assert after.ask("Who is the new Rapporteur?").citations[0].paragraph == "22"
 
 
 def test_ingest_that_dies_between_its_writes_is_completed_by_the_next(assistant,
@@ -193,7 +193,7 @@ def reader_and_writer(tmp_path, records_copy, embedder):
         pair.append(a)
     reader, writer = pair
     assert writer.ingest([records_copy]).ok
-    assert reader.ask("Who was elected Rapporteur?").citations[0].document == "report"
+    assert reader.ask("Who is the new Rapporteur?").citations[0].document == "report"
     (records_copy / "report.md").unlink()
     (records_copy / "bulletin.md").write_text("1. The xylographic committee met in Geneva "
                                               "and elected its own Rapporteur.\n")
@@ -208,7 +208,7 @@ def test_a_reader_follows_what_another_process_wrote(reader_and_writer, records_
     assert {h.passage.document for h in reader.store.keyword_search("Rapporteur", 10)} <= {
         "agenda", "bulletin"}
     assert reader.store.count() == 47 + 1
-    assert reader.ask("Who was elected Rapporteur?").found
+    assert reader.ask("Who is the new Rapporteur?").found
 
 
 def test_keyword_hits_deleted_by_another_process_are_dropped_then_rebuilt(

@@ -123,7 +123,7 @@ def one_clear_line(res: subprocess.CompletedProcess[str], *wanted: str) -> str:
     return lines[0]
 
 
-ASK = ("ask", "Who was elected Rapporteur?")
+ASK = ("ask", "Who is the new Rapporteur?")
 CHAT = ("chat",)
 
 
@@ -173,8 +173,8 @@ def test_damage_under_a_running_process_raises_store_error(home, embedder, recor
     assert [d.id for d, _ in a.documents()] == ["agenda", "report"]
     damage(home, "garbage")
     calls = {"documents": a.documents, "passage": lambda: a.passage("report", "22"),
-             "ask": lambda: a.ask("Who was elected Rapporteur?"),
-             "stream": lambda: list(a.stream("Who was elected Rapporteur?")),
+             "ask": lambda: a.ask("Who is the new Rapporteur?"),
+             "stream": lambda: list(a.stream("Who is the new Rapporteur?")),
              "ingest": lambda: a.ingest([records_copy]), "count": a.store.count}
     for call in calls.values():
         with pytest.raises(StoreError, match=r"is damaged \(file is not a database\); "
@@ -201,7 +201,7 @@ def test_a_chroma_server_that_does_not_answer_is_named(tmp_path, embedder):
     url = f"http://127.0.0.1:{free_port()}"
     a = paracite.Assistant(home=tmp_path / "home", chroma_url=url)
     a.embedder = embedder
-    for call in (a.documents, a.store.count, lambda: a.ask("Who was elected Rapporteur?")):
+    for call in (a.documents, a.store.count, lambda: a.ask("Who is the new Rapporteur?")):
         with pytest.raises(StoreError, match=f"^the Chroma server at {url} failed \\(.+\\); "
                                              "check that it is running and reachable$"):
             call()
@@ -222,7 +222,7 @@ def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path, embedder)
     home = tmp_path / "nowhere" / "home"
     a = opened(home, embedder)
     assert a.documents() == [] and a.passages() == [] and a.store.count() == 0
-    assert not a.ask("Who was elected Rapporteur?").found
+    assert not a.ask("Who is the new Rapporteur?").found
     with pytest.raises(NotFoundError, match="no document 'report' in the store"):
         a.passage("report", "22")
     assert not (tmp_path / "nowhere").exists()
@@ -287,34 +287,34 @@ def test_an_unknown_document_filter_is_an_error_naming_the_documents(home, embed
     message = "no such document 'nosuch' (documents: agenda, report)"
     for docs in (["nosuch"], ["report", "nosuch"]):
         with pytest.raises(NotFoundError) as err:
-            a.ask("Who was elected Rapporteur?", documents=docs)
+            a.ask("Who is the new Rapporteur?", documents=docs)
         assert str(err.value) == message
         with pytest.raises(NotFoundError, match=r"no such document 'nosuch' \("):
-            list(a.stream("Who was elected Rapporteur?", documents=docs))
-    ans = a.ask("Who was elected Rapporteur?", documents=["report"])
+            list(a.stream("Who is the new Rapporteur?", documents=docs))
+    ans = a.ask("Who is the new Rapporteur?", documents=["report"])
     assert ans.found and ans.citations[0].paragraph == "22"
 
 
 def test_the_document_check_reads_no_store_and_follows_writes(home, embedder, monkeypatch):
     a = opened(home, embedder)
-    assert a.ask("Who was elected Rapporteur?", documents=["report"]).found
+    assert a.ask("Who is the new Rapporteur?", documents=["report"]).found
     scans = []
     real_scan = a.store._scan
     monkeypatch.setattr(a.store, "_scan", lambda *args, **kw: scans.append(1) or
                         real_scan(*args, **kw))
     for _ in range(3):
         with pytest.raises(NotFoundError):
-            a.ask("Who was elected Rapporteur?", documents=["nosuch"])
-        a.ask("Who was elected Rapporteur?", documents=["agenda"])
+            a.ask("Who is the new Rapporteur?", documents=["nosuch"])
+        a.ask("Who is the new Rapporteur?", documents=["agenda"])
     assert scans == [], "the document ids were read from the store for every question"
     a.store.delete_document("agenda")  # a write: the known ids follow it
     with pytest.raises(NotFoundError, match=r"no such document 'agenda' \(documents: report\)"):
-        a.ask("Who was elected Rapporteur?", documents=["agenda"])
+        a.ask("Who is the new Rapporteur?", documents=["agenda"])
 
 
 def test_cli_doc_filter_that_names_no_document_exits_2(home):
     ask, chat = run_cli(home, [(*ASK, "--doc", "nosuch"), ("chat", "--doc", "nosuch")],
-                        stdin="Who was elected Rapporteur?\n")
+                        stdin="Who is the new Rapporteur?\n")
     for res in (ask, chat):
         one_clear_line(res, "no such document 'nosuch' (documents: agenda, report)")
     assert "do not answer" not in ask.stdout + chat.stdout

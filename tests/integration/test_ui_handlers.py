@@ -38,7 +38,7 @@ def test_document_filter_limits_the_sources(ui):
 
 
 def test_each_session_keeps_its_own_history(ui):
-    _, s1, _, _ = final(ui.ask("Who was elected Rapporteur?", [], [], "extractive", []))
+    _, s1, _, _ = final(ui.ask("Who is the new Rapporteur?", [], [], "extractive", []))
     _, s2, _, _ = final(ui.ask("Who opened the meeting, and why?", [], [], "extractive", []))
     chat, s1b, _, _ = final(ui.ask("and from which country?", [], s1, "extractive", []))
     assert "Netherlands" in chat[-1]["content"]

@@ -27,7 +27,7 @@ _spec.loader.exec_module(app)
 
 CLIENTS, PER_CLIENT, BUDGET_S = 10, 5, 240
 # Each conversation starts differently, so each follow-up depends on its own history.
-OPENERS = ["Who was elected Rapporteur?", "Who opened the meeting, and why?",
+OPENERS = ["Who is the new Rapporteur?", "Who opened the meeting, and why?",
            "Which Government provided extrabudgetary resources?",
            "When will the fourth meeting be held?", "How many Member States attended?"]
 FOLLOW_UP = "and from which country?"

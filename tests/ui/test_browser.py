@@ -81,7 +81,7 @@ def last_answer(page) -> str:
 
 def test_question_answer_and_cited_paragraph_in_the_sources_panel(page):
     t0 = time.perf_counter()
-    ask(page, "Who was elected Rapporteur?")
+    ask(page, "Who is the new Rapporteur?")
     assert "Erik Planken" in last_answer(page)
     panel = page.locator("#sources")
     panel.locator("#src-1").wait_for(timeout=30_000)

@@ -105,3 +105,36 @@ def test_question_sets_meet_their_specification():
     assert all(n >= 5 for n in kinds.values()) and len(kinds) == 10
     assert kinds["unanswerable"] >= 12
     assert len(ev.load_dataset(ROOT / "evals" / "un-pdf.jsonl")) >= 20
+
+
+def row(answerable: bool, found: bool, right: bool, confidence: float) -> ev.RowResult:
+    return ev.RowResult(
+        id="x", kind="k", question="q", answerable=answerable, answer="a", found=found,
+        cited=[], gold=[], facts=[], fact_ok=right if answerable else None,
+        citation_recall=right if answerable else None, citation_precision=None,
+        fabricated=0, refusal_ok=None if answerable else not found,
+        false_refusal=None if not answerable else not found, retrieval={}, seconds=0.0,
+        confidence=confidence)
+
+
+def test_threshold_curve_counts_what_each_threshold_would_answer_and_refuse():
+    rows = [row(True, True, True, 0.9), row(True, True, False, 0.4), row(True, False, False, 0.2),
+            row(False, True, False, 0.3), row(False, True, False, 0.8)]
+    at = {c["threshold"]: c for c in ev.threshold_curve(rows, steps=11)}
+    assert at[0.0]["answered_right"] == pytest.approx(1 / 3)
+    assert at[0.0]["false_refusal_rate"] == pytest.approx(1 / 3)  # refused by a rule anyway
+    assert at[0.0]["refusal_accuracy"] == 0.0
+    assert at[0.5]["refusal_accuracy"] == 0.5
+    assert at[0.5]["false_refusal_rate"] == pytest.approx(2 / 3)
+    assert at[0.5]["wrong_shown"] == pytest.approx(1 / 5)  # only the 0.8 unanswerable one
+    assert at[0.0]["wrong_shown"] == pytest.approx(3 / 5)
+    # 0.9: the right answer (0.9) still shown, both unanswerable ones refused
+    assert ev.fit_threshold(list(at.values()))["threshold"] == pytest.approx(0.9)
+
+
+def test_bootstrap_interval_is_reproducible_and_narrows_with_more_questions():
+    few = ev.bootstrap_interval([1, 0] * 10)
+    many = ev.bootstrap_interval([1, 0] * 200)
+    assert few == ev.bootstrap_interval([1, 0] * 10)
+    assert few[0] < many[0] < 0.5 < many[1] < few[1]
+    assert ev.bootstrap_interval([None, None]) is None

@@ -27,8 +27,10 @@ class Stats:
     def idf(self, term: str) -> float:
         return 1.0
 
-    def mend(self, term: str) -> str:
-        return term
+    def mend(self, word: str) -> str:
+        from paracite.text.stems import stem
+
+        return stem(word)
 
 
 def ask(question: str, *passages: Passage, threshold: float = 0.0):

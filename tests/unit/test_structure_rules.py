@@ -114,8 +114,8 @@ def test_keyword_index_scores_exactly_as_rank_bm25(report, agenda):
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from paracite.text.tokens import tokenize
     from paracite.store import KeywordIndex
+    from paracite.text.tokens import tokenize
 
     passages = report + agenda
     index = KeywordIndex(passages)

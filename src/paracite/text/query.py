@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from paracite.text.questions import content_terms, count_unit, critical_terms, question_type
+from paracite.text.questions import content_words, count_unit, critical_terms, question_type
 from paracite.text.stats import TermStats
 from paracite.text.synonyms import expand
 
@@ -38,22 +38,25 @@ class Query:
     def read(cls, text: str, stats: TermStats, standalone: str | None = None) -> Query:
         """Read a question (and its standalone form) against the store's words.
 
+        >>> from paracite.text.stems import stem
         >>> class Stats:
         ...     vocabulary = frozenset({"rapporteur", "elect"})
         ...     def idf(self, t): return 1.0
-        ...     def mend(self, t): return "rapporteur" if t == "rapportu" else t
+        ...     def mend(self, w): return {"rapportuer": "rapporteur"}.get(w, stem(w))
         >>> q = Query.read("Who was elected Rapportuer?", Stats())
         >>> q.terms, q.kind
         (('elect', 'rapporteur'), 'person')
         """
         standalone = standalone or text
-        terms = tuple(dict.fromkeys(stats.mend(t) for t in content_terms(standalone)))
-        primary = (frozenset(stats.mend(t) for t in content_terms(text))
-                   if standalone != text else frozenset(terms))
+        mends: dict[str, str] = {}
+        terms = tuple(dict.fromkeys(_mended(standalone, stats, mends)))
+        primary = (frozenset(_mended(text, stats, mends)) if standalone != text
+                   else frozenset(terms))
         return cls(text=text, standalone=standalone, terms=terms, primary=primary,
                    kind=question_type(text if standalone != text else standalone),
-                   critical=tuple(dict.fromkeys(stats.mend(t) for t in critical_terms(text))),
-                   unit=tuple(stats.mend(t) for t in count_unit(text)))
+                   critical=tuple(dict.fromkeys(mends.get(t, t)
+                                                for t in critical_terms(text))),
+                   unit=tuple(mends.get(t, t) for t in count_unit(text)))
 
     @property
     def search_terms(self) -> list[str]:
@@ -64,3 +67,17 @@ class Query:
         from dataclasses import replace
 
         return replace(self, vector=tuple(vector))
+
+
+def _mended(text: str, stats: TermStats, mends: dict[str, str]) -> list[str]:
+    """Content stems of a text; a plain word the store lacks is mended as typed (its
+    closest word in the store, by spelling), symbols and numbers are kept as they are.
+    ``mends`` collects stem → mended stem, for the names and units read from the text."""
+    out: list[str] = []
+    for word, stems in content_words(text):
+        if len(stems) == 1 and word.isalpha():
+            mends[stems[0]] = stats.mend(word)
+            out.append(mends[stems[0]])
+        else:
+            out += stems
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from paracite.text.stems import stem
-from paracite.text.tokens import tokenize
+from paracite.text.tokens import tokenize, words
 
 # Words of asking (stemmed, as tokenize() gives them), never what is asked about.
 QUESTION_WORDS = frozenset(stem(w) for w in (
@@ -60,6 +60,22 @@ def content_terms(text: str) -> list[str]:
     """Stemmed keyword tokens without question words."""
     return [t for t in tokenize(text) if t not in QUESTION_WORDS
             and t not in GENERIC_QUESTION_TERMS]
+
+
+def content_words(text: str) -> list[tuple[str, list[str]]]:
+    """Each surface word with the content stems it gives (none for question words), so a
+    misspelt word can be mended as typed ('meting' → 'meeting'), before it is stemmed.
+
+    >>> content_words("Who opend the meting on 22/7?")
+    [('opend', ['opend']), ('meting', ['mete']), ('22/7', ['22/7', '22', '7'])]
+    """
+    out = []
+    for word in words(text):
+        stems = [t for t in tokenize(word) if t not in QUESTION_WORDS
+                 and t not in GENERIC_QUESTION_TERMS]
+        if stems:
+            out.append((word, stems))
+    return out
 
 
 _COUNT = re.compile(r"\bhow (?:many|much|long|often)\b|\bnumber of\b|\bwhat (?:share|"
@@ -157,8 +173,8 @@ def type_match(qtype: str, sentence: str) -> float:
     return 0.5
 
 
-_UNIT = re.compile(r"\bhow many ([\w’'-]+(?: [\w’'-]+){0,3})|\bnumber of ([\w’'-]+(?: [\w’'-]+){0,3})",
-                   re.I)
+_PHRASE = r"([\w’'-]+(?: [\w’'-]+){0,3})"
+_UNIT = re.compile(rf"\bhow many {_PHRASE}|\bnumber of {_PHRASE}", re.I)
 _UNIT_END = frozenset({"did", "do", "does", "were", "was", "are", "is", "have", "has", "had",
                        "will", "would", "could", "can", "should", "in", "at", "on", "of",
                        "for", "from", "to", "by", "with", "during", "the", "a", "an", "and",

@@ -16,5 +16,6 @@ class TermStats(Protocol):
         ...
 
     def mend(self, token: str) -> str:
-        """The stem of the store's word closest to a stem it lacks (or the stem)."""
+        """The stem of a word, or of the store's word closest to it when the store lacks
+        its stem (a misspelling): 'meting' → 'meet'."""
         ...
