@@ -45,7 +45,7 @@ BATCH = 5000
 
 
 def sentence_bank(assistant) -> tuple[list[str], np.ndarray]:
-    from paracite.answer.text import split_sentences
+    from paracite.text.sentences import split_sentences
 
     sents: list[str] = []
     for p in assistant.passages():
