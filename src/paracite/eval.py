@@ -415,6 +415,10 @@ def _fmt(v: Any) -> str:
     return "–" if v is None else str(v)
 
 
+def _interval(iv: tuple[float, float] | None) -> str:
+    return f"{iv[0]:.3f}–{iv[1]:.3f}" if iv else ""
+
+
 def write_report(out: Path, dataset: Path, llm: str, rows: Sequence[RowResult],
                  seconds: float) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
@@ -430,9 +434,7 @@ def write_report(out: Path, dataset: Path, llm: str, rows: Sequence[RowResult],
              f"{seconds:.0f} s.", "", "## Summary", "",
              "Intervals: 95 % percentile bootstrap over questions (2,000 resamples).", "",
              "| metric | value | 95 % interval |", "|---|---|---|"]
-    lines += [f"| {k} | {_fmt(v)} | "
-              + (f"{ci[k][0]:.3f}–{ci[k][1]:.3f}" if ci.get(k) else "") + " |"
-              for k, v in summary.items()]
+    lines += [f"| {k} | {_fmt(v)} | {_interval(ci.get(k))} |" for k, v in summary.items()]
     cols = ["questions", "correct", "fact_accuracy", "citation_recall", "citation_precision",
             "refusal_accuracy", "false_refusal_rate", f"hybrid_recall@{K}"]
     lines += ["", "## Per kind", "", "| kind | " + " | ".join(cols) + " |",

@@ -431,7 +431,7 @@ class Ingestor:
             vectors = self.embedder.embed(texts + extra, progress=progress) if texts else []
             at, extra_at = 0, len(texts)
             for job in pending:
-                done = []
+                done: list[Passage] = []
                 for p, v in zip(job.fresh, vectors[at:at + len(job.fresh)], strict=True):
                     n = len(split[at + len(done)])
                     if n > 1:

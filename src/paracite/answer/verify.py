@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from paracite.answer.guard import neutralise
 from paracite.documents import Citation, Passage
-from paracite.store import KeywordIndex
 from paracite.text.questions import content_terms, critical_terms
 from paracite.text.sentences import sentences_of, split_sentences
+from paracite.text.stats import TermStats
 from paracite.text.tokens import tokenize
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
@@ -38,7 +38,7 @@ class Verified:
 MIN_CLAIM_TERMS = 2  # "1 [1]" states nothing
 
 
-def support(claim: str, passage: Passage, index: KeywordIndex | None = None) -> float:
+def support(claim: str, passage: Passage, index: TermStats | None = None) -> float:
     """Share of the claim's content words found in the passage (with its footnotes);
     0 when a number, ordinal or name of the claim, or a rare word (idf above the store's
     median) is missing from the passage."""
@@ -63,7 +63,7 @@ def _best_quote(claim: str, passage: Passage) -> str:
 
 
 def verify(text: str, passages: Sequence[Passage], min_support: float,
-           min_support_unmarked: float = 1.01, index: KeywordIndex | None = None) -> Verified:
+           min_support_unmarked: float = 1.01, index: TermStats | None = None) -> Verified:
     """Keep the supported, cited sentences of ``text``; ``passages[n-1]`` is marker [n]."""
     kept: list[str] = []
     flagged: list[str] = []
