@@ -89,3 +89,13 @@ def test_the_no_answer_score_decides_and_is_reported():
     refused = ask("How many Member States attended the meeting?", p, threshold=1.0)
     assert answered.found and not refused.found
     assert 0 < answered.confidence < 1 and refused.confidence == answered.confidence
+
+
+def test_a_question_in_two_parts_gets_both_sentences_of_the_paragraph_in_order():
+    p = passage("4", "4. The Forum will hold its twenty-first session from 4 to 8 May 2026. "
+                     "The Forum decided that its twenty-first session would be held at "
+                     "United Nations Headquarters in New York. It thanked the Secretariat.")
+    ans = ask("When and where will the Forum hold its twenty-first session?", p)
+    assert ans.found and "4 to 8 May 2026" in ans.text and "New York" in ans.text
+    assert ans.text.index("May 2026") < ans.text.index("New York")
+    assert "thanked" not in ans.text and len(ans.citations) == 1

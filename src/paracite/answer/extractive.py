@@ -171,7 +171,23 @@ class ExtractiveAnswerer:
               and not sents[i + 1].in_footnote):
             chosen.append(Scored(sents[i + 1], best.score, best.coverage, best.meaning,
                                  best.rank))
+        else:
+            self._second_part(best, scored, chosen)
+            chosen.sort(key=lambda c: c.sentence.index)  # one paragraph: in its own order
         return compose(query.text, chosen, confidence)
+
+    def _second_part(self, best: Scored, scored: Sequence[Scored],
+                     chosen: list[Scored]) -> None:
+        """Another sentence of the same paragraph that answers nearly as well (a question
+        in two parts, 'when and where', or a fact split over two sentences) joins."""
+        for cand in scored[1:]:
+            if cand.sentence.passage.id != best.sentence.passage.id:
+                continue
+            if (cand.score >= self.settings.second_ratio * best.score
+                    and not cand.sentence.in_footnote
+                    and cand.sentence not in [c.sentence for c in chosen]):
+                chosen.append(cand)
+            break
 
     def _gather_list(self, best: Scored, scored: Sequence[Scored], chosen: list[Scored]) -> None:
         """A list question: the sentence after the best when it continues the list, then
