@@ -127,7 +127,7 @@ class Settings(BaseSettings):
         "for a source or symbol (it shares the words of the sentence carrying its marker).",
     )
     answer_threshold: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Refuse when the no-answer score (mean of "
+        default=0.525, ge=0.0, le=1.0, description="Refuse when the no-answer score (mean of "
         "the best sentence's idf-weighted coverage of the question and its cosine with the "
         "question) is under this; fitted on dev by `paracite eval --calibrate`.",
     )

@@ -129,7 +129,9 @@ def test_ingest_killed_while_embedding_leaves_a_store_that_answers(tmp_path, inb
     report = after.ingest([inbox])
     assert report.ok and [f.document for f in report.added] == ["zz-big"]
     assert consistent(after) == RECORDS | {"zz-big": big_passages(inbox)}
-    assert after.ask("Who is the new Rapporteur?").citations[0].paragraph == "22"
+    # zz-big repeats the report's sentences, so the report is asked for by name
+    ans = after.ask("Who is the new Rapporteur?", documents=["report"])
+    assert ans.citations[0].paragraph == "22"
 
 
 def test_ingest_that_dies_between_its_writes_is_completed_by_the_next(assistant,
@@ -208,7 +210,8 @@ def test_a_reader_follows_what_another_process_wrote(reader_and_writer, records_
     assert {h.passage.document for h in reader.store.keyword_search("Rapporteur", 10)} <= {
         "agenda", "bulletin"}
     assert reader.store.count() == 47 + 1
-    assert reader.ask("Who is the new Rapporteur?").found
+    ans = reader.ask("Where did the xylographic committee meet?")
+    assert ans.found and ans.citations[0].document == "bulletin" and "Geneva" in ans.text
 
 
 def test_keyword_hits_deleted_by_another_process_are_dropped_then_rebuilt(
