@@ -82,10 +82,15 @@ def weights(query: Query, stats: TermStats) -> dict[str, float]:
     return out
 
 
+def stated(term: str, words: set[str]) -> bool:
+    """The term, or a record word standing for it, is among ``words``."""
+    return term in words or any(s in words for s in synonyms_of(term))
+
+
 def covered(w: dict[str, float], terms: set[str]) -> float:
     """Share of the question's weight whose terms (or their synonyms) are in ``terms``."""
     total = sum(w.values())
-    hit = sum(x for t, x in w.items() if t in terms or any(s in terms for s in synonyms_of(t)))
+    hit = sum(x for t, x in w.items() if stated(t, terms))
     return hit / total if total else 0.0
 
 
@@ -222,10 +227,6 @@ def missing_critical(query: Query, best: Scored, retrieved: Sequence[Retrieved] 
     own = set(tokenize(f"{p.searchable_text()} {p.paragraph}"))
     context = own | set(tokenize(" ".join([p.title] + [r.passage.text for r in retrieved
                                                        if r.passage.document == p.document])))
-
-    def stated(term: str, words: set[str]) -> bool:
-        return term in words or any(s in words for s in synonyms_of(term))
-
     return any(not stated(t, own if is_detail(t) else context) for t in query.critical)
 
 
@@ -237,8 +238,7 @@ def unanswered_kind(query: Query, best: Scored) -> bool:
         return True
     if query.kind == "count" and query.unit:
         words = set(content_terms(best.sentence.scored_text))
-        return not all(t in words or any(s in words for s in synonyms_of(t))
-                       for t in query.unit)
+        return not all(stated(t, words) for t in query.unit)
     return False
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from paracite.parsing import un_patterns as un
 from paracite.text.stems import stem
-from paracite.text.tokens import tokenize, words
+from paracite.text.tokens import STOPWORDS, tokenize, words
 
 # Words of asking (stemmed, as tokenize() gives them), never what is asked about.
 QUESTION_WORDS = frozenset(stem(w) for w in (
@@ -108,9 +109,9 @@ _NUMBER_RX = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|t
 _AGENT_RX = re.compile(r"\b[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+|of|the|for|and|de|van|"
                        r"von|al|bin))* [A-Z][\w’'-]+|\([A-Z][A-Za-z ,]+\)|\b(?:representative|"
                        r"Representative|Chair|President|Secretary-General|Director)\b|\bby\b")
-# A document symbol ('A/79/285', 'E/CN.3/2025/7'), a resolution number, a publication.
-_SYMBOL_RX = re.compile(r"\b[A-Z]{1,6}(?:\.\d+)?/[\w./-]+|\bresolutions? \d+/\d+|\bSee\b|"
-                        r"\bReport\b.*\(\w|\bvol\.|\bNo\. \d|https?://|www\.")
+# Besides a document symbol (un_patterns.SYMBOL_IN_TEXT): a resolution number, a publication.
+_SOURCE_RX = re.compile(r"\bresolutions? \d+/\d+|\bSee\b|\bReport\b.*\(\w|\bvol\.|\bNo\. \d|"
+                        r"https?://|www\.")
 # 'Erik Planken (Netherlands)', 'Georges-Simon Ulrich (Switzerland)', 'Mr. Juwang Zhu'
 _PERSON_RX = re.compile(r"\b[A-Z][\w’'-]+(?: [A-Z]\.)?(?: [A-Z][\w’'-]+)+ \([A-Z][A-Za-z ,()]+\)|"
                         r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.? [A-Z][\w’'-]+")
@@ -155,7 +156,7 @@ def question_type(question: str) -> str:
 def type_match(qtype: str, sentence: str) -> float:
     """How well a sentence carries the kind of thing the question asks for (0..1)."""
     if qtype == "reference":
-        return 1.0 if _SYMBOL_RX.search(sentence) else 0.0
+        return 1.0 if un.SYMBOL_IN_TEXT.search(sentence) or _SOURCE_RX.search(sentence) else 0.0
     if qtype == "count":
         return 1.0 if _NUMBER_RX.search(sentence) else 0.0
     if qtype == "time":  # a date; an ordinal ('at its 3rd meeting') half-answers
@@ -175,10 +176,7 @@ def type_match(qtype: str, sentence: str) -> float:
 
 _PHRASE = r"([\w’'-]+(?: [\w’'-]+){0,3})"
 _UNIT = re.compile(rf"\bhow many {_PHRASE}|\bnumber of {_PHRASE}", re.I)
-_UNIT_END = frozenset({"did", "do", "does", "were", "was", "are", "is", "have", "has", "had",
-                       "will", "would", "could", "can", "should", "in", "at", "on", "of",
-                       "for", "from", "to", "by", "with", "during", "the", "a", "an", "and",
-                       "or", "that", "which", "who", "took", "take", "made", "make"})
+_UNIT_END = STOPWORDS | {"during", "took", "take", "made", "make"}
 
 
 def count_unit(question: str) -> list[str]:

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from paracite.text.stems import stem
+
 CUTOFF = 80.0  # rapidfuzz ratio (0..100) a known word must reach to stand in
 
 
@@ -56,8 +58,6 @@ def correct(word: str, surface: Mapping[str, str], stems: Collection[str],
     >>> correct("seting", {"setting": "set"}, {"set"}, words={"seting"})  # a real word
     'sete'
     """
-    from paracite.text.stems import stem
-
     st = stem(word)
     if (st in stems or word in surface or len(word) < 4 or not word.isalpha()
             or word in words):
