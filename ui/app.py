@@ -1,8 +1,18 @@
 """The paracite web UI (gradio): chat over the records, every citation one click away.
 
 This module formats and wires; it owns no retrieval or citation logic. Everything it
-shows comes from ``paracite.Assistant`` (answers, citations, documents, ingest reports).
-Record text is always HTML-escaped before it is shown.
+shows comes from ``paracite.Assistant`` (answers, citations, documents, ingest reports,
+page images). Record text is always HTML-escaped before it is shown.
+
+What a user can rely on:
+- every answer keeps its own sources: markers are unique per turn (``#src-<turn>-<n>``)
+  and the sources panel holds every turn's paragraphs, the latest open;
+- a PDF source shows its real page with the cited paragraph highlighted, and opens the
+  PDF at that page; a Markdown source shows the paragraphs before and after;
+- nothing unverified is shown: an LLM answer appears only after its sentences passed the
+  citation check;
+- the conversation is kept in the browser (encrypted local storage) across reloads, and
+  "New conversation" resets history, sources and the document filter together.
 
 Run it with ``paracite ui`` (binds 127.0.0.1:7860 unless PARACITE_UI_HOST/PORT say else).
 It is served by uvicorn behind `Guard`: security headers (a strict CSP) on every response,
@@ -20,38 +30,72 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from paracite.assistant import Assistant
-from paracite.documents import Answer, Citation
+from paracite.documents import Answer, Citation, DocumentInfo, Passage
 from paracite.errors import ParaciteError
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "Who opened the meeting, and why?",
-    "Who was elected Rapporteur?",
-    "How many Member States attended the meeting?",
-    "When is agenda item 7 scheduled?",
-]
+STATIC = Path(__file__).resolve().parent / "static"
 UPLOAD_TYPES = [".pdf", ".md", ".markdown", ".txt"]
+TURNS_KEPT = 30  # turns kept in the browser: enough for a working session, small storage
+SUGGESTIONS = 4
+# One line on each answerer, shown beside the selector.
+ANSWERERS = {
+    "extractive": "quotes the records' own sentences; instant, no model",
+    "local": "a small model on this machine writes the answer, checked sentence by "
+             "sentence before it is shown; 5–20 s",
+    "openai": "the configured OpenAI-compatible model writes the answer, checked "
+              "sentence by sentence before it is shown",
+}
+INGEST_NOTICE = ("Files are being ingested: this answer uses the documents stored before "
+                 "the upload finished.")
+CHECKING = "⏳ Writing the answer and checking it against the records …"
 CSS = """
-#sources .src {border:1px solid #d0d7de; border-radius:8px; padding:10px 12px; margin:0 0 10px;}
+#sources .src {border:1px solid var(--border-color-primary); border-radius:8px;
+  padding:10px 12px; margin:0 0 10px;}
 #sources .src h4 {margin:0 0 4px; font-size:0.95em;}
-#sources .meta {color:#57606a; font-size:0.85em; margin-bottom:6px;}
+#sources .meta, #sources .note {color:var(--body-text-color-subdued); font-size:0.85em;}
+#sources .meta {margin-bottom:6px;}
 #sources .text {white-space:pre-wrap; font-size:0.92em; line-height:1.45;}
-#sources mark {background:#fff3b0; padding:0 1px;}
-#sources .note {font-size:0.85em; color:#57606a; margin-top:6px;}
-#sources .see-also {border-style:dashed; background:#fafbfc;}
-#sources .refusal-banner {background:#fff1f0; border:1px solid #ffa39e; border-radius:8px;
-  padding:8px 12px; margin-bottom:10px;}
+#sources .context {white-space:pre-wrap; font-size:0.85em; color:var(--body-text-color-subdued);
+  border-left:3px solid var(--border-color-primary); padding-left:8px; margin:4px 0;}
+#sources mark {background:#fff3b0; color:#1f2328; padding:0 1px;}
+.dark #sources mark {background:#5c4b00; color:#fff8db;}
+#sources .see-also {border-style:dashed;}
+#sources .refusal-banner {background:#fff1f0; color:#1f2328; border:1px solid #ffa39e;
+  border-radius:8px; padding:8px 12px; margin-bottom:10px;}
+.dark #sources .refusal-banner {background:#4a1c1a; color:#ffe9e7; border-color:#a8423b;}
+#sources .turn > summary, #sources .turn > h3 {cursor:pointer; font-weight:600;
+  margin:8px 0 6px; font-size:0.95em;}
+#sources .page summary {cursor:pointer; font-size:0.85em; margin-top:6px;}
+#sources .page img {max-width:100%; border:1px solid var(--border-color-primary);
+  margin-top:4px;}
+.copy-text {display:none !important;}
+#filter-chip {flex-grow:0 !important; min-width:max-content;}
+#status {font-size:0.9em;}
 """
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 # -- formatting (pure functions, unit-tested) --------------------------------------------
+
+class SourceExtras:
+    """What the sources panel shows besides the cited paragraph itself: which documents
+    are PDFs (their page image and file can be shown) and, for the rest, the paragraphs
+    before and after each cited one (by passage id)."""
+
+    def __init__(self, pdfs: Iterable[str] = (),
+                 context: Mapping[str, tuple[Passage | None, Passage | None]] | None = None
+                 ) -> None:
+        self.pdfs = set(pdfs)
+        self.context = dict(context or {})
+
 
 def _highlight(text: str, quotes: Sequence[str]) -> str:
     """Escaped paragraph text with the supporting sentences wrapped in <mark>."""
@@ -71,57 +115,189 @@ def _highlight(text: str, quotes: Sequence[str]) -> str:
     return "".join(out)
 
 
-def format_source(c: Citation, see_also: bool = False) -> str:
-    """One cited paragraph: title, symbol, label, page, full text, supporting sentences
-    highlighted, footnotes. All record text escaped."""
-    meta = [html.escape(x) for x in (c.symbol or "", f"page {c.page_shown}" if c.page_shown else "",
-                                     c.date or "") if x]
-    anchor = f'id="src-{c.marker}"' if c.marker else ""
-    head = (f"[{c.marker}] " if c.marker else "") + f"{c.document}, {c.paragraph}"
+def source_anchor(turn: int, marker: int) -> str:
+    """The id of a cited paragraph in the sources panel, unique per turn."""
+    return f"src-{turn}-{marker}"
+
+
+def _page_view(c: Citation) -> str:
+    """The cited page as an image with the paragraph highlighted, and a link that opens
+    the PDF at that page (served by the UI's own routes)."""
+    if not c.passage_id or not c.page:
+        return ""
+    shown = html.escape(c.page_shown)
+    src = f"/paracite/page/{quote(c.passage_id, safe='')}.png"
+    pdf = f"/paracite/pdf/{quote(c.document, safe='')}#page={c.page}"
+    return (f'<details class="page"><summary>See it on the page (p. {shown})</summary>'
+            f'<img src="{src}" loading="lazy" alt="page {shown} of {html.escape(c.document)}, '
+            f'the cited paragraph highlighted">'
+            f'<div class="note"><a href="{pdf}" target="_blank" rel="noopener">Open the PDF at '
+            f"page {shown}</a></div></details>")
+
+
+def _context(text: str) -> str:
+    return f'<div class="context">{html.escape(text)}</div>'
+
+
+def format_source(c: Citation, turn: int = 1, see_also: bool = False,
+                  extras: SourceExtras | None = None) -> str:
+    """One cited paragraph: label, title, symbol, date, section, full text with the
+    supporting sentences highlighted, footnotes; the page image of a PDF source or the
+    neighbouring paragraphs of another. All record text escaped."""
+    extras = extras or SourceExtras()
+    meta = [html.escape(x) for x in (c.symbol or "", c.date or "") if x]
+    anchor = f'id="{source_anchor(turn, c.marker)}"' if c.marker else ""
+    head = (f"[{c.marker}] " if c.marker else "") + c.reference
     notes = "".join(f'<div class="note">{html.escape(f.marker)} {html.escape(f.text)}</div>'
                     for f in c.footnotes)
     section = f'<div class="meta">{html.escape(c.section)}</div>' if c.section else ""
+    before, after = extras.context.get(c.passage_id, (None, None))
+    body = f'<div class="text">{_highlight(c.text, c.quote)}</div>'
+    if c.document in extras.pdfs:
+        body += _page_view(c)
+    else:
+        body = ((_context(before.text) if before else "") + body
+                + (_context(after.text) if after else ""))
     return (f'<div class="src{" see-also" if see_also else ""}" {anchor}>'
             f"<h4>{html.escape(head)} — {html.escape(c.title)}</h4>"
-            f'<div class="meta">{" · ".join(meta)}</div>{section}'
-            f'<div class="text">{_highlight(c.text, c.quote)}</div>{notes}</div>')
+            f'<div class="meta">{" · ".join(meta)}</div>{section}{body}{notes}</div>')
 
 
-def format_sources(ans: Answer | None) -> str:
-    """The sources panel for an answer (or a refusal with its closest passages).
-
-    One line of HTML: the panel is a gr.Markdown (gr.HTML evaluates templates with
-    ``new Function``, which the page's CSP forbids), and Markdown passes an HTML block
-    through untouched only up to a blank line, so the text's line breaks are entities."""
-    if ans is None:
-        return '<div class="empty">Ask a question: the paragraphs it cites appear here.</div>'
+def format_turn_sources(ans: Answer, turn: int = 1, extras: SourceExtras | None = None) -> str:
+    """The sources of one answer (or, for a refusal, its closest passages)."""
     if not ans.found:
         parts = ['<div class="refusal-banner"><b>The records do not answer this.</b> '
                  "Closest passages:</div>"]
-        parts += [format_source(c, see_also=True) for c in ans.see_also]
-    else:
-        parts = [format_source(c) for c in ans.citations]
-    return "".join(parts).replace("\r", "").replace("\n", "&#10;")
+        parts += [format_source(c, turn, see_also=True, extras=extras) for c in ans.see_also]
+        return "".join(parts)
+    return "".join(format_source(c, turn, extras=extras) for c in ans.citations)
 
 
-def format_answer(ans: Answer) -> str:
-    """Chat text: markers become links to their paragraph in the sources panel; a
-    compact source list follows, so copying the message copies its citations."""
+def _one_line(text: str) -> str:
+    """The panel is a gr.Markdown (gr.HTML evaluates templates with ``new Function``,
+    which the page's CSP forbids), and Markdown passes an HTML block through untouched
+    only up to a blank line, so the text's line breaks become entities."""
+    return text.replace("\r", "").replace("\n", "&#10;")
+
+
+def format_sources(turns: Answer | Sequence[Answer] | None, open_turn: int | None = None,
+                   extras: SourceExtras | None = None,
+                   questions: Sequence[str] | None = None) -> str:
+    """The sources panel: every answer's sources, newest first; one turn open (the
+    latest unless ``open_turn`` says which, from 1), the others folded under their
+    question. A single Answer is shown as turn 1."""
+    if turns is None or (not isinstance(turns, Answer) and not turns):
+        return '<div class="empty">Ask a question: the paragraphs it cites appear here.</div>'
+    answers = [turns] if isinstance(turns, Answer) else list(turns)
+    opened = open_turn if open_turn and 1 <= open_turn <= len(answers) else len(answers)
+    parts = []
+    for n in range(len(answers), 0, -1):
+        ans = answers[n - 1]
+        asked = questions[n - 1] if questions and len(questions) >= n else ans.question
+        title = html.escape(f"Answer {n}: {asked}")
+        body = format_turn_sources(ans, n, extras)
+        attrs = f'class="turn" id="turn-{n}"'
+        if n == opened:
+            parts.append(f"<details {attrs} open><summary>{title}</summary>{body}</details>")
+        else:
+            parts.append(f"<details {attrs}><summary>{title}</summary>{body}</details>")
+    return _one_line("".join(parts))
+
+
+def format_answer(ans: Answer, turn: int = 1, notice: str = "") -> str:
+    """Chat text: markers link to this turn's paragraphs in the sources panel; the
+    references follow in the one label format; a hidden plain-text version (the answer,
+    then '[1] SYMBOL, ¶22, p. 9') is what the copy button copies."""
     text = html.escape(ans.text, quote=False)
     understood = (f"<sub>Understood as: {html.escape(ans.understood_as, quote=False)}</sub>"
                   "\n\n" if ans.understood_as else "")
+    note = f"\n\n<sub>ℹ️ {html.escape(notice, quote=False)}</sub>" if notice else ""
+    plain = html.escape(ans.plain_text()).replace("\n", "&#10;")
+    copy = f'<span class="copy-text">{plain}</span>'
     if not ans.found:
-        return understood + "⚠️ " + text
-    linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{m.group(1)})", text)
-    refs = "; ".join(f"[{c.marker}] {c.label}" + (f", p. {c.page_shown}" if c.page_shown else "")
-                     for c in ans.citations)
-    return f"{understood}{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
+        return f"{understood}⚠️ {text}{note}{copy}"
+    linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{source_anchor(turn, int(m.group(1)))})",
+                         text)
+    refs = "; ".join(f"[{c.marker}] {c.reference}" for c in ans.citations)
+    return (f"{understood}{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
+            f"{note}{copy}")
 
 
-def documents_table(assistant: Assistant) -> list[list[Any]]:
-    return [[d.id, d.title, d.date or "", d.symbol or "", n]
-            for d, n in assistant.documents()]
+def documents_table(docs: Iterable[tuple[DocumentInfo, int]]) -> list[list[Any]]:
+    """The document table's rows: what a reader looks for first, the id last."""
+    return [[d.symbol or "", d.title, d.date or "", n, d.id] for d, n in docs]
 
+
+TABLE_HEADERS = ["symbol", "title", "date", "passages", "id"]
+
+
+def filter_chip(docs: Sequence[str] | None) -> str:
+    """The text of the chip that shows an active document filter (click: remove it)."""
+    return f"Only: {', '.join(docs)}  ✕" if docs else ""
+
+
+# -- the conversation, as kept in the browser ---------------------------------------------
+# A turn is {"question": str, "answer": Answer as JSON, "notice": str}: plain JSON, so it
+# can live in the browser's storage and come back after a reload.
+
+Turn = dict[str, Any]
+
+
+def new_turn(question: str, ans: Answer, notice: str = "") -> Turn:
+    return {"question": question, "answer": ans.model_dump(mode="json"), "notice": notice}
+
+
+def turn_answers(turns: Sequence[Turn]) -> list[Answer]:
+    """The Answers of the kept turns (a turn the browser kept in another shape is
+    skipped: stored data is never trusted to be ours)."""
+    out = []
+    for t in turns or []:
+        try:
+            out.append(Answer.model_validate(t["answer"]))
+        except Exception:  # noqa: BLE001 - a damaged turn is dropped, not fatal
+            continue
+    return out
+
+
+def valid_turns(turns: Any) -> list[Turn]:
+    """The turns a browser sent back that have the expected shape, the last TURNS_KEPT."""
+    if not isinstance(turns, list):
+        return []
+    good = []
+    for t in turns:
+        if (isinstance(t, dict) and isinstance(t.get("question"), str)
+                and isinstance(t.get("answer"), dict)):
+            try:
+                Answer.model_validate(t["answer"])
+            except Exception:  # noqa: BLE001
+                continue
+            good.append({"question": t["question"], "answer": t["answer"],
+                         "notice": str(t.get("notice") or "")})
+    return good[-TURNS_KEPT:]
+
+
+def history_pairs(turns: Sequence[Turn] | Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The conversation as (question, answer text) pairs, for follow-ups (last six)."""
+    pairs: list[tuple[str, str]] = []
+    for t in turns:
+        if isinstance(t, dict):
+            pairs.append((t["question"], str(t["answer"].get("text", ""))))
+        else:
+            q, a = t
+            pairs.append((q, a))
+    return pairs[-6:]
+
+
+def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """The chat as gradio messages, from the kept turns."""
+    msgs = []
+    for n, t in enumerate(turns, 1):
+        ans = Answer.model_validate(t["answer"])
+        msgs.append({"role": "user", "content": html.escape(t["question"], quote=False)})
+        msgs.append({"role": "assistant", "content": format_answer(ans, n, t.get("notice", ""))})
+    return msgs
+
+# -- uploads -----------------------------------------------------------------------------
 
 def safe_name(name: str) -> str:
     """A readable file name that stays inside the upload folder: other scripts are
@@ -230,60 +406,223 @@ def remove_stale_uploads(assistant: Assistant, max_age_s: float = 3600) -> list[
     return removed
 
 
-def history_pairs(state: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The conversation as (question, answer text) pairs, for follow-ups."""
-    return [(q, a) for q, a in state][-6:]
 
 
 # -- the app -----------------------------------------------------------------------------
 
-class UI:
-    """Per-process objects shared by every browser session (each has its own history)."""
+def describe_answerer(name: str) -> str:
+    """One line on what an answerer does, for the selector."""
+    if name in ANSWERERS:
+        return ANSWERERS[name]
+    if name.startswith("openai:"):
+        return ANSWERERS["openai"]
+    return "a chat model given to this UI, checked sentence by sentence before it is shown"
 
-    def __init__(self, assistant: Assistant) -> None:
+
+def _neighbour_ids(passage_id: str) -> tuple[str, str] | None:
+    """The ids of the passages before and after one ('report:00021' → 00020, 00022)."""
+    doc, _, order = passage_id.rpartition(":")
+    if not doc or not order.isdigit():
+        return None
+    n = int(order)
+    return f"{doc}:{n - 1:05d}", f"{doc}:{n + 1:05d}"
+
+
+class UI:
+    """Per-process objects shared by every browser session (each keeps its own
+    conversation, in its browser)."""
+
+    def __init__(self, assistant: Assistant, answerers: Mapping[str, Any] | None = None) -> None:
         self.base = assistant
         self._by_llm: dict[str, Assistant] = {"extractive": assistant}
+        self._given = dict(answerers or {})  # name → chat model object (e.g. tests' fakes)
+        self._lock = threading.Lock()
+        self._ingesting = 0
+
+    # -- answerers --------------------------------------------------------------------
+    def llm_names(self) -> list[str]:
+        names = self.base.available_llms()
+        return names + [n for n in self._given if n not in names]
+
+    def answerer_choices(self) -> list[tuple[str, str]]:
+        return [(f"{n} — {describe_answerer(n)}", n) for n in self.llm_names()]
 
     def assistant(self, llm: str) -> Assistant:
-        if llm not in self._by_llm:
-            self._by_llm[llm] = self.base.with_llm(llm)
-        return self._by_llm[llm]
+        with self._lock:
+            if llm not in self._by_llm:
+                self._by_llm[llm] = self.base.with_llm(self._given.get(llm, llm))
+            return self._by_llm[llm]
 
-    def ask(self, question: str, chat: list[dict[str, str]], state: list[tuple[str, str]],
-            llm: str, docs: list[str]) -> Iterator[tuple[Any, ...]]:
+    def warm(self) -> float:
+        """Load the embedder, the keyword index and the answer path before the UI says it
+        is ready, so the first question is answered as fast as the next. Seconds taken."""
+        t0 = time.perf_counter()
+        self.base.embedder.embed_query("warm-up")
+        try:
+            if self.base.store.count():
+                self.base.ask("What was decided at the meeting?")
+        except ParaciteError as exc:  # an empty or unreadable store: the UI says so later
+            log.info("warm-up question not answered: %s", exc)
+        return time.perf_counter() - t0
+
+    @property
+    def ingesting(self) -> bool:
+        return self._ingesting > 0
+
+    # -- sources ------------------------------------------------------------------------
+    def extras(self, answers: Sequence[Answer]) -> SourceExtras:
+        """Which cited documents are PDFs, and the neighbours of the other citations."""
+        try:
+            docs = self.base.documents()
+        except ParaciteError:
+            return SourceExtras()
+        pdfs = {d.id for d, _ in docs if Path(d.source).suffix.lower() == ".pdf"}
+        wanted: dict[str, tuple[str, str]] = {}
+        for ans in answers:
+            for c in (*ans.citations, *ans.see_also):
+                ids = _neighbour_ids(c.passage_id) if c.document not in pdfs else None
+                if ids:
+                    wanted[c.passage_id] = ids
+        context: dict[str, tuple[Passage | None, Passage | None]] = {}
+        if wanted:
+            try:
+                found = self.base.store.get_passages(sorted({i for p in wanted.values()
+                                                             for i in p}))
+            except ParaciteError:
+                found = {}
+            context = {pid: (found.get(b), found.get(a)) for pid, (b, a) in wanted.items()}
+        return SourceExtras(pdfs=pdfs, context=context)
+
+    def sources_html(self, turns: Sequence[Turn], open_turn: int | None = None) -> str:
+        answers = turn_answers(turns)
+        if not answers:
+            return format_sources(None)
+        return format_sources(answers, open_turn, self.extras(answers),
+                              [t["question"] for t in turns])
+
+    def page_image(self, passage_id: str) -> Path | None:
+        """The PNG of the page a passage starts on, the passage highlighted (cached under
+        PARACITE_HOME/pages); None when it is not a stored PDF passage."""
+        from paracite.pages import page_image
+
+        passage = self.base.store.get_passages([passage_id]).get(passage_id)
+        if passage is None:
+            return None
+        doc = next((d for d, _ in self.base.documents() if d.id == passage.document), None)
+        if doc is None or Path(doc.source).suffix.lower() != ".pdf":
+            return None
+        image = page_image(passage, doc, self.base.settings.home / "pages")
+        return image.path if image is not None else None
+
+    def pdf_file(self, doc_id: str) -> Path | None:
+        """The stored PDF a document comes from (None for other documents)."""
+        doc = next((d for d, _ in self.base.documents() if d.id == doc_id), None)
+        if doc is None:
+            return None
+        path = Path(doc.source)
+        return path if path.suffix.lower() == ".pdf" and path.is_file() else None
+
+    # -- events -------------------------------------------------------------------------
+    def ask(self, question: str, turns: Any, llm: str, docs: list[str] | None
+            ) -> Iterator[tuple[Any, ...]]:
+        """Answer one question in a conversation: yields (chat, turns, sources, question
+        box). An LLM's draft is never shown: the chat says it is being checked, and the
+        answer appears once its sentences passed the citation check."""
         question = (question or "").strip()
-        chat = list(chat or [])
-        state = list(state or [])
+        turns = valid_turns(turns)
+        chat = chat_messages(turns)
         if not question:
-            yield chat, state, format_sources(None), ""
+            yield chat, turns, self.sources_html(turns), ""
             return
+        notice = INGEST_NOTICE if self.ingesting else ""
         chat.append({"role": "user", "content": html.escape(question, quote=False)})
-        chat.append({"role": "assistant", "content": "…"})
-        yield chat, state, format_sources(None), ""
+        chat.append({"role": "assistant", "content": CHECKING})
+        yield chat, turns, gr_skip(), ""
         try:
             final: Answer | None = None
-            shown = ""
-            for part in self.assistant(llm).stream(question, history=history_pairs(state),
-                                                   documents=docs or None):
+            drafted = 0
+            for part in self.assistant(llm or "extractive").stream(
+                    question, history=history_pairs(turns), documents=docs or None):
                 if isinstance(part, Answer):
                     final = part
-                else:
-                    shown += part
+                    continue
+                drafted += len(part.split())
+                if drafted and llm != "extractive":  # how far along, never the words
                     chat[-1] = {"role": "assistant",
-                                "content": html.escape(shown, quote=False) + " …"}
-                    yield chat, state, format_sources(None), ""
+                                "content": f"{CHECKING} ({drafted} words drafted)"}
+                    yield chat, turns, gr_skip(), ""
             assert final is not None
-            chat[-1] = {"role": "assistant", "content": format_answer(final)}
-            state.append((question, final.text))
-            yield chat, state, format_sources(final), ""
+            turns = [*turns, new_turn(question, final, notice)][-TURNS_KEPT:]
+            yield chat_messages(turns), turns, self.sources_html(turns), ""
         except ParaciteError as exc:
             chat[-1] = {"role": "assistant", "content": f"⚠️ {html.escape(str(exc))}"}
-            yield chat, state, format_sources(None), ""
+            yield chat, turns, self.sources_html(turns), ""
+
+    def show_turn(self, turns: Any, index: Any) -> str:
+        """The sources panel opened at the answer a chat message belongs to."""
+        turns = valid_turns(turns)
+        i = index[0] if isinstance(index, (list, tuple)) else index
+        if not isinstance(i, int):
+            return self.sources_html(turns)
+        return self.sources_html(turns, open_turn=i // 2 + 1)
+
+    def feedback(self, turns: Any, index: Any, liked: Any) -> str:
+        """👍/👎 on an answer: appended to PARACITE_HOME/feedback.jsonl. Returns what to
+        tell the user."""
+        turns = valid_turns(turns)
+        i = index[0] if isinstance(index, (list, tuple)) else index
+        if not isinstance(i, int) or not 0 <= i // 2 < len(turns) or liked in ("", None):
+            return ""
+        t = turns[i // 2]
+        verdict = "up" if liked is True or str(liked).lower() in ("like", "true") else "down"
+        self.base.record_feedback(t["question"], Answer.model_validate(t["answer"]), verdict)
+        return "Thank you: your feedback is saved."
+
+    def reset(self) -> tuple[Any, ...]:
+        """A new conversation: no history, no sources, no document filter."""
+        return [], [], format_sources(None), [], ""
+
+    def status(self) -> str:
+        try:
+            docs = self.base.documents()
+        except ParaciteError as exc:
+            return f"⚠️ {html.escape(str(exc), quote=False)}"
+        n = sum(c for _, c in docs)
+        text = (f"Ready · {len(docs)} documents, {n} passages" if docs
+                else "Ready · no documents yet: add PDF, Markdown or text files below")
+        return text + (" · ingesting uploads …" if self.ingesting else "")
+
+    def suggestions(self) -> list[str]:
+        try:
+            return list(self.base.suggestions(SUGGESTIONS))[:SUGGESTIONS]
+        except ParaciteError as exc:
+            log.info("no suggested questions: %s", exc)
+            return []
+
+    def delete(self, doc_id: str | None) -> str:
+        """Delete a document: its passages, and its file when it was uploaded here."""
+        if not doc_id:
+            return "Choose a document to delete."
+        try:
+            report = self.base.delete_document(doc_id)
+        except ParaciteError as exc:
+            said = _ABS_PATH.sub(r"\1", str(exc))
+            return f"❌ {html.escape(said, quote=False)}"
+        gone = " and its uploaded file" if report.file_removed else ""
+        return f"🗑️ `{doc_id}` deleted: {report.passages} passages{gone}."
+
+    def delete_question(self, doc_id: str | None) -> str:
+        counts = {d.id: n for d, n in self.base.documents()}
+        if not doc_id or doc_id not in counts:
+            return "Choose a document to delete."
+        return (f"Delete **{html.escape(doc_id)}** and its {counts[doc_id]} passages from the "
+                "store? Answers will no longer cite it; an uploaded file is deleted too.")
 
     def upload(self, files: list[Any] | None, progress: Any = None) -> tuple[str, Any, Any]:
         """Copy the chosen files into PARACITE_HOME/uploads and ingest them. gradio's
         temporary copies are deleted; a copy whose ingest failed, or whose bytes are
-        already stored as another document, is deleted too (nothing then uses it)."""
+        already stored as another document, is deleted too (nothing then uses it).
+        Progress: per file copied, then per batch of passages embedded."""
         import gradio as gr
 
         if not files:
@@ -294,24 +633,38 @@ class UI:
         lines: list[str] = []
         targets: dict[str, Path] = {}  # file name in the upload folder → its path
         created: set[Path] = set()
-        for f in files:
+        for k, f in enumerate(files):
             src = Path(getattr(f, "name", f))
             given = getattr(f, "orig_name", None) or src.name
             name = safe_name(given)
+            if progress is not None:
+                progress((k, len(files)), desc=f"copying {name}", unit="files")
             try:
                 lines += self._take(src, given, name, folder, targets, created)
             finally:
                 _discard_gradio_copy(src)
+        finished: list[str] = []
 
         def on_progress(done: int, total: int) -> None:
             if progress is not None:
-                progress((done, total), desc="embedding", unit="passages")
+                progress((done, total), unit="passages",
+                         desc=f"embedding passages · {len(finished)} of {len(targets)} "
+                              "files done")
+
+        def on_file(result: Any) -> None:
+            finished.append(result.source)
+            if progress is not None:
+                progress((len(finished), len(targets)), unit="files",
+                         desc=f"{result.source}: {result.status}")
 
         unused: set[Path] = set()
         files_done = []
+        with self._lock:
+            self._ingesting += 1
         try:
             if targets:
-                files_done = self.base.ingest(list(targets.values()), progress=on_progress).files
+                files_done = self.base.ingest(list(targets.values()), progress=on_progress,
+                                              on_file=on_file).files
         except ParaciteError as exc:  # e.g. another ingest holds the store
             lines.append(f"❌ {html.escape(str(exc), quote=False)}")
             unused = set(created)
@@ -319,6 +672,9 @@ class UI:
             with contextlib.suppress(Exception):
                 self._delete_unused(created)
             raise
+        finally:
+            with self._lock:
+                self._ingesting -= 1
         stored = self.base.documents()
         for r in files_done:
             reason = html.escape(_ABS_PATH.sub(r"\1", r.reason), quote=False)
@@ -334,7 +690,7 @@ class UI:
             if r.status in ("failed", "duplicate") and r.source in targets:
                 unused.add(targets[r.source])
         self._delete_unused(unused, stored)
-        return ("\n\n".join(lines), gr.update(value=documents_table(self.base)),
+        return ("\n\n".join(lines), gr.update(value=documents_table(stored)),
                 gr.update(choices=[d.id for d, _ in stored]))
 
     def _delete_unused(self, paths: Iterable[Path],
@@ -376,57 +732,166 @@ class UI:
         return []
 
 
-def build(assistant: Assistant | None = None) -> Any:
-    """The gradio Blocks app over ``assistant`` (default: one from settings)."""
+def gr_skip() -> Any:
+    """'Leave this output as it is' (gradio's skip), importing gradio late."""
     import gradio as gr
 
-    ui = UI(assistant or Assistant())
+    return gr.skip()
+
+
+def browser_secret(home: Path) -> str:
+    """The key the conversation is encrypted with in the browser's storage: made once per
+    PARACITE_HOME and kept there (readable by its owner only), so a conversation survives
+    a restart of the server."""
+    path = home / "ui-secret"
+    with contextlib.suppress(OSError):
+        text = path.read_text().strip()
+        if len(text) >= 16:
+            return text
+    secret = secrets.token_urlsafe(24)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.write_text(secret)
+    except OSError as exc:
+        log.warning("the conversation key could not be kept (%s): a conversation will "
+                    "not survive a restart", exc)
+    return secret
+
+
+def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | None = None
+          ) -> Any:
+    """The gradio Blocks app over ``assistant`` (default: one from settings).
+    ``answerers``: more chat models to offer by name (e.g. a test's fake)."""
+    import gradio as gr
+
+    ui = UI(assistant or Assistant(), answerers)
     base = ui.base
     remove_stale_uploads(base)
-    doc_ids = [d.id for d, _ in base.documents()]
     with gr.Blocks(title="paracite") as demo:
         gr.Markdown("## paracite — answers from UN meeting records, cited to the paragraph")
-        state = gr.State([])
+        status = gr.Markdown(ui.status(), elem_id="status")
+        convo = gr.BrowserState([], storage_key="paracite-conversation",
+                                secret=browser_secret(base.settings.home))
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
-                                  buttons=["copy"], sanitize_html=True)
-                question = gr.Textbox(label="Question", placeholder="Ask about the records",
-                                      elem_id="question", lines=1)
+                                  buttons=["copy"], sanitize_html=True,
+                                  feedback_options=("Like", "Dislike"))
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(label="Question", placeholder="Ask about the records",
+                                          elem_id="question", lines=1, scale=5)
+                    chip = gr.Button("", visible=False, elem_id="filter-chip", size="sm",
+                                     scale=0)
                 with gr.Row():
                     ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
-                    clear_btn = gr.Button("Clear conversation", elem_id="clear")
-                gr.Examples(EXAMPLES, inputs=question, label="Example questions")
+                    new_btn = gr.Button("New conversation", elem_id="new")
+                gr.Markdown("Suggested questions, from the documents' headings:",
+                            elem_id="suggest-label")
+                with gr.Row(elem_id="suggestions"):
+                    suggest = [gr.Button(visible=False, size="sm", elem_id=f"suggest-{i}",
+                                         elem_classes=["suggestion"])
+                               for i in range(SUGGESTIONS)]
                 with gr.Accordion("Answerer and documents", open=False):
-                    llm = gr.Dropdown(base.available_llms(), value="extractive",
-                                      label="Answerer", elem_id="llm")
-                    docs = gr.CheckboxGroup(doc_ids, label="Ask only these documents "
+                    llm = gr.Dropdown(ui.answerer_choices(), value="extractive",
+                                      label="Answerer", elem_id="llm",
+                                      info="Every answer is checked against the records "
+                                      "before it is shown.")
+                    docs = gr.CheckboxGroup([], label="Ask only these documents "
                                             "(none ticked: all)", elem_id="docs")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.Markdown(format_sources(None), elem_id="sources",
                                       sanitize_html=True, latex_delimiters=[])
-        with gr.Accordion("Documents and upload", open=True):
-            table = gr.Dataframe(documents_table(base), headers=["id", "title", "date",
-                                                                 "symbol", "passages"],
-                                 interactive=False, elem_id="doc-table")
+        with gr.Accordion("Documents", open=True):
+            table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, elem_id="doc-table",
+                                 wrap=True, column_widths=["20%", "42%", "14%", "10%", "14%"])
             files = gr.File(label="Add PDF, Markdown or text files", file_count="multiple",
                             file_types=UPLOAD_TYPES, elem_id="upload")
             upload_btn = gr.Button("Ingest uploaded files", elem_id="ingest")
             upload_result = gr.Markdown(elem_id="upload-result")
+            with gr.Row(equal_height=True):
+                delete_pick = gr.Dropdown([], label="Delete a document", elem_id="delete-doc",
+                                          scale=3)
+                delete_btn = gr.Button("Delete…", elem_id="delete", variant="stop", scale=1)
+            with gr.Row(visible=False, elem_id="delete-confirm-row") as confirm_row:
+                confirm_text = gr.Markdown(elem_id="delete-question")
+                confirm_btn = gr.Button("Yes, delete", variant="stop", elem_id="delete-confirm")
+                cancel_btn = gr.Button("Cancel", elem_id="delete-cancel")
+            delete_result = gr.Markdown(elem_id="delete-result")
 
-        outs = [chat, state, sources, question]
-        ask_btn.click(ui.ask, [question, chat, state, llm, docs], outs, api_name="ask")
-        question.submit(ui.ask, [question, chat, state, llm, docs], outs)
-        clear_btn.click(lambda: ([], [], format_sources(None)), None, [chat, state, sources])
+        # -- documents: the table, the filter, the delete list and the suggestions are
+        # built on every page load and after every upload or delete, never once at start.
+        listing = [table, docs, delete_pick, *suggest, status]
 
-        def do_upload(f: Any, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        def refresh(selected: list[str] | None) -> tuple[Any, ...]:
+            stored = base.documents()
+            ids = [d.id for d, _ in stored]
+            shown = ui.suggestions()
+            buttons = [gr.update(value=shown[i], visible=True) if i < len(shown)
+                       else gr.update(visible=False) for i in range(SUGGESTIONS)]
+            return (gr.update(value=documents_table(stored)),
+                    gr.update(choices=ids, value=[d for d in selected or [] if d in ids]),
+                    gr.update(choices=ids, value=None), *buttons, ui.status())
+
+        def on_load(turns: Any, selected: list[str] | None) -> tuple[Any, ...]:
+            turns = valid_turns(turns)
+            return (chat_messages(turns), turns, ui.sources_html(turns), *refresh(selected))
+
+        demo.load(on_load, [convo, docs], [chat, convo, sources, *listing])
+
+        # -- asking
+        outs = [chat, convo, sources, question]
+        ask_btn.click(ui.ask, [question, convo, llm, docs], outs, api_name="ask")
+        question.submit(ui.ask, [question, convo, llm, docs], outs, api_name=False)
+        for b in suggest:
+            b.click(ui.ask, [b, convo, llm, docs], outs, api_name=False)
+
+        def select(turns: Any, evt: gr.SelectData) -> str:
+            return ui.show_turn(turns, evt.index)
+
+        chat.select(select, [convo], [sources], api_name=False)
+
+        def like(turns: Any, evt: gr.LikeData) -> None:
+            said = ui.feedback(turns, evt.index, evt.liked)
+            if said:
+                gr.Info(said)
+
+        chat.like(like, [convo], None, api_name=False)
+
+        # -- one reset: history, sources and filter; the chat's own clear icon does the same
+        reset_outs = [chat, convo, sources, docs, question]
+        new_btn.click(ui.reset, None, reset_outs, api_name=False)
+        chat.clear(ui.reset, None, reset_outs, api_name=False)
+
+        # -- the filter chip: shown while a filter is on; clicking it removes the filter
+        docs.change(lambda d: gr.update(value=filter_chip(d), visible=bool(d)), docs, chip,
+                    api_name=False)
+        chip.click(lambda: [], None, docs, api_name=False)
+
+        # -- upload and delete
+        def do_upload(f: Any, selected: list[str] | None,
+                      progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            message, _, _ = ui.upload(f, progress)
             # the chosen files are cleared: their temporary copies are gone after this
-            return (*ui.upload(f, progress), gr.update(value=None))
+            return (message, gr.update(value=None), *refresh(selected))
 
-        upload_btn.click(do_upload, [files], [upload_result, table, docs, files])
+        upload_btn.click(do_upload, [files, docs], [upload_result, files, *listing],
+                         api_name="do_upload")
+
+        delete_btn.click(lambda d: (gr.update(visible=bool(d)), ui.delete_question(d)),
+                         delete_pick, [confirm_row, confirm_text], api_name=False)
+        cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row, api_name=False)
+
+        def do_delete(d: str | None, selected: list[str] | None) -> tuple[Any, ...]:
+            said = ui.delete(d)
+            return (said, gr.update(visible=False), *refresh(selected))
+
+        confirm_btn.click(do_delete, [delete_pick, docs],
+                          [delete_result, confirm_row, *listing], api_name=False)
     demo.queue(default_concurrency_limit=base.settings.ui_concurrency,
                max_size=base.settings.ui_max_queue)
+    demo.paracite_ui = ui
     return demo
 
 
@@ -578,6 +1043,48 @@ def allowed_hosts(settings: Any) -> list[str]:
     return [*settings.ui_allowed_hosts, settings.ui_host]
 
 
+def add_routes(outer: Any, ui: UI | None) -> None:
+    """The UI's own routes, before gradio's: the page image of a cited PDF paragraph, the
+    PDF itself (opened at a page by the browser's viewer), and the page script."""
+    from fastapi import HTTPException
+    from fastapi.responses import FileResponse
+
+    @outer.get("/paracite/static/paracite.js", include_in_schema=False)
+    def script() -> Any:
+        return FileResponse(STATIC / "paracite.js", media_type="text/javascript",
+                            headers={"cache-control": "no-cache"})
+
+    if ui is None:
+        return
+
+    @outer.get("/paracite/page/{passage_id}.png", include_in_schema=False)
+    def page_png(passage_id: str) -> Any:
+        if not _PASSAGE_ID.fullmatch(passage_id):
+            raise HTTPException(404)
+        try:
+            path = ui.page_image(passage_id)
+        except ParaciteError as exc:
+            log.warning("page image of %s not made: %s", passage_id, exc)
+            path = None
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, media_type="image/png",
+                            headers={"cache-control": "private, max-age=3600"})
+
+    @outer.get("/paracite/pdf/{doc_id}", include_in_schema=False)
+    def pdf(doc_id: str) -> Any:
+        path = ui.pdf_file(doc_id) if _DOC_ID.fullmatch(doc_id) else None
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, media_type="application/pdf", filename=f"{doc_id}.pdf",
+                            content_disposition_type="inline")
+
+
+_PASSAGE_ID = re.compile(r"[\w.-]{1,120}:\d{5}")
+_DOC_ID = re.compile(r"[\w.-]{1,120}")
+HEAD = '<script src="/paracite/static/paracite.js" defer></script>'
+
+
 def make_app(demo: Any, settings: Any, port: int | None = None) -> tuple[Any, Any]:
     """The ASGI app serving ``demo`` behind `Guard`, and gradio's app inside it."""
     import gradio as gr
@@ -585,26 +1092,34 @@ def make_app(demo: Any, settings: Any, port: int | None = None) -> tuple[Any, An
     from gradio.routes import App
 
     outer = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    add_routes(outer, getattr(demo, "paracite_ui", None))
     gr.mount_gradio_app(outer, demo, path="/", server_name=settings.ui_host,
                         server_port=port or settings.ui_port, show_error=False, css=CSS,
                         theme=gr.themes.Default(), ssr_mode=False, allowed_paths=[],
                         run_history=False,  # no run log in the browser, no bucket upload
+                        footer_links=["api"],  # no "Runs", no settings/recording panel
+                        head=HEAD,
                         max_file_size=int(settings.max_upload_mb * 1_048_576))
     inner = next(r.app for r in outer.routes if isinstance(getattr(r, "app", None), App))
     return Guard(outer, allowed_hosts(settings)), inner
 
 
 def launch(assistant: Assistant | None = None, port: int | None = None,
-           block: bool = True) -> Served:
-    """Serve the UI on settings.ui_host (loopback by default). ``block=False`` returns
-    once it listens; ``close()`` on the result stops it."""
+           block: bool = True, answerers: Mapping[str, Any] | None = None,
+           on_ready: Callable[[str], None] | None = None) -> Served:
+    """Serve the UI on settings.ui_host (loopback by default). The embedder, keyword
+    index and answer path are loaded first, so "ready" means the first answer is as fast
+    as any. ``block=False`` returns once it listens; ``close()`` on the result stops it.
+    ``on_ready`` is called with the URL once the UI listens."""
     import uvicorn
 
     a = assistant or Assistant()
     settings = a.settings
     port = port or settings.ui_port
     host = settings.ui_host.strip("[]")
-    demo = build(a)
+    demo = build(a, answerers)
+    warmed = demo.paracite_ui.warm()
+    log.info("embedder and index loaded in %.1f s", warmed)
     asgi, inner = make_app(demo, settings, port)
     if host_name(settings.ui_host) not in {"127.0.0.1", "localhost", "::1"} and set(
             settings.ui_allowed_hosts) <= {"127.0.0.1", "localhost", "::1", "[::1]"}:
@@ -615,12 +1130,6 @@ def launch(assistant: Assistant | None = None, port: int | None = None,
     server = uvicorn.Server(config)
     shown = f"[{host}]" if ":" in host else host
     served = Served(demo, server, inner, f"http://{shown}:{port}/")
-    if block:
-        try:
-            server.run()
-        finally:
-            served.close()
-        return served
     served.thread = threading.Thread(target=server.run, name="paracite-ui", daemon=True)
     served.thread.start()
     deadline = time.monotonic() + 30
@@ -629,4 +1138,12 @@ def launch(assistant: Assistant | None = None, port: int | None = None,
             served.close()
             raise OSError(f"the web UI could not listen on {settings.ui_host}:{port}")
         time.sleep(0.01)
+    if on_ready is not None:
+        on_ready(served.url)
+    if block:
+        try:
+            while served.thread.is_alive():
+                served.thread.join(0.5)
+        finally:
+            served.close()
     return served

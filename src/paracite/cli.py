@@ -120,8 +120,7 @@ def format_answer(ans: Answer, width: int = 88) -> str:
     if ans.citations:
         out.append("")
         for c in ans.citations:
-            page = f", page {pr(c.page_shown)}" if c.page_shown else ""
-            out.append(f"[{c.marker}] {pr(c.label)}{page} — {pr(c.title)}")
+            out.append(f"[{c.marker}] {pr(c.reference)} — {pr(c.title)}")
             body = "\n".join(textwrap.fill(pr(line), width, initial_indent="    ",
                                            subsequent_indent="    ")
                              for line in c.text.split("\n"))
@@ -131,7 +130,7 @@ def format_answer(ans: Answer, width: int = 88) -> str:
                                          initial_indent="    ", subsequent_indent="      "))
     if ans.see_also:
         out.append("")
-        out.append("See also: " + "; ".join(pr(c.label) for c in ans.see_also))
+        out.append("See also: " + "; ".join(pr(c.reference) for c in ans.see_also))
     return "\n".join(out)
 
 
@@ -247,8 +246,9 @@ def _cmd_ui(a: Assistant, args: argparse.Namespace) -> int:
     app = load_ui()
     if a.store.count() == 0:
         print("The store is empty: run `paracite ingest` (or upload files in the UI).")
-    print(f"paracite web UI on http://{a.settings.ui_host}:{args.port or a.settings.ui_port}")
-    app.launch(a, port=args.port)
+    print("loading the embedder and the index …", flush=True)
+    app.launch(a, port=args.port,
+               on_ready=lambda url: print(f"ready: paracite web UI on {url}", flush=True))
     return 0
 
 

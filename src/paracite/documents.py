@@ -170,6 +170,32 @@ class Citation(BaseModel):
             return f"{self.document} ¶{self.paragraph}"
         return f"{self.document}, {self.paragraph}"
 
+    @property
+    def reference(self) -> str:
+        """The one label shown everywhere: the short label and the printed page.
+
+        >>> Citation(marker=1, document="report", title="t", paragraph="22", page=9,
+        ...          printed_page="5", text="x").reference
+        'report ¶22, p. 5'
+        """
+        page = self.page_shown
+        return f"{self.label}, p. {page}" if page else self.label
+
+    @property
+    def plain_reference(self) -> str:
+        """The reference to paste into a text: the document symbol (else its id), the
+        paragraph and the printed page, e.g. 'UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9'.
+
+        >>> Citation(marker=1, document="agenda", title="t", symbol="A/1", text="x",
+        ...          paragraph="item 1 (b), ¶3").plain_reference
+        'A/1, item 1 (b), ¶3'
+        """
+        para = f"¶{self.paragraph}" if self.paragraph[:1].isdigit() else self.paragraph
+        parts = [self.symbol or self.document, para]
+        if self.page_shown:
+            parts.append(f"p. {self.page_shown}")
+        return ", ".join(parts)
+
 
 REFUSAL = "The records do not answer this question."
 
@@ -190,6 +216,12 @@ class Answer(BaseModel):
                                "passage supports them.")
     seconds: float = 0.0
 
+    def plain_text(self) -> str:
+        """The answer as plain text to copy: its sentences with their [n] markers, then
+        one line per source ('[1] UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9')."""
+        lines = [f"[{c.marker}] {c.plain_reference}" for c in self.citations]
+        return "\n\n".join([self.text, "\n".join(lines)]) if lines else self.text
+
     @property
     def understood_as(self) -> str:
         """The standalone question when it differs from what was asked (a follow-up
@@ -204,6 +236,6 @@ class Answer(BaseModel):
         see_also = [Citation.from_passage(p, 0, score=score) for p, score in closest]
         text = REFUSAL
         if see_also:
-            text += " Closest passages: " + "; ".join(c.label for c in see_also) + "."
+            text += " Closest passages: " + "; ".join(c.reference for c in see_also) + "."
         return cls(question=question, text=text, found=False, see_also=see_also,
                    confidence=round(confidence, 4))

@@ -31,16 +31,16 @@ def final(gen):
 
 
 def test_document_filter_limits_the_sources(ui):
-    chat, state, sources, _ = final(ui.ask("When will the report be adopted?", [], [],
+    chat, turns, sources, _ = final(ui.ask("When will the report be adopted?", [],
                                            "extractive", ["agenda"]))
-    assert "agenda, " in sources and "report, " not in sources
-    assert state[-1][0] == "When will the report be adopted?"
+    assert "agenda, " in sources and "report ¶" not in sources
+    assert turns[-1]["question"] == "When will the report be adopted?"
 
 
 def test_each_session_keeps_its_own_history(ui):
-    _, s1, _, _ = final(ui.ask("Who is the new Rapporteur?", [], [], "extractive", []))
-    _, s2, _, _ = final(ui.ask("Who opened the meeting, and why?", [], [], "extractive", []))
-    chat, s1b, _, _ = final(ui.ask("and from which country?", [], s1, "extractive", []))
+    _, s1, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    _, s2, _, _ = final(ui.ask("Who opened the meeting, and why?", [], "extractive", []))
+    chat, s1b, _, _ = final(ui.ask("and from which country?", s1, "extractive", []))
     assert "Netherlands" in chat[-1]["content"]
     assert len(s1b) == 2 and len(s2) == 1
 
@@ -53,7 +53,7 @@ def test_answerer_selector_offers_what_can_run(ui):
 
 
 def test_errors_are_shown_without_paths_or_tracebacks(ui):
-    chat, _, _, _ = final(ui.ask("?!?", [], [], "extractive", []))
+    chat, _, _, _ = final(ui.ask("?!?", [], "extractive", []))
     assert chat[-1]["content"].startswith("⚠️") and "Traceback" not in chat[-1]["content"]
     assert "/" not in chat[-1]["content"]
 

@@ -83,7 +83,7 @@ def test_ten_clients_fifty_questions_each_keeps_its_own_history(home, monkeypatc
     for i in range(CLIENTS):
         chat, state, answers = [], [], []
         for q in conversation(i):
-            *_, (chat, state, _, _) = ui.ask(q, [], state, "extractive", [])
+            *_, (chat, state, _, _) = ui.ask(q, state, "extractive", [])
             answers.append(text_of(chat[-1]))
         expected.append(answers)
     assert "Netherlands" in expected[0][1] and "South Africa" in expected[1][1]
@@ -100,7 +100,7 @@ def test_ten_clients_fifty_questions_each_keeps_its_own_history(home, monkeypatc
             client = gradio_client.Client(url, verbose=False)
             got = []
             for q in conversation(i):
-                chat, _, _ = client.predict(q, [], "extractive", [], api_name="/ask")
+                chat, _, _, _ = client.predict(q, [], "extractive", [], api_name="/ask")
                 got.append(text_of(chat[-1]))
             return got
 

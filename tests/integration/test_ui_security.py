@@ -170,10 +170,10 @@ def test_queue_turns_requests_away_beyond_its_configured_size(tmp_path, embedder
     release = threading.Event()
     started = threading.Event()
 
-    def blocked_ask(self, question, chat, state, llm, docs):
+    def blocked_ask(self, question, turns, llm, docs):
         started.set()
         release.wait(30)
-        yield chat, state, "", ""
+        yield [], turns, "", ""
 
     monkeypatch.setattr(app.UI, "ask", blocked_ask)
     a = new_assistant(tmp_path / "home", embedder, ui_max_queue=2, ui_concurrency=1)
@@ -184,7 +184,7 @@ def test_queue_turns_requests_away_beyond_its_configured_size(tmp_path, embedder
         fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "ask")
 
         def join(i: int) -> tuple[int, bytes]:
-            body = json.dumps({"data": [f"question {i}", [], None, "extractive", []],
+            body = json.dumps({"data": [f"question {i}", [], "extractive", []],
                                "fn_index": fn, "session_hash": f"flood{i}"}).encode()
             status, _, content = request(port, "/gradio_api/queue/join", method="POST",
                                          headers={"Content-Type": "application/json"},
@@ -294,7 +294,8 @@ def test_gradio_temporary_copy_is_deleted_on_the_real_server(server, tmp_path):
     src = tmp_path / name
     src.write_text(record("The bulletin of the Working Group on Lighthouses."))
     client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
-    result = client.predict([gradio_client.handle_file(str(src))], api_name="/do_upload")
+    result = client.predict([gradio_client.handle_file(str(src))], [],
+                            api_name="/do_upload")
     assert f"✅ {name}" in result[0]
     assert (a.settings.home / "uploads" / name).is_file()
     assert not list(Path(get_upload_folder()).rglob(name)), "gradio's copy is still there"
