@@ -68,6 +68,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_ui.py
 
 # Paragraph recovery on the real UN PDFs in ../shared (not part of make test):
 # writes benchmarks/structure.json and benchmarks/structure.md

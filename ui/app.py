@@ -850,6 +850,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
         def select(turns: Any, evt: gr.SelectData) -> str:
             return ui.show_turn(turns, evt.index)
 
+        select.__annotations__["evt"] = gr.SelectData  # gradio reads the class itself
         chat.select(select, [convo], [sources], api_name=False)
 
         def like(turns: Any, evt: gr.LikeData) -> None:
@@ -857,6 +858,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
             if said:
                 gr.Info(said)
 
+        like.__annotations__["evt"] = gr.LikeData
         chat.like(like, [convo], None, api_name=False)
 
         # -- one reset: history, sources and filter; the chat's own clear icon does the same

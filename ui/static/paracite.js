@@ -9,15 +9,15 @@
   "use strict";
 
   function plainTextNear(button) {
-    // The message row the button belongs to holds the hidden .copy-text.
-    let node = button;
-    for (let i = 0; node && i < 8; i += 1, node = node.parentElement) {
-      const found = node.querySelector && node.querySelector(".copy-text");
-      if (found) {
-        return found.textContent;
-      }
+    // gradio puts a message's buttons in a bar right after the message's row; the
+    // hidden .copy-text sits in that row (a user's question has none: copied as it is).
+    const bar = button.closest(".message-buttons");
+    let row = bar ? bar.previousElementSibling : null;
+    while (row && !row.classList.contains("message-row")) {
+      row = row.previousElementSibling;
     }
-    return null;
+    const found = row ? row.querySelector(".copy-text") : null;
+    return found ? found.textContent : null;
   }
 
   function isCopyButton(el) {
