@@ -77,6 +77,7 @@ CSS = """
 #sources .page img {max-width:100%; border:1px solid var(--border-color-primary);
   margin-top:4px;}
 .copy-text {display:none !important;}
+#sources .src.flash {outline:3px solid var(--color-accent); outline-offset:2px;}
 #filter-chip {flex-grow:0 !important; min-width:max-content;}
 #status {font-size:0.9em;}
 """
@@ -770,7 +771,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
     remove_stale_uploads(base)
     with gr.Blocks(title="paracite") as demo:
         gr.Markdown("## paracite — answers from UN meeting records, cited to the paragraph")
-        status = gr.Markdown(ui.status(), elem_id="status")
+        status = gr.Markdown("Loading …", elem_id="status")
         convo = gr.BrowserState([], storage_key="paracite-conversation",
                                 secret=browser_secret(base.settings.home))
         with gr.Row():
@@ -779,8 +780,9 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
                                   buttons=["copy"], sanitize_html=True,
                                   feedback_options=("Like", "Dislike"))
                 with gr.Row(equal_height=True):
-                    question = gr.Textbox(label="Question", placeholder="Ask about the records",
-                                          elem_id="question", lines=1, scale=5)
+                    question = gr.Textbox(label="Question", placeholder="Loading …",
+                                          elem_id="question", lines=1, scale=5,
+                                          interactive=False)
                     chip = gr.Button("", visible=False, elem_id="filter-chip", size="sm",
                                      scale=0)
                 with gr.Row():
@@ -834,11 +836,15 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
                     gr.update(choices=ids, value=[d for d in selected or [] if d in ids]),
                     gr.update(choices=ids, value=None), *buttons, ui.status())
 
-        def on_load(turns: Any, selected: list[str] | None) -> tuple[Any, ...]:
+        def restore(turns: Any) -> tuple[Any, ...]:
+            """The conversation this browser kept; the question box opens only then, so
+            a question asked at once is not overwritten by the restored conversation."""
             turns = valid_turns(turns)
-            return (chat_messages(turns), turns, ui.sources_html(turns), *refresh(selected))
+            return (chat_messages(turns), turns, ui.sources_html(turns),
+                    gr.update(interactive=True, placeholder="Ask about the records"))
 
-        demo.load(on_load, [convo, docs], [chat, convo, sources, *listing])
+        demo.load(restore, [convo], [chat, convo, sources, question], api_name=False).then(
+            refresh, [docs], listing, api_name=False)
 
         # -- asking
         outs = [chat, convo, sources, question]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -125,9 +126,13 @@ def last_answer(page) -> str:
 
 
 def pick(page, dropdown: str, option: str) -> None:
-    """Choose an option of a gradio dropdown."""
-    page.click(f"{dropdown} input")
-    page.locator("ul.options li", has_text=option).first.click()
+    """Choose an option of a gradio dropdown: the one whose label starts with ``option``."""
+    box = page.locator(f"{dropdown} input")
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(option)
+    starts = re.compile(rf"^\s*{re.escape(option)}(\s|$)")
+    page.get_by_role("option", name=starts).first.click()
 
 
 def open_settings(page) -> None:
@@ -165,11 +170,13 @@ def test_an_earlier_answers_marker_opens_its_own_paragraph(page):
     target = page.locator("#src-1-1")
     target.wait_for(state="visible", timeout=10_000)
     assert "22. Upon conclusion" in target.inner_text()
-    box = target.bounding_box()
-    assert box is not None and 0 <= box["y"] < 900
+    # in view, and still in view once the panel was drawn again at that answer
+    page.wait_for_function("""() => { const r = document.getElementById('src-1-1')
+        ?.getBoundingClientRect(); return r && r.height > 0 && r.top > -2 && r.top < 900; }""",
+                           timeout=10_000)
     # clicking an earlier answer opens its sources too
     page.locator("#chat .bot-row").nth(1).locator(".message-content").click()
-    page.wait_for_function("() => document.querySelector('#turn-2').open", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('#turn-2')?.open", timeout=10_000)
     assert "Netherlands" in page.locator("#turn-2").inner_text()
 
 
@@ -214,10 +221,10 @@ def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(
     page.locator("#doc-table").scroll_into_view_if_needed()
     page.set_input_files("#upload input[type=file]", str(pdf))
     page.click("#ingest")
-    page.wait_for_function("() => document.querySelector('#upload-result')"
-                           ".innerText.includes('added')", timeout=120_000)
+    page.wait_for_function("() => (document.querySelector('#upload-result')?.innerText || '')"
+                           ".includes('added')", timeout=120_000)
     assert "bulletin.pdf" in page.locator("#upload-result").inner_text()
-    page.wait_for_function("() => document.querySelector('#doc-table').innerText"
+    page.wait_for_function("() => (document.querySelector('#doc-table')?.innerText || '')"
                            ".includes('A/WG.99/2026/1')", timeout=10_000)
     ask(page, "Who was elected Chair of the Working Group on Lighthouses?")
     assert "Sigrun Olafsdottir" in last_answer(page)
@@ -242,7 +249,7 @@ def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(
 
 def test_an_upload_is_still_listed_after_a_reload(page):
     page.reload()
-    page.wait_for_function("() => document.querySelector('#doc-table').innerText"
+    page.wait_for_function("() => (document.querySelector('#doc-table')?.innerText || '')"
                            ".includes('A/WG.99/2026/1')", timeout=30_000)
     open_settings(page)
     assert page.locator("#docs label", has_text="bulletin").count() == 1
@@ -270,9 +277,9 @@ def test_delete_a_document_after_confirming(page, served):
     page.locator("#delete-question").wait_for(state="visible", timeout=10_000)
     assert "bulletin" in page.locator("#delete-question").inner_text()
     page.click("#delete-confirm")
-    page.wait_for_function("() => document.querySelector('#delete-result').innerText"
+    page.wait_for_function("() => (document.querySelector('#delete-result')?.innerText || '')"
                            ".includes('deleted')", timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('#doc-table').innerText"
+    page.wait_for_function("() => !(document.querySelector('#doc-table')?.innerText || '')"
                            ".includes('A/WG.99/2026/1')", timeout=10_000)
     assert "bulletin" not in [d.id for d, _ in assistant.documents()]
     assert not (assistant.settings.home / "uploads" / "bulletin.pdf").exists()

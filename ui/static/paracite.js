@@ -40,4 +40,47 @@
       button.setAttribute("data-copied", "plain");
     });
   }, true);
+
+  // A citation marker opens its own answer's paragraph: the turn it belongs to is
+  // unfolded in the sources panel and the paragraph scrolled into view. Clicking inside
+  // an answer also makes the server re-draw the panel at that answer (chat.select): the
+  // paragraph is brought back into view when that new panel arrives.
+  let pending = null;
+
+  function reveal(id) {
+    const target = document.getElementById(id);
+    if (!target) {
+      return false;
+    }
+    for (let d = target.closest("details"); d; d = d.parentElement.closest("details")) {
+      d.open = true;
+    }
+    target.scrollIntoView({block: "start", behavior: "instant"});
+    target.classList.add("flash");
+    setTimeout(function () { target.classList.remove("flash"); }, 1500);
+    return true;
+  }
+
+  new MutationObserver(function () {
+    if (!pending || Date.now() > pending.until) {
+      return;
+    }
+    const now = document.getElementById(pending.id);
+    if (now && now !== pending.el) {  // the panel was drawn anew: show it there again
+      pending.el = now;
+      reveal(pending.id);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a[href^='#src-']");
+    if (!link) {
+      return;
+    }
+    const id = link.getAttribute("href").slice(1);
+    if (reveal(id)) {
+      event.preventDefault();
+      pending = {id: id, el: document.getElementById(id), until: Date.now() + 10000};
+    }
+  }, true);
 })();
