@@ -111,3 +111,66 @@ def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(tmp_pat
     msg, _, _ = app.UI(a).upload([_Upload(big, "big.md")])
     assert msg == "❌ big.md: 3 KB is over the 0.001 MB limit"
     assert not (a.settings.home / "uploads" / "big.md").exists()
+
+
+def test_an_llm_draft_never_reaches_the_chat_only_the_verified_answer(ui):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    invented = "The meeting cost 1.1 million dollars, paid by Microsoft"
+    fake = FakeListChatModel(responses=["China provided extrabudgetary resources for the "
+                                        f"third meeting [1]. {invented} [1]."])
+    h = app.UI(ui.base, answerers={"fake": fake})
+    assert "fake" in h.llm_names()
+    steps = list(h.ask("Which Government provided extrabudgetary resources?", [], "fake", []))
+    shown = [str(m["content"]) for chat, *_ in steps for m in chat]
+    assert not [s for s in shown if "Microsoft" in s]
+    assert any(app.CHECKING in s for s in shown), "the user sees the answer is being checked"
+    final = steps[-1][0][-1]["content"]
+    assert "China provided extrabudgetary resources" in final and "[[1]](#src-1-1)" in final
+
+
+def test_answers_given_while_an_upload_is_ingested_say_so(ui):
+    ui._ingesting += 1
+    try:
+        chat, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    finally:
+        ui._ingesting -= 1
+    assert app.INGEST_NOTICE in chat[-1]["content"] and turns[-1]["notice"]
+    chat, _, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    assert app.INGEST_NOTICE not in chat[-1]["content"]
+
+
+def test_selecting_an_answer_opens_its_sources_and_reset_forgets_everything(ui):
+    _, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    _, turns, panel, _ = final(ui.ask("Who opened the meeting?", turns, "extractive", []))
+    assert '<details class="turn" id="turn-2" open>' in panel
+    first = ui.show_turn(turns, 1)  # the first answer is chat message 1
+    assert '<details class="turn" id="turn-1" open>' in first
+    assert '<details class="turn" id="turn-2">' in first
+    chat, kept, sources, docs, question = ui.reset()
+    assert chat == [] and kept == [] and docs == [] and question == ""
+    assert "Ask a question" in sources
+
+
+def test_markdown_sources_show_their_neighbours_and_no_page_image(ui):
+    _, turns, panel, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    assert '<div class="context">21. ' in panel and '<div class="context">23. ' in panel
+    assert "/paracite/page/" not in panel
+    assert ui.page_image("report:00021") is None and ui.pdf_file("report") is None
+
+
+def test_feedback_lines_name_the_question_answer_and_citations(ui):
+    import json
+
+    _, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
+    assert ui.feedback(turns, 1, True).startswith("Thank you")
+    assert ui.feedback(turns, 7, True) == ""  # no such answer: nothing written
+    line = json.loads((ui.base.settings.home / "feedback.jsonl").read_text().splitlines()[-1])
+    assert line["verdict"] == "up" and line["question"] == "Who is the new Rapporteur?"
+    assert line["citations"][0]["paragraph"] == "22"
+
+
+def test_the_status_line_counts_documents_and_passages(ui):
+    docs = ui.base.documents()  # the records and the uploads of the tests above
+    n = sum(c for _, c in docs)
+    assert ui.status() == f"Ready · {len(docs)} documents, {n} passages"
