@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
-from paracite.chain import Chain
+from paracite.chain import Chain, check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.embed import Embedder, ProgressFn
-from paracite.errors import NotFoundError
+from paracite.errors import NotFoundError, ParaciteError
 from paracite.ingest import FileResult, Ingestor, IngestReport
 from paracite.retrieve import HybridRetriever
 from paracite.settings import Settings
 from paracite.store import Store
+from paracite.suggest import Suggestion, suggest
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,24 @@ def _norm_label(label: str) -> str:
     s = label.lower().replace("¶", " ")
     s = re.sub(r"\b(item|para|paragraph|row)\b\.?", " ", s)
     return re.sub(r"[\s,]+", "", s)
+
+
+UPLOADS = "uploads"  # PARACITE_HOME/uploads: files the web UI copied in, paracite's to delete
+
+
+@dataclass(frozen=True)
+class DeleteReport:
+    """What ``Assistant.delete_document`` removed.
+
+    ``file_removed``: the document's source file was deleted (only ever a file inside
+    PARACITE_HOME/uploads); ``note`` says why it was kept otherwise.
+    """
+
+    document: str
+    passages: int
+    file_removed: bool
+    source: str = ""
+    note: str = ""
 
 
 class Assistant:
@@ -49,6 +70,7 @@ class Assistant:
         self.embedder = Embedder(self.settings)
         self.store = Store(self.settings, self.embedder.name)
         self._chain: Chain | None = None
+        self._suggested: dict[tuple[Any, ...], list[Suggestion]] = {}
 
     @property
     def chain(self) -> Chain:
@@ -149,3 +171,121 @@ class Assistant:
         sample = ", ".join(p.paragraph for p in candidates[:6])
         raise NotFoundError(f"{document} has no paragraph {paragraph!r} "
                             f"({len(candidates)} passages, labelled e.g. {sample})")
+
+    # -- managing the store ------------------------------------------------------------
+    def delete_document(self, doc_id: str) -> DeleteReport:
+        """Remove a document's passages from the store; delete its source file too when
+        that file is one the web UI uploaded (inside PARACITE_HOME/uploads), never a file
+        anywhere else.
+
+        The keyword index, ``documents()`` and answers leave the document out at once (in
+        other processes too: they follow the store's write stamp). A file in a folder
+        that is ingested again comes back with that ingest: deleting a bundled record
+        from the inbox (``ingest/``) removes it until the next ``ingest()`` of the inbox,
+        which adds it again, as it would any new file there. To keep it out, remove the
+        file from the folder.
+
+        Takes the store's one-writer lock, so a delete never runs during an ingest (it
+        waits for it, up to PARACITE_INGEST_WAIT_S). Raises NotFoundError for an unknown id
+        (the message lists the known ones), StoreError when the store cannot be written.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).delete_document("report")
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        paracite.errors.NotFoundError: no such document 'report' (documents: none; ...)
+        """
+        self.store.check_writable()  # a read-only or damaged store fails here, unchanged
+        ingestor = Ingestor(self.settings, self.store, self.embedder)
+        with ingestor.writer_lock():
+            stored = {info.id: info for info, _ in self.store.documents()}
+            check_documents([doc_id], frozenset(stored))  # NotFoundError naming the ids
+            info = stored.pop(doc_id)
+            n = self.store.delete_document(doc_id)
+            removed, note = self._remove_upload(info.source, stored.values())
+        log.info("deleted %s: %d passages%s", doc_id, n,
+                 f", and its file {Path(info.source).name}" if removed else "")
+        return DeleteReport(doc_id, n, removed, Path(info.source).name, note)
+
+    def _remove_upload(self, source: str, others: Iterable[DocumentInfo]) -> tuple[bool, str]:
+        """Delete ``source`` if it is a file (not a link) inside PARACITE_HOME/uploads that
+        no other stored document comes from; else say why it was kept."""
+        path = Path(source)
+        name = path.name
+        try:
+            uploads = (self.settings.home / UPLOADS).resolve()
+            if not path.is_absolute() or path.is_symlink():
+                return False, f"{name} was kept: not a file paracite uploaded"
+            real = path.resolve()
+            if not real.is_relative_to(uploads) or real == uploads:
+                return False, f"{name} was kept: only files in PARACITE_HOME/uploads are deleted"
+            if any(Path(o.source).resolve() == real for o in others):
+                return False, f"{name} was kept: another document comes from it"
+            if not real.is_file():
+                return False, f"{name} was already gone"
+            real.unlink()
+        except OSError as exc:
+            log.warning("could not delete the uploaded file %s: %s", name, exc)
+            return False, f"{name} could not be deleted ({exc.strerror or exc})"
+        return True, ""
+
+    # -- helping the reader ------------------------------------------------------------
+    def suggestions(self, n: int = 4, documents: Sequence[str] | None = None) -> list[str]:
+        """Up to ``n`` questions the loaded documents answer, made from their headings
+        (see :mod:`paracite.suggest`), spread over the documents and their sections.
+
+        Each one is asked first (with the extractive answerer, within ``documents``) and
+        kept only if the records answer it, so the first call costs a few answers (and
+        loads the embedder); the result is kept until the store changes. ``documents``:
+        ids to draw from and ask within (default: all); an unknown id raises
+        NotFoundError, as ``ask`` does.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).suggestions()
+        []
+        """
+        return [s.question for s in self.suggested(n, documents)]
+
+    def suggested(self, n: int = 4, documents: Sequence[str] | None = None
+                  ) -> list[Suggestion]:
+        """Like ``suggestions``, with the document and heading each question comes from."""
+        docs = check_documents(documents, self.store.document_ids())
+        stamp = self.store.write_stamp()
+        key = (stamp, self.store.count(), tuple(docs or ()), n)
+        if stamp and key in self._suggested:
+            return list(self._suggested[key])
+        if docs:
+            passages = [p for d in docs for p in self.store.passages(d)]
+        else:
+            passages = self.store.passages()
+        if not passages:
+            return []
+        checker = Chain(self.settings, self._search_retriever(),
+                        ExtractiveAnswerer(self.settings))
+
+        def answered(s: Suggestion) -> bool:
+            try:
+                return checker.run(s.question, documents=docs).found
+            except ParaciteError as exc:
+                log.info("suggestion %r dropped: %s", s.question, exc)
+                return False
+
+        out = suggest(passages, n, check=answered)
+        if stamp:  # kept for this state of the store only (a Chroma server has no stamp)
+            self._suggested = {k: v for k, v in self._suggested.items() if k[:2] == key[:2]}
+            self._suggested[key] = out
+        return list(out)
+
+    def _search_retriever(self) -> HybridRetriever:
+        """The chain's retriever, or one like it (without building an LLM chain to search)."""
+        if self._chain is not None:
+            return self._chain.retriever
+        return HybridRetriever.from_settings(self.store, self.embedder, self.settings)
+
+    def record_feedback(self, question: str, answer: Answer, verdict: str,
+                        comment: str = "") -> Path:
+        """Append a reader's verdict ('up' or 'down', with an optional comment) on an
+        answer to PARACITE_HOME/feedback.jsonl; returns that file's path. Safe from
+        several threads and processes at once. See :mod:`paracite.feedback`."""
+        return feedback.record_feedback(self.settings.home, question=question, answer=answer,
+                                        verdict=verdict, comment=comment)

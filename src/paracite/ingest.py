@@ -368,11 +368,11 @@ class Ingestor:
         self.store.check_writable()  # a damaged or read-only store fails once, here
         worker = shared_worker(self.settings.parse_timeout_s, self.settings.parse_memory_mb,
                                PARSERS)
-        with self._writer_lock():
+        with self.writer_lock():
             return self._run(paths, progress, on_file, replace, prune, worker)
 
     @contextmanager
-    def _writer_lock(self) -> Iterator[None]:
+    def writer_lock(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
         self.settings.home.mkdir(parents=True, exist_ok=True)

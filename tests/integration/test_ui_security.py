@@ -163,6 +163,29 @@ def test_loopback_and_configured_hosts_are_served(server, host):
     assert_secured(headers, host)
 
 
+@pytest.mark.parametrize("path", [
+    "/paracite/page/..%2F..%2Fetc%2Fpasswd.png", "/paracite/page/report:00021.png",
+    "/paracite/page/nosuch:00001.png", "/paracite/pdf/report", "/paracite/pdf/..%2Fsecret",
+    "/paracite/pdf/nosuch", "/paracite/static/other.js",
+])
+def test_the_ui_own_routes_serve_only_stored_pdf_pages_and_its_script(server, path):
+    """Page images and files exist only for stored PDF documents (the records are
+    Markdown); nothing else on disk can be named through them."""
+    port, _ = server
+    status, headers, _ = request(port, path)
+    assert status == 404, path
+    assert_secured(headers, path)
+
+
+def test_the_page_script_is_served_from_the_app_itself(server):
+    port, _ = server
+    status, headers, body = request(port, "/paracite/static/paracite.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"copy-text" in body and b"eval(" not in body
+    config = json.loads(request(port, "/config")[2])  # gradio adds the head at load
+    assert '<script src="/paracite/static/paracite.js"' in config["head"]
+
+
 # -- 3. bounded queue --------------------------------------------------------------------
 
 def test_queue_turns_requests_away_beyond_its_configured_size(tmp_path, embedder,
