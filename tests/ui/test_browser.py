@@ -121,6 +121,12 @@ def ask(page, question: str) -> None:
         arg=[before], timeout=60_000)
 
 
+def new_conversation(page) -> None:
+    page.click("#new")
+    page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 0",
+                           timeout=10_000)
+
+
 def last_answer(page) -> str:
     return page.locator("#chat .bot-row").last.inner_text()
 
@@ -358,7 +364,7 @@ def contrast(page, selector: str) -> float:
 def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme):
     pg = open_page(browser, app_url, scheme=scheme)
     try:
-        pg.click("#new")
+        new_conversation(pg)
         ask(pg, "Who is the new Rapporteur?")
         pg.locator("#sources mark").first.wait_for(timeout=30_000)
         assert contrast(pg, "#sources mark") >= 4.5
@@ -368,7 +374,7 @@ def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme
         if scheme == "dark":
             assert pg.evaluate("() => !!document.querySelector('.dark')"), "dark mode is on"
         if SCREENSHOTS:
-            pg.click("#new")
+            new_conversation(pg)
             ask(pg, "Who is the new Rapporteur?")
             ask(pg, "and from which country?")
             pg.screenshot(path=str(Path(SCREENSHOTS) / f"screenshot-{scheme}.png"))
@@ -379,7 +385,7 @@ def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme
 def test_phone_width_keeps_question_and_answer_usable(browser, app_url):
     pg = open_page(browser, app_url, width=390, height=844)
     try:
-        pg.click("#new")
+        new_conversation(pg)
         ask(pg, "Who is the new Rapporteur?")
         box = pg.locator("#question textarea").bounding_box()
         assert box is not None and box["width"] > 250
