@@ -462,6 +462,7 @@ class UI:
         try:
             if self.base.store.count():
                 self.base.ask("What was decided at the meeting?")
+                self.suggestions()  # kept until the store changes: page loads are quick
         except ParaciteError as exc:  # an empty or unreadable store: the UI says so later
             log.info("warm-up question not answered: %s", exc)
         return time.perf_counter() - t0
