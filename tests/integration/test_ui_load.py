@@ -98,9 +98,10 @@ def test_ten_clients_fifty_questions_each_keeps_its_own_history(home, monkeypatc
 
         def run(i: int) -> list[str]:
             client = gradio_client.Client(url, verbose=False)
-            got = []
-            for q in conversation(i):
-                chat, _, _, _ = client.predict(q, [], "extractive", [], api_name="/ask")
+            got, turns = [], []
+            for q in conversation(i):  # the conversation travels with each call, as the
+                # browser sends the one it keeps
+                chat, turns, _, _ = client.predict(q, turns, "extractive", [], api_name="/ask")
                 got.append(text_of(chat[-1]))
             return got
 
