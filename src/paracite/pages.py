@@ -150,8 +150,6 @@ def _fold_chars(chars: Iterable[str]) -> _Folded:
     word = line = True  # a space or sign (word), a line break (line) came before
     for i, ch in enumerate(chars):
         folded = _fold_char(ch)
-        if folded and unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
-            word = False  # '1971 ²⁰' (the parser's marker) reads '197120' (pdfium's)
         if not folded:
             if f.source:
                 f.word_end[-1] = True
@@ -381,23 +379,24 @@ def _accept(role: Role, passage: _Folded, page: _Folded, span: _Span) -> bool:
     return _reads_same(passage, p0, p1, page, t0, t1)
 
 
-def _numbers(f: _Folded, a: int, b: int, codes: dict[str, str]) -> tuple[str, list[bool]]:
+def _numbers(f: _Folded, a: int, b: int,
+             codes: dict[str, str]) -> tuple[str, list[str | None]]:
     """f.text[a:b] with each number as one character (the same for the same number), and
-    which characters are numbers: a number matches a whole number or nothing."""
+    the number each character stands for (None for a letter)."""
     out: list[str] = []
-    number: list[bool] = []
+    number: list[str | None] = []
     digits = ""
     for i in range(a, b + 1):
         c = f.text[i] if i < b else ""
         if digits and not (c.isdigit() and not f.word_start[i]):
             out.append(codes.setdefault(digits, chr(0xF0000 + len(codes))))
-            number.append(True)
+            number.append(digits)
             digits = ""
         if c.isdigit():
             digits += c
         elif c:
             out.append(c)
-            number.append(False)
+            number.append(None)
     return "".join(out), number
 
 
@@ -405,17 +404,28 @@ def _reads_same(passage: _Folded, p0: int, p1: int, page: _Folded, t0: int, t1: 
     """The passage's p0..p1 and the page's t0..t1 read the same: similar over
     MIN_SIMILARITY, and every number of the passage is a number of the page in the same
     place (the page may have more: footnote markers, a job number): '13 June' is not
-    '3 June', 'L.7' is not 'L.4', '025' is not '2025'."""
+    '3 June', 'L.7' is not 'L.4', '025' is not '2025'. A footnote marker the parser set
+    apart ('1971 ²⁰') may be glued on the page ('197120')."""
     mine, theirs = passage.text[p0:p1], page.text[t0:t1]
     if Indel.normalized_similarity(mine, theirs, score_cutoff=MIN_SIMILARITY) == 0:
         return False
     codes: dict[str, str] = {}
-    mine_coded, is_number = _numbers(passage, p0, p1, codes)
-    theirs_coded, _ = _numbers(page, t0, t1, codes)
-    hit = bytearray(len(mine_coded))
+    mine_coded, mine_numbers = _numbers(passage, p0, p1, codes)
+    theirs_coded, their_numbers = _numbers(page, t0, t1, codes)
+    mine_hit, their_hit = bytearray(len(mine_coded)), bytearray(len(theirs_coded))
     for bl in Indel.opcodes(mine_coded, theirs_coded).as_matching_blocks():
-        hit[bl.a:bl.a + bl.size] = b"\1" * bl.size
-    return all(h for h, num in zip(hit, is_number, strict=True) if num)
+        mine_hit[bl.a:bl.a + bl.size] = b"\1" * bl.size
+        their_hit[bl.b:bl.b + bl.size] = b"\1" * bl.size
+    missed = [n for n, h in zip(mine_numbers, mine_hit, strict=True) if n and not h]
+    spare = [n for n, h in zip(their_numbers, their_hit, strict=True) if n and not h]
+    i = 0
+    for number in spare:  # each missed number, alone or glued to the next, is one there
+        glued, j = "", i
+        while j < len(missed) and len(glued) < len(number):
+            glued, j = glued + missed[j], j + 1
+        if glued == number:
+            i = j
+    return i == len(missed)
 
 
 def _whole_lines(page: _Folded, t0: int, t1: int, role: Role) -> bool:

@@ -180,7 +180,7 @@ def test_cli_ask_prints_answer_and_cited_paragraph(ready):
                          env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     flat = " ".join(out.stdout.split())
-    assert "South Africa" in flat and "[1] report ¶52, page 9" in flat
+    assert "South Africa" in flat and "[1] report ¶52, p. 9" in flat
     js = subprocess.run([sys.executable, "-m", "paracite.cli", "ask", "--json",
                          "How many Member States attended?"], capture_output=True, text=True,
                         env=env, timeout=300)
