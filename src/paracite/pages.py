@@ -71,6 +71,13 @@ MIN_SINGLE_COVER = 0.8
 # passages score 0.93-1.0 on the UN PDFs (a cover's job number is extra), a near-duplicate
 # paragraph ("Peru, Germany" for "France, Brazil") 0.89.
 MIN_SIMILARITY = 0.9
+# Unmatched letters that make a different word in any WORD_WINDOW characters: of the
+# passage (3 of 6000 located passages have 2 or more in 8; "sixty-ninth" for
+# "sixty-eighth" has 2, "Peru" for "Sweden" 3) and of the page (4 of 6000 have 5 or more:
+# a title set in two columns; a letter the passage's extraction lost has 2-3).
+WORD_WINDOW = 8
+MISSED_LETTERS = 2
+EXTRA_LETTERS = 5
 # Fewest folded characters a match may have; shorter passages (headings) must be found
 # whole, on word boundaries, in one place.
 MIN_MATCH = 40
@@ -400,12 +407,25 @@ def _numbers(f: _Folded, a: int, b: int,
     return "".join(out), number
 
 
+def _crowded(coded: str, hit: bytearray, most: int) -> bool:
+    """Some WORD_WINDOW characters of ``coded`` hold ``most`` letters or more that the
+    other text does not have."""
+    lone = [int(not h and c.isalpha()) for c, h in zip(coded, hit, strict=True)]
+    count = 0
+    for i, x in enumerate(lone):
+        count += x - (lone[i - WORD_WINDOW] if i >= WORD_WINDOW else 0)
+        if count >= most:
+            return True
+    return False
+
+
 def _reads_same(passage: _Folded, p0: int, p1: int, page: _Folded, t0: int, t1: int) -> bool:
     """The passage's p0..p1 and the page's t0..t1 read the same: similar over
     MIN_SIMILARITY, and every number of the passage is a number of the page in the same
     place (the page may have more: footnote markers, a job number): '13 June' is not
     '3 June', 'L.7' is not 'L.4', '025' is not '2025'. A footnote marker the parser set
-    apart ('1971 ²⁰') may be glued on the page ('197120')."""
+    apart ('1971 ²⁰') may be glued on the page ('197120'). Neither may have a word the
+    other lacks (letters crowded in WORD_WINDOW characters)."""
     mine, theirs = passage.text[p0:p1], page.text[t0:t1]
     if Indel.normalized_similarity(mine, theirs, score_cutoff=MIN_SIMILARITY) == 0:
         return False
@@ -416,6 +436,9 @@ def _reads_same(passage: _Folded, p0: int, p1: int, page: _Folded, t0: int, t1: 
     for bl in Indel.opcodes(mine_coded, theirs_coded).as_matching_blocks():
         mine_hit[bl.a:bl.a + bl.size] = b"\1" * bl.size
         their_hit[bl.b:bl.b + bl.size] = b"\1" * bl.size
+    if _crowded(mine_coded, mine_hit, MISSED_LETTERS) \
+            or _crowded(theirs_coded, their_hit, EXTRA_LETTERS):
+        return False  # a word of its own: "Peru" for "Sweden", "Thirty-four" for "Thirty-two"
     missed = [n for n, h in zip(mine_numbers, mine_hit, strict=True) if n and not h]
     spare = [n for n, h in zip(their_numbers, their_hit, strict=True) if n and not h]
     i = 0

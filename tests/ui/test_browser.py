@@ -327,8 +327,10 @@ def test_suggested_questions_come_from_the_documents_and_can_be_asked(page):
     assert text.endswith("?") and len(text) > 15
     before = answers(page)
     first.click()
-    page.wait_for_function("([n]) => document.querySelectorAll('#chat .bot-row').length > n",
-                           arg=[before], timeout=60_000)
+    page.wait_for_function(
+        "([n]) => { const m = document.querySelectorAll('#chat .bot-row');"
+        " return m.length > n && !m[m.length-1].innerText.includes('⏳'); }",
+        arg=[before], timeout=60_000)
 
 
 def test_feedback_is_written_to_the_home_folder(page, served):

@@ -149,6 +149,14 @@ def test_a_number_changed_is_no_match(doc):
     assert locate(pdf_of(doc), 1, L4.replace("2025", "025")) == []  # '025' is not '2025'
 
 
+def test_a_word_changed_is_no_match(doc):
+    p = doc[1]["1"]  # near-duplicate paragraphs differ in a name or a number word
+    assert where(doc, "1")
+    for other in (p.text.replace("Vienna", "Geneva"), p.text.replace("sixty-eighth",
+                                                                       "sixty-ninth")):
+        assert locate(pdf_of(doc), 1, other, p.pages) == []
+
+
 def test_text_printed_in_two_places_on_the_page_gives_no_highlight(doc):
     assert locate(pdf_of(doc), 1, REPEATED) == []  # in paragraphs 3 and 5, mid-line
     assert where(doc, "3") and where(doc, "5")     # the paragraphs themselves are found
