@@ -174,3 +174,27 @@ def test_the_status_line_counts_documents_and_passages(ui):
     docs = ui.base.documents()  # the records and the uploads of the tests above
     n = sum(c for _, c in docs)
     assert ui.status() == f"Ready · {len(docs)} documents, {n} passages"
+
+
+def test_upload_reports_progress_per_file_and_per_batch_of_passages(tmp_path):
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "h")
+    calls: list[tuple[tuple[int, int], str, str]] = []
+
+    def progress(value, desc="", unit=""):
+        calls.append((value, desc, unit))
+
+    srcs = []
+    for i, name in enumerate(("one.md", "two.md")):
+        src = tmp_path / f"f{i}"
+        src.write_text("".join(f"{n}. Paragraph {n} of {name}, long enough to be a paragraph "
+                               "of a record.\n\n" for n in range(1, 6)))
+        srcs.append(_Upload(src, name))
+    msg, _, _ = app.UI(a).upload(srcs, progress)
+    assert msg.count("✅") == 2
+    units = [u for _, _, u in calls]
+    assert units.count("files") >= 2 and "passages" in units
+    files_done = [v for v, _, u in calls if u == "files"]
+    assert files_done[-1] == (2, 2), files_done
+    assert any("embedding passages" in d for _, d, _ in calls)
