@@ -441,14 +441,38 @@ def _reads_same(passage: _Folded, p0: int, p1: int, page: _Folded, t0: int, t1: 
         return False  # a word of its own: "Peru" for "Sweden", "Thirty-four" for "Thirty-two"
     missed = [n for n, h in zip(mine_numbers, mine_hit, strict=True) if n and not h]
     spare = [n for n, h in zip(their_numbers, their_hit, strict=True) if n and not h]
-    i = 0
-    for number in spare:  # each missed number, alone or glued to the next, is one there
-        glued, j = "", i
-        while j < len(missed) and len(glued) < len(number):
-            glued, j = glued + missed[j], j + 1
-        if glued == number:
-            i = j
-    return i == len(missed)
+    return _glued_alike(missed, spare)
+
+
+def _glued_alike(missed: list[str], spare: list[str]) -> bool:
+    """Each number of the passage not found as such is found glued or split on the page, in
+    order: a footnote marker set apart by one extraction and glued by the other ('1971 ²⁰'
+    and '197120', 'III/1⁵' and 'III/1 5'); other numbers on the page are extra.
+
+    >>> _glued_alike(["1971", "20"], ["197120"]), _glued_alike(["15"], ["1", "5"])
+    (True, True)
+    >>> _glued_alike(["3"], ["13"]), _glued_alike(["025"], ["2025"])
+    (False, False)
+    """
+    i = j = 0
+    while i < len(missed):
+        while True:
+            if j >= len(spare):
+                return False
+            glued, k = "", i  # passage numbers glued into one on the page
+            while k < len(missed) and len(glued) < len(spare[j]):
+                glued, k = glued + missed[k], k + 1
+            if glued == spare[j]:
+                i, j = k, j + 1
+                break
+            glued, k = "", j  # page numbers glued into one in the passage
+            while k < len(spare) and len(glued) < len(missed[i]):
+                glued, k = glued + spare[k], k + 1
+            if glued == missed[i]:
+                i, j = i + 1, k
+                break
+            j += 1  # an extra number on the page
+    return True
 
 
 def _whole_lines(page: _Folded, t0: int, t1: int, role: Role) -> bool:
