@@ -420,6 +420,11 @@ def describe_answerer(name: str) -> str:
     return "a chat model given to this UI, checked sentence by sentence before it is shown"
 
 
+def is_pdf(doc: DocumentInfo) -> bool:
+    """A document read from a PDF: its page can be shown and its file opened."""
+    return Path(doc.source).suffix.lower() == ".pdf"
+
+
 def _neighbour_ids(passage_id: str) -> tuple[str, str] | None:
     """The ids of the passages before and after one ('report:00021' → 00020, 00022)."""
     doc, _, order = passage_id.rpartition(":")
@@ -478,7 +483,7 @@ class UI:
             docs = self.base.documents()
         except ParaciteError:
             return SourceExtras()
-        pdfs = {d.id for d, _ in docs if Path(d.source).suffix.lower() == ".pdf"}
+        pdfs = {d.id for d, _ in docs if is_pdf(d)}
         wanted: dict[str, tuple[str, str]] = {}
         for ans in answers:
             for c in (*ans.citations, *ans.see_also):
@@ -510,19 +515,22 @@ class UI:
         passage = self.base.store.get_passages([passage_id]).get(passage_id)
         if passage is None:
             return None
-        doc = next((d for d, _ in self.base.documents() if d.id == passage.document), None)
-        if doc is None or Path(doc.source).suffix.lower() != ".pdf":
+        doc = self._document(passage.document)
+        if doc is None or not is_pdf(doc):
             return None
         image = page_image(passage, doc, self.base.settings.home / "pages")
         return image.path if image is not None else None
 
     def pdf_file(self, doc_id: str) -> Path | None:
         """The stored PDF a document comes from (None for other documents)."""
-        doc = next((d for d, _ in self.base.documents() if d.id == doc_id), None)
-        if doc is None:
+        doc = self._document(doc_id)
+        if doc is None or not is_pdf(doc):
             return None
         path = Path(doc.source)
-        return path if path.suffix.lower() == ".pdf" and path.is_file() else None
+        return path if path.is_file() else None
+
+    def _document(self, doc_id: str) -> DocumentInfo | None:
+        return next((d for d, _ in self.base.documents() if d.id == doc_id), None)
 
     # -- events -------------------------------------------------------------------------
     def ask(self, question: str, turns: Any, llm: str, docs: list[str] | None
@@ -584,9 +592,9 @@ class UI:
         """A new conversation: no history, no sources, no document filter."""
         return [], [], format_sources(None), [], ""
 
-    def status(self) -> str:
+    def status(self, docs: list[tuple[DocumentInfo, int]] | None = None) -> str:
         try:
-            docs = self.base.documents()
+            docs = self.base.documents() if docs is None else docs
         except ParaciteError as exc:
             return f"⚠️ {html.escape(str(exc), quote=False)}"
         n = sum(c for _, c in docs)
@@ -835,7 +843,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
                        else gr.update(visible=False) for i in range(SUGGESTIONS)]
             return (gr.update(value=documents_table(stored)),
                     gr.update(choices=ids, value=[d for d in selected or [] if d in ids]),
-                    gr.update(choices=ids, value=None), *buttons, ui.status())
+                    gr.update(choices=ids, value=None), *buttons, ui.status(stored))
 
         def restore(turns: Any) -> tuple[Any, ...]:
             """The conversation this browser kept; the question box opens only then, so
