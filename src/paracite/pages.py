@@ -2,7 +2,8 @@
 
 ``locate`` finds where a passage's text sits on one PDF page (rectangles in page points,
 one per text line), ``render`` draws a page to PNG with rectangles highlighted, and
-``page_image`` does both once per (file, page, passage text) and caches the PNG.
+``page_image`` does both once per (file, page, passage text) and caches the PNG; the cache
+is bounded (least recently used out, ``evict``) and a file's pages go with it (``forget``).
 
 Matching compares the passage text (pypdf's extraction, cleaned by the parser) with
 pdfium's characters after folding both to letters and digits (compatibility decomposition,
@@ -21,6 +22,7 @@ pdfium is not thread-safe: every pdfium call holds one module-level lock.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import hashlib
@@ -42,7 +44,8 @@ from paracite.errors import ParaciteError
 if TYPE_CHECKING:
     import pypdfium2 as pdfium
 
-__all__ = ["DEFAULT_SCALE", "PageError", "PageImage", "Rect", "locate", "page_image", "render"]
+__all__ = ["DEFAULT_SCALE", "PageError", "PageImage", "Rect", "evict", "forget", "locate",
+           "page_image", "render"]
 
 log = logging.getLogger(__name__)
 
@@ -712,14 +715,24 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _key_prefix(file_hash: str) -> str:
+    """The start of every cached name of one file's pages."""
+    return f"{file_hash[:24]}-p"
+
+
 def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | None = None,
-               scale: float = DEFAULT_SCALE) -> PageImage | None:
+               scale: float = DEFAULT_SCALE, max_mb: float | None = None
+               ) -> PageImage | None:
     """The page of ``passage`` (its first, or ``page``) as a PNG in the folder ``cache``,
     the passage's lines highlighted when they are found on it for sure.
 
     Made once per file content (``doc.bytes_hash``, else the file's sha256), page, passage
     text and scale. ``None`` for a source that is not a PDF or is gone, a passage without
     pages, and (with a logged warning) a file or page that cannot be read or drawn.
+
+    ``max_mb``: the cache's size bound (None: unbounded). A PNG served from the cache is
+    marked as just used (its mtime); after a new one is written, the least recently used
+    are deleted until the folder holds at most ``max_mb`` (see ``evict``).
     """
     source = Path(doc.source)
     if source.suffix.lower() != ".pdf" or not source.is_file():
@@ -734,10 +747,11 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
         return None
     text_hash = hashlib.sha256(f"{passage.kind}\x1f{passage.pages}\x1f{passage.text}"
                                .encode()).hexdigest()
-    key = f"{file_hash[:24]}-p{page}-{text_hash[:16]}-s{scale:g}-v{PAGES_VERSION}"
+    key = f"{_key_prefix(file_hash)}{page}-{text_hash[:16]}-s{scale:g}-v{PAGES_VERSION}"
     marked, plain = cache / f"{key}.png", cache / f"{key}.plain.png"
     for path, highlighted in ((marked, True), (plain, False)):
         if path.is_file():
+            _touch(path)
             return PageImage(path, page, highlighted)
     try:
         with _open_page(source, page) as pg:
@@ -746,4 +760,92 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
     except PageError as e:
         log.warning("%s", e)
         return None
+    if max_mb is not None:
+        evict(cache, int(max_mb * 1_048_576), keep=out)
     return PageImage(out, page, bool(rects))
+
+
+def _touch(path: Path) -> None:
+    """Mark a cached PNG as just used (least recently used go first)."""
+    try:
+        os.utime(path)
+    except OSError as e:  # a read-only home: the cache is still read, only not ordered
+        log.debug("cannot mark %s as used: %s", path.name, e)
+
+
+def _cached(cache: Path) -> list[tuple[float, int, Path]]:
+    """(mtime, size, path) of the PNGs in ``cache`` (not the temporary files of a write)."""
+    out = []
+    with contextlib.suppress(FileNotFoundError):
+        for f in cache.iterdir():
+            if f.name.startswith(".") or f.suffix != ".png":
+                continue
+            try:
+                st = f.stat()
+            except FileNotFoundError:  # deleted by another thread meanwhile
+                continue
+            out.append((st.st_mtime, st.st_size, f))
+    return out
+
+
+def evict(cache: Path, max_bytes: int, keep: Path | None = None) -> list[Path]:
+    """Delete the least recently used PNGs of ``cache`` (oldest mtime first) until the
+    rest hold at most ``max_bytes``; ``keep`` (the PNG just made) is never deleted.
+    Returns the deleted files.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for i, t in enumerate((300, 100, 200)):
+    ...     f = d / f"{i}.png"; _ = f.write_bytes(b"x" * 10); os.utime(f, (t, t))
+    >>> [f.name for f in evict(d, 20)]
+    ['1.png']
+    """
+    files = sorted(_cached(cache))
+    total = sum(size for _, size, _ in files)
+    removed = []
+    for _, size, f in files:
+        if total <= max_bytes:
+            break
+        if keep is not None and f == keep:
+            continue
+        try:
+            f.unlink()
+        except FileNotFoundError:  # another thread evicted it first
+            pass
+        except OSError as e:
+            log.warning("cannot delete the cached page %s: %s", f.name, e)
+            continue
+        total -= size
+        removed.append(f)
+    if removed:
+        log.info("page cache over %.0f MB: %d least recently used pages deleted",
+                 max_bytes / 1_048_576, len(removed))
+    return removed
+
+
+def forget(cache: Path, bytes_hash: str) -> list[Path]:
+    """Delete the cached pages of the file with content hash ``bytes_hash``
+    (``DocumentInfo.bytes_hash``, e.g. when its document is deleted). Returns them.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / f"{'a' * 24}-p1-x.png").write_bytes(b"x")
+    >>> _ = (d / f"{'b' * 24}-p1-x.png").write_bytes(b"x")
+    >>> [f.name[:3] for f in forget(d, "a" * 64)], [f.name[:3] for f in d.iterdir()]
+    (['aaa'], ['bbb'])
+    """
+    if len(bytes_hash) < 24:  # no hash (or a short one): no key is known, nothing matches
+        return []
+    prefix = _key_prefix(bytes_hash)
+    removed = []
+    for _, _, f in _cached(cache):
+        if f.name.startswith(prefix):
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as e:
+                log.warning("cannot delete the cached page %s: %s", f.name, e)
+                continue
+            removed.append(f)
+    return removed

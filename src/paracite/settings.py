@@ -185,6 +185,10 @@ class Settings(BaseSettings):
     ui_concurrency: int = Field(
         default=2, description="Questions answered at once (2 cores); others wait in the queue."
     )
+    page_cache_mb: float = Field(
+        default=200.0, ge=0, description="Page images kept under PARACITE_HOME/pages (a "
+        "page PNG is 0.1-0.5 MB: 400+ cited pages); the least recently shown go first.",
+    )
     llm_max_tokens: int = Field(
         default=256, description="Answers are short; small models ramble past this."
     )

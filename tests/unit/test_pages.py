@@ -4,6 +4,7 @@ and parsed as ingest parses them (``passages_for``: no model is loaded)."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -340,3 +341,37 @@ def test_pages_are_drawn_safely_from_many_threads(doc, tmp_path):
         t.join()
     assert len(results) == len(labels)
     assert all(r is not None and r.highlighted for r in results)  # type: ignore[union-attr]
+
+
+def test_the_page_cache_keeps_under_its_bound_and_the_least_recently_shown_go(doc, tmp_path):
+    cache = tmp_path / "pages"
+    info, p = doc[0], doc[1]
+    first = page_image(p["1"], info, cache)
+    assert first is not None
+    size = first.path.stat().st_size
+    bound_mb = 2.5 * size / 1_048_576  # room for two pages of about this size
+    second = page_image(p["4"], info, cache, max_mb=bound_mb)
+    assert second is not None and first.path.is_file()
+    os.utime(first.path, (1000, 1000))  # shown long ago …
+    os.utime(second.path, (2000, 2000))
+    assert page_image(p["1"], info, cache, max_mb=bound_mb) == first  # … and shown again now
+    third = page_image(p["6"], info, cache, max_mb=bound_mb)
+    assert third is not None
+    kept = {f.name for f in cache.iterdir()}
+    assert kept == {first.path.name, third.path.name}, "the least recently shown went"
+    assert sum(f.stat().st_size for f in cache.iterdir()) <= bound_mb * 1_048_576
+    tiny = page_image(p["7"], info, cache, max_mb=0.0)
+    assert tiny is not None and [f.name for f in cache.iterdir()] == [tiny.path.name], \
+        "the page just drawn is kept even when it alone is over the bound"
+
+
+def test_forget_removes_the_cached_pages_of_one_file_only(doc, tmp_path):
+    cache = tmp_path / "pages"
+    mine = doc[0].model_copy(update={"bytes_hash": "a" * 64})
+    other = doc[0].model_copy(update={"bytes_hash": "b" * 64})
+    drawn = [page_image(doc[1][n], d, cache) for n in ("1", "4") for d in (mine, other)]
+    assert all(drawn) and len(list(cache.iterdir())) == 4
+    assert pages.forget(cache, "") == []
+    gone = pages.forget(cache, mine.bytes_hash)
+    assert sorted(f.name for f in gone) == sorted(i.path.name for i in drawn[0::2])
+    assert sorted(f.name for f in cache.iterdir()) == sorted(i.path.name for i in drawn[1::2])
