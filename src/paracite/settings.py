@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     ui_concurrency: int = Field(
         default=2, description="Questions answered at once (2 cores); others wait in the queue."
     )
+    max_feedback_line_kb: float = Field(
+        default=64.0, gt=0, description="Largest line one verdict adds to feedback.jsonl "
+        "(a genuine answer with its question is a few KB); longer text fields are cut and "
+        "marked, so no click can grow the file by megabytes.",
+    )
     page_cache_mb: float = Field(
         default=200.0, ge=0, description="Page images kept under PARACITE_HOME/pages (a "
         "page PNG is 0.1-0.5 MB: 400+ cited pages); the least recently shown go first.",

@@ -13,7 +13,12 @@ import pytest
 
 from paracite.documents import Answer, Citation
 from paracite.errors import ParaciteError, StoreError
-from paracite.feedback import FEEDBACK_FILE, MAX_COMMENT_CHARS, record_feedback
+from paracite.feedback import (
+    DEFAULT_MAX_LINE_KB,
+    FEEDBACK_FILE,
+    MAX_COMMENT_CHARS,
+    record_feedback,
+)
 
 
 def answer(text: str = "Ms. Quispe (Peru) was elected Chair [1].") -> Answer:
@@ -133,3 +138,38 @@ def test_the_assistant_records_feedback_under_its_home(tmp_path):
     path = a.record_feedback("Who chairs?", answer(), "up", comment="good")
     assert path == tmp_path / "home" / FEEDBACK_FILE
     assert lines(tmp_path / "home")[0]["comment"] == "good"
+
+
+def test_a_line_over_the_size_limit_keeps_its_verdict_with_its_longest_parts_cut(tmp_path):
+    """A forged 10 MB answer (or a careless caller) adds at most max_line_kb to the file;
+    the verdict and what was asked are kept, and the line says what was cut."""
+    huge = answer("A" * 10_000_000)
+    record_feedback(tmp_path, question="Who chairs?", answer=huge, verdict="down",
+                    comment="c" * 3000)
+    size = (tmp_path / FEEDBACK_FILE).stat().st_size
+    assert size <= DEFAULT_MAX_LINE_KB * 1024 == 64 * 1024
+    (rec,) = lines(tmp_path)
+    assert rec["cut"] == ["answer"] and rec["comment"] == "c" * 3000
+    assert rec["answer"].startswith("AAAA") and rec["answer"].endswith("…")
+    assert rec["verdict"] == "down" and rec["question"] == "Who chairs?"
+    assert rec["citations"][0]["passage_id"] == "report:00012"
+
+
+def test_a_line_with_thousands_of_citations_keeps_the_first_that_fit(tmp_path):
+    many = answer().model_copy(update={"citations": [
+        answer().citations[0].model_copy(update={"passage_id": f"report:{i:05d}",
+                                                 "document": "d" * 1000})
+        for i in range(2000)]})
+    record_feedback(tmp_path, question="q", answer=many, verdict="up", max_line_kb=8)
+    assert (tmp_path / FEEDBACK_FILE).stat().st_size <= 8 * 1024
+    (rec,) = lines(tmp_path)
+    assert rec["cut"] == ["citations"] and 0 < len(rec["citations"]) < 2000
+    assert rec["citations"][0]["passage_id"] == "report:00000"
+    assert len(rec["citations"][0]["document"]) == 256
+
+
+def test_a_limit_too_small_for_any_line_is_refused_and_nothing_written(tmp_path):
+    with pytest.raises(ParaciteError, match="PARACITE_MAX_FEEDBACK_LINE_KB"):
+        record_feedback(tmp_path, question="q", answer=answer(), verdict="up",
+                        max_line_kb=0.1)
+    assert not (tmp_path / FEEDBACK_FILE).exists()
