@@ -229,6 +229,35 @@ class Assistant:
             return False, f"{name} could not be deleted ({exc.strerror or exc})"
         return True, ""
 
+    def unstored_uploads(self) -> list[Path]:
+        """Files in PARACITE_HOME/uploads that no stored document comes from: left by an
+        upload whose ingest never finished (a crash, a stopped server) or by a store that
+        was deleted and made anew. Regular files only (no links), of a type ingest reads,
+        sorted by name. Nothing is deleted: ``ingest()`` them again, or remove them.
+
+        Raises StoreError when the store cannot be read (without the list of stored
+        documents, no file can be said to be missing from it).
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).unstored_uploads()
+        []
+        """
+        from paracite.ingest import PDF_SUFFIXES, TEXT_SUFFIXES
+
+        folder = self.settings.home / UPLOADS
+        if not folder.is_dir():
+            return []
+        sources = {Path(d.source).resolve() for d, _ in self.documents()}
+        found = []
+        for f in sorted(folder.iterdir()):
+            try:
+                if (f.suffix.lower() in TEXT_SUFFIXES | PDF_SUFFIXES and not f.is_symlink()
+                        and f.is_file() and f.resolve() not in sources):
+                    found.append(f)
+            except OSError as exc:  # e.g. removed meanwhile: not listed
+                log.debug("upload %s not checked: %s", f.name, exc)
+        return found
+
     # -- helping the reader ------------------------------------------------------------
     def suggestions(self, n: int = 4, documents: Sequence[str] | None = None) -> list[str]:
         """Up to ``n`` questions the loaded documents answer, made from their headings
