@@ -65,6 +65,29 @@ def assistant(tmp_path: Path, embedder):
     return a
 
 
+class Received:
+    """What gradio hands the upload handler: a file it holds and the name the user gave."""
+
+    def __init__(self, path: Path, orig_name: str) -> None:
+        self.name, self.orig_name = str(path), orig_name
+
+
+def received(ui, src: Path, orig_name: str) -> Received:
+    """``src`` as gradio's /upload route leaves it for the UI ``ui``: a copy in gradio's
+    upload folder (in a folder of its own), recorded among the files the route received
+    (the only files the upload handler takes)."""
+    import uuid
+
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()) / f"paracite-test-{uuid.uuid4().hex}"
+    folder.mkdir(parents=True)
+    dest = folder / "upload"
+    shutil.copyfile(src, dest)
+    ui.received.add(str(dest))
+    return Received(dest, orig_name)
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     import socket

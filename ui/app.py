@@ -2,7 +2,9 @@
 
 This module formats and wires; it owns no retrieval or citation logic. Everything it
 shows comes from ``paracite.Assistant`` (answers, citations, documents, ingest reports,
-page images). Record text is always HTML-escaped before it is shown.
+page images). Record text is always HTML-escaped before it is shown, and in Markdown
+messages Markdown-escaped too (``md_text``): no link or image is made from a record's or
+a user's text, only paracite's own markers and page links.
 
 What a user can rely on:
 - every answer keeps its own sources: markers are unique per turn (``#src-<turn>-<n>``)
@@ -11,8 +13,10 @@ What a user can rely on:
   PDF at that page; a Markdown source shows the paragraphs before and after;
 - nothing unverified is shown: an LLM answer appears only after its sentences passed the
   citation check;
-- the conversation is kept in the browser (encrypted local storage) across reloads, and
-  "New conversation" resets history, sources and the document filter together.
+- the conversation is kept in the browser's storage across reloads, and "New
+  conversation" resets history, sources and the document filter together. Every turn is
+  signed by the server (HMAC-SHA256 under PARACITE_HOME/ui-secret, which never leaves
+  it): a turn the browser changed or made up is dropped, never answered from or rated.
 
 Run it with ``paracite ui`` (binds 127.0.0.1:7860 unless PARACITE_UI_HOST/PORT say else).
 It is served by uvicorn behind `Guard`: security headers (a strict CSP) on every response,
@@ -23,8 +27,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import html
+import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -35,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from paracite.assistant import Assistant
+from paracite.assistant import UPLOADS, Assistant
 from paracite.documents import Answer, Citation, DocumentInfo, Passage
 from paracite.errors import ParaciteError
 
@@ -43,7 +50,7 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 UPLOAD_TYPES = [".pdf", ".md", ".markdown", ".txt"]
-TURNS_KEPT = 30  # turns kept in the browser: enough for a working session, small storage
+PAGE_CACHE = "pages"  # PARACITE_HOME/pages: PNGs of cited pages (bounded: page_cache_mb)
 SUGGESTIONS = 4
 # One line on each answerer, shown beside the selector.
 ANSWERERS = {
@@ -81,7 +88,24 @@ CSS = """
 #filter-chip {flex-grow:0 !important; min-width:max-content;}
 #status {font-size:0.9em;}
 """
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+# A marker as it stands in Markdown-escaped answer text ('\[1\]').
+_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
+# Markdown punctuation that can start a link, image, autolink ('http:', 'www.', 'a@b'),
+# emphasis, heading, list, table, code or LaTeX; backslash-escaped in shown text.
+# ('&', '<', '>' are HTML-escaped instead, so no tag and no entity is formed either.)
+_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@$^=])")
+
+
+def md_text(text: str) -> str:
+    """``text`` for a Markdown message, shown exactly as written: HTML-escaped, then every
+    Markdown punctuation character backslash-escaped, so nothing in it becomes a link, an
+    image, an autolink, a tag or formatting ('[x](javascript:…)' stays that text)."""
+    return _MD_PUNCT.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def md_code(text: str) -> str:
+    """``text`` as inline code (a document id): backticks inside cannot end it."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
 # -- formatting (pure functions, unit-tested) --------------------------------------------
@@ -208,20 +232,20 @@ def format_sources(turns: Answer | Sequence[Answer] | None, open_turn: int | Non
 def format_answer(ans: Answer, turn: int = 1, notice: str = "") -> str:
     """Chat text: markers link to this turn's paragraphs in the sources panel; the
     references follow in the one label format; a hidden plain-text version (the answer,
-    then '[1] SYMBOL, ¶22, p. 9') is what the copy button copies."""
-    text = html.escape(ans.text, quote=False)
-    understood = (f"<sub>Understood as: {html.escape(ans.understood_as, quote=False)}</sub>"
+    then '[1] SYMBOL, ¶22, p. 9') is what the copy button copies. Every text is shown as
+    written (``md_text``): the only links are the markers, to '#src-<turn>-<n>'."""
+    text = md_text(ans.text)
+    understood = (f"<sub>Understood as: {md_text(ans.understood_as)}</sub>"
                   "\n\n" if ans.understood_as else "")
-    note = f"\n\n<sub>ℹ️ {html.escape(notice, quote=False)}</sub>" if notice else ""
-    plain = html.escape(ans.plain_text()).replace("\n", "&#10;")
+    note = f"\n\n<sub>ℹ️ {md_text(notice)}</sub>" if notice else ""
+    plain = md_text(ans.plain_text()).replace("\n", "&#10;")
     copy = f'<span class="copy-text">{plain}</span>'
     if not ans.found:
         return f"{understood}⚠️ {text}{note}{copy}"
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{source_anchor(turn, int(m.group(1)))})",
                          text)
     refs = "; ".join(f"[{c.marker}] {c.reference}" for c in ans.citations)
-    return (f"{understood}{linked}\n\n<sub>Sources: {html.escape(refs, quote=False)}</sub>"
-            f"{note}{copy}")
+    return f"{understood}{linked}\n\n<sub>Sources: {md_text(refs)}</sub>{note}{copy}"
 
 
 def documents_table(docs: Iterable[tuple[DocumentInfo, int]]) -> list[list[Any]]:
@@ -238,43 +262,103 @@ def filter_chip(docs: Sequence[str] | None) -> str:
 
 
 # -- the conversation, as kept in the browser ---------------------------------------------
-# A turn is {"question": str, "answer": Answer as JSON, "notice": str}: plain JSON, so it
-# can live in the browser's storage and come back after a reload.
+# A turn is {"question": str, "answer": Answer as JSON, "notice": str, "sig": str}: plain
+# JSON, so it can live in the browser's storage and come back after a reload. The browser
+# is not trusted with it: "sig" is the server's HMAC-SHA256 of the rest (``sign_turn``),
+# and a turn that comes back without a valid one is dropped (``valid_turns``). So only
+# answers this server gave are shown, used as history, or rated.
 
 Turn = dict[str, Any]
+KEY_FILE = "ui-secret"
+# Keys written before this prefix existed were sent to every browser (issue 21): such a
+# file is replaced, and turns signed with it (there are none: they were unsigned) are void.
+KEY_PREFIX = "hmac-sha256-v2:"
 
 
-def new_turn(question: str, ans: Answer, notice: str = "") -> Turn:
-    return {"question": question, "answer": ans.model_dump(mode="json"), "notice": notice}
+def turn_key(home: Path) -> bytes:
+    """The key turns are signed with: made once per PARACITE_HOME and kept in
+    PARACITE_HOME/ui-secret (mode 0600), so a conversation survives a restart. It never
+    leaves the server. When it cannot be kept, a key for this process only is used (a
+    conversation then ends with the server; a warning says so)."""
+    path = home / KEY_FILE
+    with contextlib.suppress(OSError):
+        text = path.read_text().strip()
+        if text.startswith(KEY_PREFIX) and len(text) >= len(KEY_PREFIX) + 32:
+            return text.encode()
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        if path.exists():  # a key of the old kind (or a damaged file): replaced
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # never over a key another process has just made
+            except FileExistsError:
+                theirs = path.read_text().strip()
+                if theirs.startswith(KEY_PREFIX):
+                    return theirs.encode()
+    except OSError as exc:
+        log.warning("the conversation key could not be kept in %s (%s): a conversation "
+                    "will not survive a restart", path, exc)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key.encode()
+
+
+def sign_turn(key: bytes, question: str, answer: Mapping[str, Any], notice: str) -> str:
+    """HMAC-SHA256 (hex) of a turn's canonical JSON: question, answer (as
+    ``Answer.model_dump(mode="json")`` gives it) and notice."""
+    canonical = json.dumps({"question": question, "answer": answer, "notice": notice},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def new_turn(question: str, ans: Answer, notice: str = "", *, key: bytes) -> Turn:
+    """A turn this server answered, signed with ``key``."""
+    answer = ans.model_dump(mode="json")
+    return {"question": question, "answer": answer, "notice": notice,
+            "sig": sign_turn(key, question, answer, notice)}
 
 
 def turn_answers(turns: Sequence[Turn]) -> list[Answer]:
-    """The Answers of the kept turns (a turn the browser kept in another shape is
-    skipped: stored data is never trusted to be ours)."""
-    out = []
-    for t in turns or []:
-        try:
-            out.append(Answer.model_validate(t["answer"]))
-        except Exception:  # noqa: BLE001 - a damaged turn is dropped, not fatal
-            continue
-    return out
+    """The Answers of turns ``valid_turns`` kept."""
+    return [Answer.model_validate(t["answer"]) for t in turns]
 
 
-def valid_turns(turns: Any) -> list[Turn]:
-    """The turns a browser sent back that have the expected shape, the last TURNS_KEPT."""
+def checked_turn(t: Any, key: bytes, max_question_chars: int) -> Turn | None:
+    """``t`` as this server made it, or None: of another shape, a question over the
+    limit, or a signature that does not verify (made up or changed in the browser)."""
+    if not (isinstance(t, dict) and isinstance(t.get("question"), str)
+            and isinstance(t.get("answer"), dict) and isinstance(t.get("sig"), str)
+            and isinstance(t.get("notice", ""), str)):
+        return None
+    if len(t["question"]) > max_question_chars:
+        return None
+    try:
+        answer = Answer.model_validate(t["answer"]).model_dump(mode="json")
+    except Exception:  # noqa: BLE001 - a damaged turn is dropped, not fatal
+        return None
+    notice = t.get("notice", "")
+    if not hmac.compare_digest(sign_turn(key, t["question"], answer, notice), t["sig"]):
+        return None
+    return {"question": t["question"], "answer": answer, "notice": notice, "sig": t["sig"]}
+
+
+def valid_turns(turns: Any, key: bytes, kept: int, max_question_chars: int) -> list[Turn]:
+    """The turns a browser sent back that this server signed with ``key`` (see
+    ``checked_turn``), the last ``kept`` of them."""
     if not isinstance(turns, list):
         return []
-    good = []
-    for t in turns:
-        if (isinstance(t, dict) and isinstance(t.get("question"), str)
-                and isinstance(t.get("answer"), dict)):
-            try:
-                Answer.model_validate(t["answer"])
-            except Exception:  # noqa: BLE001
-                continue
-            good.append({"question": t["question"], "answer": t["answer"],
-                         "notice": str(t.get("notice") or "")})
-    return good[-TURNS_KEPT:]
+    good = [c for c in (checked_turn(t, key, max_question_chars) for t in turns[-kept:]) if c]
+    dropped = min(len(turns), kept) - len(good)
+    if dropped:
+        log.info("%d turn(s) sent by a browser were dropped: not signed by this server",
+                 dropped)
+    return good
 
 
 def history_pairs(turns: Sequence[Turn] | Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -294,7 +378,7 @@ def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
     msgs = []
     for n, t in enumerate(turns, 1):
         ans = Answer.model_validate(t["answer"])
-        msgs.append({"role": "user", "content": html.escape(t["question"], quote=False)})
+        msgs.append({"role": "user", "content": md_text(t["question"])})
         msgs.append({"role": "assistant", "content": format_answer(ans, n, t.get("notice", ""))})
     return msgs
 
@@ -339,36 +423,116 @@ def _same_bytes(a: Path, b: Path) -> bool:
                 return True
 
 
-def store_upload(src: Path, folder: Path, name: str) -> tuple[Path, bool]:
+class Claims:
+    """Files in the upload folder that an upload or re-ingest of this process is working
+    on (being copied or ingested): they are not offered for re-ingest meanwhile. A file
+    is claimed before it is created, so whoever sees it in the folder sees its claim.
+    Claims are counted (two uploads of the same bytes share one file): each ``add`` or
+    successful ``take`` is ended by one ``discard``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count: dict[Path, int] = {}
+
+    @staticmethod
+    def _key(path: Path) -> Path:
+        return Path(os.path.abspath(path))
+
+    def add(self, path: Path) -> None:
+        """Claim ``path``, claimed by others or not."""
+        key = self._key(path)
+        with self._lock:
+            self._count[key] = self._count.get(key, 0) + 1
+
+    def take(self, path: Path) -> bool:
+        """Claim ``path`` only if nobody has: whether it was claimed."""
+        key = self._key(path)
+        with self._lock:
+            if key in self._count:
+                return False
+            self._count[key] = 1
+            return True
+
+    def discard(self, path: Path) -> None:
+        key = self._key(path)
+        with self._lock:
+            n = self._count.get(key, 0) - 1
+            if n > 0:
+                self._count[key] = n
+            else:
+                self._count.pop(key, None)
+
+    def __contains__(self, path: object) -> bool:
+        with self._lock:
+            return isinstance(path, Path) and self._key(path) in self._count
+
+
+def store_upload(src: Path, folder: Path, name: str, claims: Claims | None = None
+                 ) -> tuple[Path, bool]:
     """Copy ``src`` into ``folder`` as ``name``, never over another file: a name taken by
     different bytes gets a suffix ('report-2.md'); identical bytes reuse the file there.
     Returns the file and whether this call created it. The name is claimed with an
-    exclusive create, so two uploads at once cannot write into the same file."""
+    exclusive create, so two uploads at once cannot write into the same file; with
+    ``claims``, the file returned stays claimed there (the caller discards it)."""
+    claims = claims or Claims()
     suffix = Path(name).suffix
     stem = name[: len(name) - len(suffix)]
     for n in range(1, 10_000):
         dest = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        claims.add(dest)
         try:
             with dest.open("xb") as out, src.open("rb") as inp:
                 shutil.copyfileobj(inp, out, 1 << 20)
         except FileExistsError:
             if dest.is_file() and not dest.is_symlink() and _same_bytes(src, dest):
                 return dest, False
+            claims.discard(dest)
             continue
         except BaseException:
             dest.unlink(missing_ok=True)
+            claims.discard(dest)
             raise
         return dest, True
     raise OSError(f"{name}: no free name in the upload folder")
 
 
+def gradio_upload(src: Path, received: Iterable[str]) -> str:
+    """Why ``src`` is not a file uploaded through this page's upload route, or "" when
+    it is one. The upload event can be sent by hand with any server path in it (gradio
+    copies such a path into its cache before the handler sees it), so the path must be
+    one gradio's /upload route wrote (``received``: its ``upload_file_set``, shared by all
+    sessions: gradio does not record which session uploaded a file), a regular file (not
+    a link), inside gradio's upload folder once links are resolved."""
+    from gradio.utils import get_upload_folder
+
+    given = os.path.abspath(src)
+    snapshot = set(received)  # one copy: gradio's route adds to it from another thread
+    if given not in {os.path.abspath(r) for r in snapshot}:
+        return "not a file uploaded through this page"
+    try:
+        cache = Path(get_upload_folder()).resolve()
+        if src.is_symlink() or not src.resolve().is_relative_to(cache):
+            return "not a file in the upload folder"
+        if not src.is_file():
+            return "the upload is no longer there; choose the file again"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return ""
+
+
 def _discard_gradio_copy(src: Path) -> None:
     """Delete gradio's temporary copy of an upload (only files inside gradio's upload
-    folder: a path from elsewhere is the caller's file, not ours to remove)."""
+    folder: a path from elsewhere is the caller's file, not ours to remove; a link there
+    is removed itself, never the file it points to)."""
     from gradio.utils import get_upload_folder
 
     try:
         cache = Path(get_upload_folder()).resolve()
+        if src.is_symlink():
+            link = src.parent.resolve() / src.name
+            if link.parent.is_relative_to(cache):
+                link.unlink()
+            return
         path = src.resolve()
         if path.is_relative_to(cache) and path != cache and path.is_file():
             path.unlink()
@@ -377,36 +541,6 @@ def _discard_gradio_copy(src: Path) -> None:
                     path.parent.rmdir()
     except OSError as exc:
         log.warning("could not delete the temporary upload %s: %s", src.name, exc)
-
-
-def remove_stale_uploads(assistant: Assistant, max_age_s: float = 3600) -> list[Path]:
-    """Delete files in PARACITE_HOME/uploads that no stored document comes from and that
-    are older than ``max_age_s`` (left by an upload that crashed before or during its
-    ingest). Younger files may belong to an upload in progress and are kept."""
-    folder = assistant.settings.home / "uploads"
-    if not folder.is_dir():
-        return []
-    try:
-        sources = {str(Path(d.source).resolve()) for d, _ in assistant.documents()}
-    except Exception as exc:  # noqa: BLE001 - without the list, nothing may be deleted
-        log.warning("uploads not cleaned: the stored documents could not be listed (%s)", exc)
-        return []
-    now = time.time()
-    removed = []
-    for f in sorted(folder.iterdir()):
-        try:
-            if (f.is_file() and not f.is_symlink() and str(f.resolve()) not in sources
-                    and now - f.stat().st_mtime > max_age_s):
-                f.unlink()
-                removed.append(f)
-        except OSError as exc:
-            log.warning("could not remove the leftover upload %s: %s", f.name, exc)
-    if removed:
-        log.info("removed %d leftover upload(s) no stored document uses, older than %g s: %s",
-                 len(removed), max_age_s, ", ".join(f.name for f in removed))
-    return removed
-
-
 
 
 # -- the app -----------------------------------------------------------------------------
@@ -444,6 +578,16 @@ class UI:
         self._given = dict(answerers or {})  # name → chat model object (e.g. tests' fakes)
         self._lock = threading.Lock()
         self._ingesting = 0
+        self.key = turn_key(assistant.settings.home)  # signs the turns; never sent out
+        # Paths gradio's /upload route wrote (``build`` puts the app's upload_file_set
+        # here): the only files an upload event may name.
+        self.received: set[str] = set()
+        self.claims = Claims()  # upload files being copied or ingested right now
+
+    def turns(self, turns: Any) -> list[Turn]:
+        """The turns a browser sent that this server signed (see ``valid_turns``)."""
+        s = self.base.settings
+        return valid_turns(turns, self.key, s.ui_turns_kept, s.max_question_chars)
 
     # -- answerers --------------------------------------------------------------------
     def llm_names(self) -> list[str]:
@@ -509,7 +653,8 @@ class UI:
 
     def page_image(self, passage_id: str) -> Path | None:
         """The PNG of the page a passage starts on, the passage highlighted (cached under
-        PARACITE_HOME/pages); None when it is not a stored PDF passage."""
+        PARACITE_HOME/pages, at most page_cache_mb of them, least recently used out); None
+        when it is not a stored PDF passage."""
         from paracite.pages import page_image
 
         passage = self.base.store.get_passages([passage_id]).get(passage_id)
@@ -518,7 +663,9 @@ class UI:
         doc = self._document(passage.document)
         if doc is None or not is_pdf(doc):
             return None
-        image = page_image(passage, doc, self.base.settings.home / "pages")
+        settings = self.base.settings
+        image = page_image(passage, doc, settings.home / PAGE_CACHE,
+                           max_mb=settings.page_cache_mb)
         return image.path if image is not None else None
 
     def pdf_file(self, doc_id: str) -> Path | None:
@@ -539,13 +686,20 @@ class UI:
         box). An LLM's draft is never shown: the chat says it is being checked, and the
         answer appears once its sentences passed the citation check."""
         question = (question or "").strip()
-        turns = valid_turns(turns)
+        turns = self.turns(turns)
         chat = chat_messages(turns)
         if not question:
             yield chat, turns, self.sources_html(turns), ""
             return
+        most = self.base.settings.max_question_chars
+        if len(question) > most:  # refused before it is shown or kept anywhere
+            chat.append({"role": "assistant", "content": (
+                f"⚠️ That question is {len(question):,} characters long; questions of up to "
+                f"{most:,} characters are answered. Shorten it and ask again.")})
+            yield chat, turns, gr_skip(), gr_skip()
+            return
         notice = INGEST_NOTICE if self.ingesting else ""
-        chat.append({"role": "user", "content": html.escape(question, quote=False)})
+        chat.append({"role": "user", "content": md_text(question)})
         chat.append({"role": "assistant", "content": CHECKING})
         yield chat, turns, gr_skip(), ""
         try:
@@ -562,30 +716,41 @@ class UI:
                                 "content": f"{CHECKING} ({drafted} words drafted)"}
                     yield chat, turns, gr_skip(), ""
             assert final is not None
-            turns = [*turns, new_turn(question, final, notice)][-TURNS_KEPT:]
+            kept = self.base.settings.ui_turns_kept
+            turns = [*turns, new_turn(question, final, notice, key=self.key)][-kept:]
             yield chat_messages(turns), turns, self.sources_html(turns), ""
         except ParaciteError as exc:
-            chat[-1] = {"role": "assistant", "content": f"⚠️ {html.escape(str(exc))}"}
+            chat[-1] = {"role": "assistant", "content": f"⚠️ {md_text(str(exc))}"}
             yield chat, turns, self.sources_html(turns), ""
 
     def show_turn(self, turns: Any, index: Any) -> str:
         """The sources panel opened at the answer a chat message belongs to."""
-        turns = valid_turns(turns)
+        turns = self.turns(turns)
         i = index[0] if isinstance(index, (list, tuple)) else index
         if not isinstance(i, int):
             return self.sources_html(turns)
         return self.sources_html(turns, open_turn=i // 2 + 1)
 
     def feedback(self, turns: Any, index: Any, liked: Any) -> str:
-        """👍/👎 on an answer: appended to PARACITE_HOME/feedback.jsonl. Returns what to
-        tell the user."""
-        turns = valid_turns(turns)
+        """👍/👎 on an answer: appended to PARACITE_HOME/feedback.jsonl, only for an answer
+        this server gave (its turn's signature verifies). Returns what to tell the user."""
         i = index[0] if isinstance(index, (list, tuple)) else index
-        if not isinstance(i, int) or not 0 <= i // 2 < len(turns) or liked in ("", None):
+        if (not isinstance(turns, list) or not isinstance(i, int) or isinstance(i, bool)
+                or not 0 <= i // 2 < len(turns) or liked in ("", None)):
             return ""
-        t = turns[i // 2]
+        s = self.base.settings
+        t = checked_turn(turns[i // 2], self.key, s.max_question_chars)
+        if t is None:
+            log.warning("feedback refused: the rated turn was not signed by this server")
+            return ("Not saved: this answer is not one this server gave (the conversation "
+                    "was changed in the browser). Start a new conversation.")
         verdict = "up" if liked is True or str(liked).lower() in ("like", "true") else "down"
-        self.base.record_feedback(t["question"], Answer.model_validate(t["answer"]), verdict)
+        try:
+            self.base.record_feedback(t["question"], Answer.model_validate(t["answer"]),
+                                      verdict)
+        except ParaciteError as exc:
+            said = _ABS_PATH.sub(r"\1", str(exc))
+            return f"Not saved: {said}"
         return "Thank you: your feedback is saved."
 
     def reset(self) -> tuple[Any, ...]:
@@ -596,7 +761,7 @@ class UI:
         try:
             docs = self.base.documents() if docs is None else docs
         except ParaciteError as exc:
-            return f"⚠️ {html.escape(str(exc), quote=False)}"
+            return f"⚠️ {md_text(str(exc))}"
         n = sum(c for _, c in docs)
         text = (f"Ready · {len(docs)} documents, {n} passages" if docs
                 else "Ready · no documents yet: add PDF, Markdown or text files below")
@@ -610,49 +775,106 @@ class UI:
             return []
 
     def delete(self, doc_id: str | None) -> str:
-        """Delete a document: its passages, and its file when it was uploaded here."""
+        """Delete a document: its passages, its cached page images, and its file when it
+        was uploaded here."""
+        from paracite.pages import forget
+
         if not doc_id:
             return "Choose a document to delete."
         try:
+            docs = self.base.documents()
             report = self.base.delete_document(doc_id)
         except ParaciteError as exc:
             said = _ABS_PATH.sub(r"\1", str(exc))
-            return f"❌ {html.escape(said, quote=False)}"
+            return f"❌ {md_text(said)}"
+        doc = next((d for d, _ in docs if d.id == doc_id), None)
+        if doc is not None and doc.bytes_hash and not any(
+                d.bytes_hash == doc.bytes_hash for d, _ in docs if d.id != doc_id):
+            forget(self.base.settings.home / PAGE_CACHE, doc.bytes_hash)
         gone = " and its uploaded file" if report.file_removed else ""
-        return f"🗑️ `{doc_id}` deleted: {report.passages} passages{gone}."
+        return f"🗑️ {md_code(doc_id)} deleted: {report.passages} passages{gone}."
 
     def delete_question(self, doc_id: str | None) -> str:
         counts = {d.id: n for d, n in self.base.documents()}
         if not doc_id or doc_id not in counts:
             return "Choose a document to delete."
-        return (f"Delete **{html.escape(doc_id)}** and its {counts[doc_id]} passages from the "
+        return (f"Delete **{md_text(doc_id)}** and its {counts[doc_id]} passages from the "
                 "store? Answers will no longer cite it; an uploaded file is deleted too.")
 
+    # -- uploads ------------------------------------------------------------------------
+    def unstored(self) -> list[Path]:
+        """Files in PARACITE_HOME/uploads not in the store (``Assistant.unstored_uploads``),
+        less those an upload or re-ingest is working on now."""
+        try:
+            found = self.base.unstored_uploads()
+        except ParaciteError as exc:
+            log.info("uploads not checked against the store: %s", exc)
+            return []
+        return [f for f in found if f not in self.claims]
+
+    def unstored_note(self, files: Sequence[Path]) -> str:
+        """'2 uploaded files are not in the store: a.pdf, b.md' (empty for none)."""
+        if not files:
+            return ""
+        many = len(files) != 1
+        return (f"{len(files)} uploaded file{'s are' if many else ' is'} not in the store: "
+                + ", ".join(md_text(f.name) for f in files))
+
     def upload(self, files: list[Any] | None, progress: Any = None) -> tuple[str, Any, Any]:
-        """Copy the chosen files into PARACITE_HOME/uploads and ingest them. gradio's
-        temporary copies are deleted; a copy whose ingest failed, or whose bytes are
-        already stored as another document, is deleted too (nothing then uses it).
+        """Copy the chosen files into PARACITE_HOME/uploads and ingest them. Only files
+        gradio's upload route received are taken (``gradio_upload``); any other path is
+        refused with a line saying so. gradio's temporary copies are deleted; a copy this
+        call made whose ingest failed, or whose bytes are already stored as another
+        document, is deleted too (nothing then uses it).
         Progress: per file copied, then per batch of passages embedded."""
         import gradio as gr
 
         if not files:
             return "No file chosen.", gr.update(), gr.update()
-        settings = self.base.settings
-        folder = settings.home / "uploads"
+        folder = self.base.settings.home / UPLOADS
         folder.mkdir(parents=True, exist_ok=True)
         lines: list[str] = []
         targets: dict[str, Path] = {}  # file name in the upload folder → its path
         created: set[Path] = set()
-        for k, f in enumerate(files):
-            src = Path(getattr(f, "name", f))
-            given = getattr(f, "orig_name", None) or src.name
-            name = safe_name(given)
-            if progress is not None:
-                progress((k, len(files)), desc=f"copying {name}", unit="files")
-            try:
-                lines += self._take(src, given, name, folder, targets, created)
-            finally:
-                _discard_gradio_copy(src)
+        try:
+            for k, f in enumerate(files):
+                src = Path(getattr(f, "name", f))
+                given = getattr(f, "orig_name", None) or src.name
+                name = safe_name(given)
+                if progress is not None:
+                    progress((k, len(files)), desc=f"copying {name}", unit="files")
+                try:
+                    lines += self._take(src, given, name, folder, targets, created)
+                finally:
+                    _discard_gradio_copy(src)
+            lines += self._ingest(targets, created, progress)
+        finally:
+            for path in targets.values():
+                self.claims.discard(path)
+        stored = self.base.documents()
+        return ("\n\n".join(lines), gr.update(value=documents_table(stored)),
+                gr.update(choices=[d.id for d, _ in stored]))
+
+    def reingest(self, progress: Any = None) -> str:
+        """Ingest again the upload files the store does not hold (``unstored``), as an
+        upload is ingested: progress and one line per file. Nothing is deleted, a file
+        that fails again included (it is the user's only copy, maybe)."""
+        targets: dict[str, Path] = {}
+        try:
+            for f in self.unstored():
+                if self.claims.take(f):  # not taken meanwhile by another session
+                    targets[f.name] = f
+            if not targets:
+                return "No uploaded file is missing from the store."
+            return "\n\n".join(self._ingest(targets, set(), progress))
+        finally:
+            for path in targets.values():
+                self.claims.discard(path)
+
+    def _ingest(self, targets: dict[str, Path], created: set[Path],
+                progress: Any) -> list[str]:
+        """Ingest the claimed ``targets``: one report line per file (or one error line);
+        files in ``created`` (made by this upload) are deleted when nothing uses them."""
         finished: list[str] = []
 
         def on_progress(done: int, total: int) -> None:
@@ -667,6 +889,7 @@ class UI:
                 progress((len(finished), len(targets)), unit="files",
                          desc=f"{result.source}: {result.status}")
 
+        lines: list[str] = []
         unused: set[Path] = set()
         files_done = []
         with self._lock:
@@ -676,7 +899,8 @@ class UI:
                 files_done = self.base.ingest(list(targets.values()), progress=on_progress,
                                               on_file=on_file).files
         except ParaciteError as exc:  # e.g. another ingest holds the store
-            lines.append(f"❌ {html.escape(str(exc), quote=False)}")
+            said = _ABS_PATH.sub(r"\1", str(exc))
+            lines.append(f"❌ {md_text(said)}")
             unused = set(created)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -685,59 +909,63 @@ class UI:
         finally:
             with self._lock:
                 self._ingesting -= 1
-        stored = self.base.documents()
         for r in files_done:
-            reason = html.escape(_ABS_PATH.sub(r"\1", r.reason), quote=False)
+            reason = md_text(_ABS_PATH.sub(r"\1", r.reason))
             if r.status == "failed":
                 lines.append(f"❌ {reason}")
             elif r.status == "duplicate":
                 lines.append(f"ℹ️ {reason}")
             else:
-                lines.append(f"✅ {r.source} → `{r.document}`: {r.status}, "
+                lines.append(f"✅ {md_text(r.source)} → {md_code(r.document)}: {r.status}, "
                              f"{r.passages} passages")
                 if reason:  # e.g. stored under another id because its id was taken
                     lines.append(f"ℹ️ {reason}")
-            if r.status in ("failed", "duplicate") and r.source in targets:
+            if r.status in ("failed", "duplicate") and targets.get(r.source) in created:
                 unused.add(targets[r.source])
-        self._delete_unused(unused, stored)
-        return ("\n\n".join(lines), gr.update(value=documents_table(stored)),
-                gr.update(choices=[d.id for d, _ in stored]))
+        self._delete_unused(unused)
+        return lines
 
-    def _delete_unused(self, paths: Iterable[Path],
-                       stored: list[tuple[Any, int]] | None = None) -> None:
+    def _delete_unused(self, paths: Iterable[Path]) -> None:
         """Delete upload copies that no stored document comes from."""
         paths = list(paths)
         if not paths:
             return
-        if stored is None:
-            stored = self.base.documents()
-        sources = {str(Path(d.source).resolve()) for d, _ in stored}
+        sources = {str(Path(d.source).resolve()) for d, _ in self.base.documents()}
         for path in paths:
             if str(path.resolve()) not in sources:
                 path.unlink(missing_ok=True)
 
     def _take(self, src: Path, given: str, name: str, folder: Path,
               targets: dict[str, Path], created: set[Path]) -> list[str]:
-        """Check one chosen file and copy it into the upload folder: its lines of report
-        (empty when it was taken)."""
+        """Check one chosen file and copy it into the upload folder (claimed): its lines
+        of report (empty when it was taken)."""
         settings = self.base.settings
+        refused = gradio_upload(src, self.received)
+        if refused:
+            log.warning("upload of %s refused: %s", src, refused)
+            return [f"❌ {md_text(name)}: refused, {refused}"]
         if (Path(given).suffix.lower() not in UPLOAD_TYPES
                 or Path(name).suffix.lower() not in UPLOAD_TYPES):
-            return [f"❌ {name}: not a PDF, Markdown or text file"]
+            return [f"❌ {md_text(name)}: not a PDF, Markdown or text file"]
         try:
             size_mb = src.stat().st_size / 1_048_576
         except OSError:
-            return [f"❌ {name}: the upload is no longer there; choose the file again"]
+            return [f"❌ {md_text(name)}: the upload is no longer there; choose the file again"]
         if size_mb > settings.max_upload_mb:
             shown = f"{size_mb:.1f} MB" if size_mb >= 0.1 else f"{size_mb * 1024:.0f} KB"
-            return [f"❌ {name}: {shown} is over the {settings.max_upload_mb:g} MB limit"]
+            return [f"❌ {md_text(name)}: {shown} is over the {settings.max_upload_mb:g} MB "
+                    "limit"]
         try:
-            dest, new = store_upload(src, folder, name)
+            dest, new = store_upload(src, folder, name, self.claims)
         except OSError as exc:
             log.warning("upload %s not stored: %s", name, exc)
-            return [f"❌ {name}: could not be stored ({html.escape(exc.strerror or 'error')})"]
+            return [f"❌ {md_text(name)}: could not be stored "
+                    f"({md_text(exc.strerror or 'error')})"]
         if new:
             created.add(dest)
+        if dest.name in targets:  # the same bytes chosen twice: ingested (and claimed) once
+            self.claims.discard(dest)
+            return []
         targets[dest.name] = dest
         return []
 
@@ -749,24 +977,13 @@ def gr_skip() -> Any:
     return gr.skip()
 
 
-def browser_secret(home: Path) -> str:
-    """The key the conversation is encrypted with in the browser's storage: made once per
-    PARACITE_HOME and kept there (readable by its owner only), so a conversation survives
-    a restart of the server."""
-    path = home / "ui-secret"
-    with contextlib.suppress(OSError):
-        text = path.read_text().strip()
-        if len(text) >= 16:
-            return text
-    secret = secrets.token_urlsafe(24)
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        path.write_text(secret)
-    except OSError as exc:
-        log.warning("the conversation key could not be kept (%s): a conversation will "
-                    "not survive a restart", exc)
-    return secret
+# gr.BrowserState sends its ``secret`` to the browser (it is in the page's config) and the
+# browser encrypts with it; without one, gradio draws a new key per process, and a reload
+# after a restart would lose the conversation. So the key is this constant: the browser's
+# storage is not confidential from the user's own browser profile and is not meant to be.
+# What matters is integrity, and that comes from the server's signature on every turn
+# (``sign_turn``), whose key never leaves the server.
+BROWSER_STORAGE_KEY = "paracite-conversation-not-a-secret"
 
 
 def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | None = None
@@ -777,16 +994,17 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
 
     ui = UI(assistant or Assistant(), answerers)
     base = ui.base
-    remove_stale_uploads(base)
     with gr.Blocks(title="paracite") as demo:
+        ui.received = demo.upload_file_set  # what gradio's /upload route wrote
         gr.Markdown("## paracite — answers from UN meeting records, cited to the paragraph")
         status = gr.Markdown("Loading …", elem_id="status")
         convo = gr.BrowserState([], storage_key="paracite-conversation",
-                                secret=browser_secret(base.settings.home))
+                                secret=BROWSER_STORAGE_KEY)
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
                                   buttons=["copy"], sanitize_html=True,
+                                  latex_delimiters=[],  # '$$' in a record is text
                                   feedback_options=("Like", "Dislike"))
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(label="Question", placeholder="Loading …",
@@ -820,6 +1038,9 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
             files = gr.File(label="Add PDF, Markdown or text files", file_count="multiple",
                             file_types=UPLOAD_TYPES, elem_id="upload")
             upload_btn = gr.Button("Ingest uploaded files", elem_id="ingest")
+            with gr.Row(visible=False, equal_height=True, elem_id="unstored-row") as unstored_row:
+                unstored_note = gr.Markdown(elem_id="unstored")
+                reingest_btn = gr.Button("Ingest them again", elem_id="reingest", scale=0)
             upload_result = gr.Markdown(elem_id="upload-result")
             with gr.Row(equal_height=True):
                 delete_pick = gr.Dropdown([], label="Delete a document", elem_id="delete-doc",
@@ -833,7 +1054,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
 
         # -- documents: the table, the filter, the delete list and the suggestions are
         # built on every page load and after every upload or delete, never once at start.
-        listing = [table, docs, delete_pick, *suggest, status]
+        listing = [table, docs, delete_pick, *suggest, status, unstored_row, unstored_note]
 
         def refresh(selected: list[str] | None) -> tuple[Any, ...]:
             stored = base.documents()
@@ -841,14 +1062,16 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
             shown = ui.suggestions()
             buttons = [gr.update(value=shown[i], visible=True) if i < len(shown)
                        else gr.update(visible=False) for i in range(SUGGESTIONS)]
+            missing = ui.unstored_note(ui.unstored())
             return (gr.update(value=documents_table(stored)),
                     gr.update(choices=ids, value=[d for d in selected or [] if d in ids]),
-                    gr.update(choices=ids, value=None), *buttons, ui.status(stored))
+                    gr.update(choices=ids, value=None), *buttons, ui.status(stored),
+                    gr.update(visible=bool(missing)), missing)
 
         def restore(turns: Any) -> tuple[Any, ...]:
             """The conversation this browser kept; the question box opens only then, so
             a question asked at once is not overwritten by the restored conversation."""
-            turns = valid_turns(turns)
+            turns = ui.turns(turns)
             return (chat_messages(turns), turns, ui.sources_html(turns),
                     gr.update(interactive=True, placeholder="Ask about the records"))
 
@@ -895,6 +1118,12 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
 
         upload_btn.click(do_upload, [files, docs], [upload_result, files, *listing],
                          api_name="do_upload")
+
+        def do_reingest(selected: list[str] | None,
+                        progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            return (ui.reingest(progress), *refresh(selected))
+
+        reingest_btn.click(do_reingest, [docs], [upload_result, *listing], api_name=False)
 
         delete_btn.click(lambda d: (gr.update(visible=bool(d)), ui.delete_question(d)),
                          delete_pick, [confirm_row, confirm_text], api_name=False)

@@ -185,6 +185,10 @@ class Settings(BaseSettings):
     ui_concurrency: int = Field(
         default=2, description="Questions answered at once (2 cores); others wait in the queue."
     )
+    ui_turns_kept: int = Field(
+        default=30, ge=1, description="Conversation turns kept in the browser and sent back "
+        "with each question: enough for a working session, small browser storage.",
+    )
     max_feedback_line_kb: float = Field(
         default=64.0, gt=0, description="Largest line one verdict adds to feedback.jsonl "
         "(a genuine answer with its question is a few KB); longer text fields are cut and "

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import pytest
 
-from tests.conftest import INGEST, ROOT
+from tests.conftest import INGEST, ROOT, received
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("gradio")
@@ -58,23 +59,22 @@ def test_errors_are_shown_without_paths_or_tracebacks(ui):
     assert "/" not in chat[-1]["content"]
 
 
-class _Upload:
-    """What gradio hands the upload handler: a temp file and the name the user gave it."""
-
-    def __init__(self, path, orig_name):
-        self.name, self.orig_name = str(path), orig_name
+def shown(message: str) -> str:
+    """A Markdown message as the reader sees it (its backslash escapes undone)."""
+    return re.sub(r"\\(.)", r"\1", message)
 
 
 def test_upload_is_stored_under_home_with_a_sanitised_name(ui, tmp_path):
     src = tmp_path / "tmpfile"
     src.write_text("1. The Bureau met on 3 May 2017 to prepare the fourth meeting.\n")
-    msg, _, _ = ui.upload([_Upload(src, "../../bureau.md")])
+    msg, _, _ = ui.upload([received(ui, src, "../../bureau.md")])
     home = ui.base.settings.home
     assert (home / "uploads" / "bureau.md").is_file()
     assert not (home.parent / "bureau.md").exists() and not (home / "bureau.md").exists()
-    assert "✅ bureau.md → `bureau`: added" in msg
-    again, _, _ = ui.upload([_Upload(src, "copy of bureau.md")])
-    assert again == "ℹ️ copy_of_bureau.md: same content as bureau.md; ingested once, as 'bureau'"
+    assert "✅ bureau.md → `bureau`: added" in shown(msg)
+    again, _, _ = ui.upload([received(ui, src, "copy of bureau.md")])
+    assert shown(again) == ("ℹ️ copy_of_bureau.md: same content as bureau.md; ingested once, "
+                            "as 'bureau'")
 
 
 def test_upload_refuses_other_types_and_bad_files_with_reasons(ui, tmp_path):
@@ -82,7 +82,8 @@ def test_upload_refuses_other_types_and_bad_files_with_reasons(ui, tmp_path):
     exe.write_bytes(b"MZ\x90\x00" * 100)
     bad = tmp_path / "y"
     bad.write_bytes(b"%PDF-1.7 truncated")
-    msg, _, _ = ui.upload([_Upload(exe, "setup.exe"), _Upload(bad, "broken.pdf")])
+    msg, _, _ = ui.upload([received(ui, exe, "setup.exe"), received(ui, bad, "broken.pdf")])
+    msg = shown(msg)
     assert "❌ setup.exe: not a PDF, Markdown or text file" in msg
     assert "❌ broken.pdf: damaged or truncated PDF" in msg
     assert str(tmp_path) not in msg and "Traceback" not in msg
@@ -96,9 +97,10 @@ def test_upload_while_another_ingest_holds_the_store_is_refused_clearly(tmp_path
     a = paracite.Assistant(home=tmp_path / "h", ingest_wait_s=0.2)
     src = tmp_path / "f"
     src.write_text("1. A paragraph long enough to be a paragraph of a record.\n")
+    ui = app.UI(a)
     with FileLock(str(a.settings.home / "ingest.lock")):
-        msg, _, _ = app.UI(a).upload([_Upload(src, "note.md")])
-    assert msg.startswith("❌ another ingest is writing to this store")
+        msg, _, _ = ui.upload([received(ui, src, "note.md")])
+    assert shown(msg).startswith("❌ another ingest is writing to this store")
     assert a.store.count() == 0
 
 
@@ -108,8 +110,9 @@ def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(tmp_pat
     a = paracite.Assistant(home=tmp_path / "h", max_upload_mb=0.001)
     big = tmp_path / "big"
     big.write_text("1. A paragraph of a record. " * 100)
-    msg, _, _ = app.UI(a).upload([_Upload(big, "big.md")])
-    assert msg == "❌ big.md: 3 KB is over the 0.001 MB limit"
+    ui = app.UI(a)
+    msg, _, _ = ui.upload([received(ui, big, "big.md")])
+    assert shown(msg) == "❌ big.md: 3 KB is over the 0.001 MB limit"
     assert not (a.settings.home / "uploads" / "big.md").exists()
 
 
@@ -135,9 +138,9 @@ def test_answers_given_while_an_upload_is_ingested_say_so(ui):
         chat, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
     finally:
         ui._ingesting -= 1
-    assert app.INGEST_NOTICE in chat[-1]["content"] and turns[-1]["notice"]
+    assert app.INGEST_NOTICE in shown(chat[-1]["content"]) and turns[-1]["notice"]
     chat, _, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
-    assert app.INGEST_NOTICE not in chat[-1]["content"]
+    assert app.INGEST_NOTICE not in shown(chat[-1]["content"])
 
 
 def test_selecting_an_answer_opens_its_sources_and_reset_forgets_everything(ui):
@@ -165,9 +168,96 @@ def test_feedback_lines_name_the_question_answer_and_citations(ui):
     _, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
     assert ui.feedback(turns, 1, True).startswith("Thank you")
     assert ui.feedback(turns, 7, True) == ""  # no such answer: nothing written
-    line = json.loads((ui.base.settings.home / "feedback.jsonl").read_text().splitlines()[-1])
+    path = ui.base.settings.home / "feedback.jsonl"
+    line = json.loads(path.read_text().splitlines()[-1])
     assert line["verdict"] == "up" and line["question"] == "Who is the new Rapporteur?"
     assert line["citations"][0]["paragraph"] == "22"
+    size = path.stat().st_size
+    forged = [dict(turns[0], question="Who paid for the meeting?")]
+    assert ui.feedback(forged, 1, True).startswith("Not saved: this answer is not one")
+    assert path.stat().st_size == size
+
+
+def new_ui(home, embedder):
+    import paracite
+
+    a = paracite.Assistant(home=home)
+    a.embedder = embedder
+    return app.UI(a)
+
+
+def record(n: int, text: str) -> str:
+    return f"{n}. {text} The Group met in Vienna on 3 May 2017 and adopted its agenda.\n\n"
+
+
+def test_unstored_uploads_are_regular_upload_files_no_stored_document_comes_from(
+        tmp_path, embedder):
+    ui = new_ui(tmp_path / "home", embedder)
+    folder = ui.base.settings.home / "uploads"
+    folder.mkdir(parents=True)
+    (folder / "stored.md").write_text(record(1, "The stored record."))
+    assert ui.base.ingest([folder / "stored.md"]).ok
+    (folder / "lost.md").write_text(record(1, "A record whose ingest never finished."))
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 half of a file")
+    (folder / "setup.exe").write_bytes(b"MZ")
+    (folder / "notes.md").mkdir()
+    (folder / "link.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(record(1, "Not an upload."))
+    assert [f.name for f in ui.base.unstored_uploads()] == ["broken.pdf", "lost.md"]
+    assert ui.unstored_note(ui.unstored()) == (
+        "2 uploaded files are not in the store: broken\\.pdf, lost\\.md")
+    assert ui.unstored_note([]) == ""
+
+
+def test_uploads_missing_from_the_store_are_ingested_again_and_never_deleted(
+        tmp_path, embedder):
+    """A store made anew (its chroma folder deleted, as the 'damaged store' message
+    says) leaves the uploads; the UI offers them and ingests them on request. A file
+    that fails again is kept; a file an upload is working on is not offered."""
+    ui = new_ui(tmp_path / "home", embedder)
+    folder = ui.base.settings.home / "uploads"
+    folder.mkdir(parents=True)
+    for name, text in (("a.md", "The Bureau met."), ("b.md", "The Group adopted its report.")):
+        (folder / name).write_text(record(1, text) + record(2, text))
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 half of a file")
+    (folder / "busy.md").write_text(record(1, "An upload being ingested right now."))
+    ui.claims.add(folder / "busy.md")
+    assert [f.name for f in ui.unstored()] == ["a.md", "b.md", "broken.pdf"]
+    calls = []
+    said = shown(ui.reingest(lambda value, desc="", unit="": calls.append((value, unit))))
+    assert "✅ a.md → `a`: added, 2 passages" in said
+    assert "✅ b.md → `b`: added, 2 passages" in said
+    assert "❌ broken.pdf: damaged or truncated PDF" in said
+    assert "busy.md" not in said
+    assert ("passages" in [u for _, u in calls] and calls[-1] == ((3, 3), "files"))
+    assert sorted(d.id for d, _ in ui.base.documents()) == ["a", "b"]
+    assert (folder / "broken.pdf").is_file(), "a file that failed again is kept"
+    assert [f.name for f in ui.unstored()] == ["broken.pdf"]
+    ui.claims.discard(folder / "busy.md")
+    assert [f.name for f in ui.unstored()] == ["broken.pdf", "busy.md"]
+
+
+def test_deleting_a_pdf_document_removes_its_cached_page_images(tmp_path, embedder):
+    pytest.importorskip("fpdf")
+    from tests.pdfgen import write_pdf
+
+    ui = new_ui(tmp_path / "home", embedder)
+    pdf = write_pdf(tmp_path / "bulletin.pdf", [
+        ("heading", "I. Organization of the session"),
+        ("para", "1. The Working Group on Lighthouses met in Reykjavik from 3 to 5 May 2026."),
+        ("para", "2. The Working Group elected Ms. Sigrun Olafsdottir (Iceland) as Chair."),
+    ], symbol="A/WG.99/2026/1")
+    msg, _, _ = ui.upload([received(ui, pdf, "bulletin.pdf")])
+    assert "✅ bulletin.pdf" in shown(msg)
+    pages = ui.base.settings.home / "pages"
+    for p in ui.base.passages("bulletin"):
+        assert ui.page_image(p.id) is not None
+    other = pages / f"{'f' * 24}-p1-0123456789abcdef-s1.5-v1.png"  # another file's page
+    other.write_bytes(b"png")
+    assert len(list(pages.glob("*.png"))) >= 3
+    said = ui.delete("bulletin")
+    assert "deleted" in said
+    assert [f.name for f in pages.iterdir()] == [other.name]
 
 
 def test_the_status_line_counts_documents_and_passages(ui):
@@ -185,13 +275,14 @@ def test_upload_reports_progress_per_file_and_per_batch_of_passages(tmp_path):
     def progress(value, desc="", unit=""):
         calls.append((value, desc, unit))
 
+    ui = app.UI(a)
     srcs = []
     for i, name in enumerate(("one.md", "two.md")):
         src = tmp_path / f"f{i}"
         src.write_text("".join(f"{n}. Paragraph {n} of {name}, long enough to be a paragraph "
                                "of a record.\n\n" for n in range(1, 6)))
-        srcs.append(_Upload(src, name))
-    msg, _, _ = app.UI(a).upload(srcs, progress)
+        srcs.append(received(ui, src, name))
+    msg, _, _ = ui.upload(srcs, progress)
     assert msg.count("✅") == 2
     units = [u for _, _, u in calls]
     assert units.count("files") >= 2 and "passages" in units

@@ -3,17 +3,23 @@
 Every response carries the security headers (a strict CSP among them); a request for a
 host name that is not ours (DNS rebinding) is refused before gradio sees it; the queue is
 bounded; uploads keep readable, unique names, never overwrite each other, and leave no
-copies behind that nothing uses.
+copies behind that nothing uses. Events sent to the queue by hand (as any script can) are
+held to the same rules as the page's: only uploaded files are taken, only answers this
+server gave are rated, no question over the limit is shown or kept, and the key that
+signs the conversation never leaves the server.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import http.client
 import importlib.util
 import json
-import logging
 import os
 import re
+import shutil
+import sys
 import threading
 import time
 import uuid
@@ -21,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INGEST, ROOT, free_port
+from tests.conftest import INGEST, ROOT, Received, free_port, received, serving
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("gradio")
@@ -228,11 +234,9 @@ def test_queue_turns_requests_away_beyond_its_configured_size(tmp_path, embedder
 
 # -- 4. uploads --------------------------------------------------------------------------
 
-class _Upload:
-    """What gradio hands the upload handler: a temp file and the name the user gave it."""
-
-    def __init__(self, path, orig_name):
-        self.name, self.orig_name = str(path), orig_name
+def shown(message: str) -> str:
+    """A Markdown message as the reader sees it (its backslash escapes undone)."""
+    return re.sub(r"\\(.)", r"\1", message)
 
 
 def record(text: str) -> str:
@@ -255,7 +259,8 @@ def test_uploads_in_other_scripts_are_both_kept_and_ingested(tmp_path, embedder)
     ru, zh = tmp_path / "a", tmp_path / "b"
     ru.write_text(record("The Russian record."))
     zh.write_text(record("The Chinese record."))
-    msg, _, _ = app.UI(a).upload([_Upload(ru, "Заседание.md"), _Upload(zh, "会议.md")])
+    ui = app.UI(a)
+    msg, _, _ = ui.upload([received(ui, ru, "Заседание.md"), received(ui, zh, "会议.md")])
     folder = a.settings.home / "uploads"
     assert sorted(p.name for p in folder.iterdir()) == ["HuiYi.md", "Zasedanie.md"]
     assert (folder / "Zasedanie.md").read_text() == ru.read_text()
@@ -269,8 +274,8 @@ def test_an_upload_never_overwrites_another_file(tmp_path, embedder):
     first, second = tmp_path / "first", tmp_path / "second"
     first.write_text(record("The first report."))
     second.write_text(record("The second report, another file of the same name."))
-    ui.upload([_Upload(first, "report.md")])
-    msg, _, _ = ui.upload([_Upload(second, "report.md")])
+    ui.upload([received(ui, first, "report.md")])
+    msg, _, _ = ui.upload([received(ui, second, "report.md")])
     folder = a.settings.home / "uploads"
     assert (folder / "report.md").read_text() == first.read_text()
     assert (folder / "report-2.md").read_text() == second.read_text()
@@ -278,7 +283,7 @@ def test_an_upload_never_overwrites_another_file(tmp_path, embedder):
     sources = sorted(Path(d.source).name for d, _ in a.documents())
     assert sources == ["report-2.md", "report.md"], msg
     # the same bytes again reuse the file that holds them: no report-3.md
-    again, _, _ = ui.upload([_Upload(second, "report.md")])
+    again, _, _ = ui.upload([received(ui, second, "report.md")])
     assert sorted(p.name for p in folder.iterdir()) == ["report-2.md", "report.md"]
     assert "unchanged" in again and len(a.documents()) == 2
 
@@ -287,17 +292,21 @@ def test_gradio_temporary_copies_are_deleted_after_the_upload(tmp_path, embedder
     from gradio.utils import get_upload_folder
 
     a = new_assistant(tmp_path / "home", embedder)
+    ui = app.UI(a)
     cache = Path(get_upload_folder()) / f"paracite-test-{uuid.uuid4().hex}"
     cache.mkdir(parents=True)
     ok, refused = cache / "minutes.md", cache / "setup.exe"
     ok.write_text(record("The minutes."))
     refused.write_bytes(b"MZ\x90\x00" * 10)
+    ui.received.update({str(ok), str(refused)})
     mine = tmp_path / "mine.md"  # not gradio's: the caller's file is left alone
     mine.write_text(record("A file of the caller."))
     try:
-        msg, _, _ = app.UI(a).upload([_Upload(ok, "minutes.md"), _Upload(refused, "setup.exe"),
-                                      _Upload(mine, "mine.md")])
+        msg, _, _ = ui.upload([Received(ok, "minutes.md"), Received(refused, "setup.exe"),
+                               Received(mine, "mine.md")])
+        msg = shown(msg)
         assert "✅ minutes.md" in msg and "❌ setup.exe" in msg
+        assert "❌ mine.md: refused, not a file uploaded through this page" in msg
         assert not ok.exists() and not refused.exists()
         assert mine.exists()
         assert (a.settings.home / "uploads" / "minutes.md").is_file()
@@ -319,7 +328,7 @@ def test_gradio_temporary_copy_is_deleted_on_the_real_server(server, tmp_path):
     client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
     result = client.predict([gradio_client.handle_file(str(src))], [],
                             api_name="/do_upload")
-    assert f"✅ {name}" in result[0]
+    assert f"✅ {name}" in shown(result[0])
     assert (a.settings.home / "uploads" / name).is_file()
     assert not list(Path(get_upload_folder()).rglob(name)), "gradio's copy is still there"
 
@@ -330,17 +339,20 @@ def test_copies_of_failed_and_duplicate_uploads_are_deleted(tmp_path, embedder):
     good, bad = tmp_path / "good", tmp_path / "bad"
     good.write_text(record("The bureau met."))
     bad.write_bytes(b"%PDF-1.7 truncated")
-    msg, _, _ = ui.upload([_Upload(good, "bureau.md"), _Upload(bad, "broken.pdf")])
-    assert "❌ broken.pdf" in msg and "✅ bureau.md" in msg
+    msg, _, _ = ui.upload([received(ui, good, "bureau.md"), received(ui, bad, "broken.pdf")])
+    assert "❌ broken.pdf" in shown(msg) and "✅ bureau.md" in shown(msg)
     folder = a.settings.home / "uploads"
     assert sorted(p.name for p in folder.iterdir()) == ["bureau.md"]
-    dup, _, _ = ui.upload([_Upload(good, "copy of bureau.md")])
-    assert dup.startswith("ℹ️ copy_of_bureau.md: same content as bureau.md")
+    dup, _, _ = ui.upload([received(ui, good, "copy of bureau.md")])
+    assert shown(dup).startswith("ℹ️ copy_of_bureau.md: same content as bureau.md")
     assert sorted(p.name for p in folder.iterdir()) == ["bureau.md"]
     assert [d.id for d, _ in a.documents()] == ["bureau"]
 
 
-def test_leftover_uploads_are_removed_when_the_ui_starts(tmp_path, embedder, caplog):
+def test_uploads_are_never_deleted_when_the_ui_starts(tmp_path, embedder):
+    """Issue 21, item 2: a start on a store that lists none of them (after `rm -rf
+    PARACITE_HOME/chroma`, as the 'damaged store' message says) deleted every upload
+    older than an hour; the user's only copy may be gone. Now nothing is deleted."""
     a = new_assistant(tmp_path / "home", embedder)
     folder = a.settings.home / "uploads"
     folder.mkdir(parents=True)
@@ -353,12 +365,8 @@ def test_leftover_uploads_are_removed_when_the_ui_starts(tmp_path, embedder, cap
     hours_ago = time.time() - 2 * 3600
     for f in (stored, old_stray):
         os.utime(f, (hours_ago, hours_ago))
-    with caplog.at_level(logging.INFO):
-        app.build(a)
-    assert not old_stray.exists()
-    assert stored.is_file(), "the file of a stored document must stay"
-    assert new_stray.is_file(), "a recent file may be an upload in progress"
-    assert any("crashed.pdf" in r.getMessage() for r in caplog.records)
+    app.build(a)
+    assert stored.is_file() and old_stray.is_file() and new_stray.is_file()
 
 
 # -- 5. ingest reasons -------------------------------------------------------------------
@@ -376,7 +384,243 @@ def test_a_reason_given_with_an_added_file_is_shown_as_an_info_line(tmp_path, em
         FileResult("Report.md", "report-2", "added", passages=3, reason=reason)]))
     src = tmp_path / "src"
     src.write_text(record("The report."))
-    msg, _, _ = app.UI(a).upload([_Upload(src, "Report.md")])
-    assert msg.split("\n\n") == [
+    ui = app.UI(a)
+    msg, _, _ = ui.upload([received(ui, src, "Report.md")])
+    assert shown(msg).split("\n\n") == [
         "✅ Report.md → `report-2`: added, 3 passages",
         "ℹ️ Report.md: the id 'report' belongs to report.md; stored as 'report-2'"]
+
+
+# -- 6. events sent to the queue by hand (issue 21) ---------------------------------------
+
+def config_of(port: int) -> dict:
+    return json.loads(request(port, "/config")[2])
+
+
+def dependency(config: dict, api_name: str | None = None, trigger: str | None = None,
+               after: int | None = None) -> int:
+    """The fn_index of an event: by its API name, its trigger ('like'), or the event it
+    follows."""
+    for d in config["dependencies"]:
+        if ((api_name and d.get("api_name") == api_name)
+                or (trigger and any(t[1] == trigger for t in d["targets"]))
+                or (after is not None and d.get("trigger_after") == after)):
+            return int(d["id"])
+    raise AssertionError(f"no event {api_name or trigger or after} in /config")
+
+
+def queue(port: int, fn: int, data: list, event_data: dict | None = None,
+          timeout: float = 180) -> list[dict]:
+    """One event sent as the page sends it (POST /gradio_api/queue/join), and every
+    message the server streams back for it (GET /gradio_api/queue/data, SSE)."""
+    session = uuid.uuid4().hex
+    body = json.dumps({"data": data, "fn_index": fn, "session_hash": session,
+                       "event_data": event_data, "trigger_id": None}).encode()
+    status, _, content = request(port, "/gradio_api/queue/join", method="POST",
+                                 headers={"Content-Type": "application/json"}, body=body)
+    assert status == 200, content[:300]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    messages = []
+    try:
+        conn.request("GET", f"/gradio_api/queue/data?session_hash={session}")
+        resp = conn.getresponse()
+        assert resp.status == 200
+        while True:
+            line = resp.readline()
+            if not line:
+                break
+            if line.startswith(b"data:"):
+                msg = json.loads(line[5:])
+                messages.append(msg)
+                if msg.get("msg") == "process_completed":
+                    break
+    finally:
+        conn.close()
+    assert messages and messages[-1].get("msg") == "process_completed", messages[-1:]
+    assert messages[-1].get("success"), messages[-1]
+    return messages
+
+
+def outputs(messages: list[dict]) -> list:
+    return messages[-1]["output"]["data"]
+
+
+def asked(port: int, config: dict, question: str, turns: list | None = None) -> tuple:
+    """(chat, turns) after asking ``question`` through the queue."""
+    out = outputs(queue(port, dependency(config, api_name="ask"),
+                        [question, turns or [], "extractive", []]))
+    return out[0], out[1]
+
+
+def text_of(message) -> str:
+    content = message["content"] if isinstance(message, dict) else message
+    if isinstance(content, list):
+        content = " ".join(c.get("text", "") for c in content if isinstance(c, dict))
+    return shown(str(content))
+
+
+def feedback_size(a) -> int:
+    path = a.settings.home / "feedback.jsonl"
+    return path.stat().st_size if path.exists() else 0
+
+
+def test_feedback_sent_by_hand_is_recorded_only_for_answers_this_server_gave(server):
+    """Issue 21, item 5: a forged 10 MB turn sent to the like handler added 10 MB to
+    feedback.jsonl per click, and a made-up citation ('report:99999') was recorded as
+    an answer the server never gave."""
+    port, a = server
+    config = config_of(port)
+    like = dependency(config, trigger="like")
+    _, turns = asked(port, config, "Who is the new Rapporteur?")
+    genuine = turns[-1]
+    cited = genuine["answer"]["citations"][0]["passage_id"]
+    assert cited.startswith("report:") and genuine["answer"]["citations"][0]["paragraph"] == "22"
+    before = feedback_size(a)
+
+    forged = copy.deepcopy(genuine)
+    forged["answer"]["text"] = "Erik Planken. " * 750_000  # ~10 MB
+    forged["answer"]["citations"][0]["passage_id"] = "report:99999"
+    made_up = copy.deepcopy(genuine)
+    made_up["answer"]["citations"][0]["passage_id"] = "report:99999"
+    unsigned = {k: v for k, v in genuine.items() if k != "sig"}
+    for turn in (forged, made_up, unsigned):
+        messages = queue(port, like, [[turn]], {"index": [1], "value": "x", "liked": True})
+        assert feedback_size(a) == before, "a turn this server never gave was recorded"
+        assert "Not saved" in json.dumps(messages)
+
+    queue(port, like, [[genuine]], {"index": [1], "value": "x", "liked": True})
+    lines = (a.settings.home / "feedback.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and feedback_size(a) - before < 8192
+    line = json.loads(lines[-1])
+    assert line["verdict"] == "up" and line["question"] == "Who is the new Rapporteur?"
+    assert [c["passage_id"] for c in line["citations"]] == [cited]
+
+
+def test_a_question_over_the_limit_is_refused_before_it_is_shown_or_kept(server):
+    """Issue 21, item 5: a 10 MB question was echoed to the chat and kept in the
+    conversation state; now it is refused at once with a short notice."""
+    port, a = server
+    config = config_of(port)
+    _, turns = asked(port, config, "Who is the new Rapporteur?")
+    question = "Who built the lighthouse? " + "lighthouse keeper " * 600_000  # ~11 MB
+    messages = queue(port, dependency(config, api_name="ask"),
+                     [question, turns, "extractive", []])
+    raw = json.dumps(messages)
+    assert "lighthouse keeper lighthouse keeper" not in raw, "the question was echoed"
+    assert len(raw) < 200_000
+    chat, kept = outputs(messages)[:2]
+    assert kept == turns, "the conversation keeps nothing of the refused question"
+    assert "characters long" in text_of(chat[-1]) and "2,000" in text_of(chat[-1])
+
+
+def test_the_conversation_key_is_never_sent_to_a_browser(server):
+    """Issue 21, item 6: the key in PARACITE_HOME/ui-secret was gradio's BrowserState
+    secret, sent to every client in /config and the page."""
+    port, a = server
+    key = (a.settings.home / "ui-secret").read_text().strip()
+    assert len(key) >= 32
+    forms = {key, key.rpartition(":")[2], hashlib.sha256(key.encode()).hexdigest()}
+    for path in ("/config", "/", "/gradio_api/info"):
+        status, _, body = request(port, path)
+        assert status == 200
+        text = body.decode("utf-8", "replace")
+        assert not [f for f in forms if f in text], f"{path} carries the conversation key"
+
+
+def test_a_ui_started_on_a_remade_store_keeps_old_uploads_and_offers_them(tmp_path, embedder):
+    """Issue 21, item 2: started on a store that lists none of them (`rm -rf
+    PARACITE_HOME/chroma`, as the 'damaged store' message says), the UI deleted every
+    upload older than an hour. Now the file stays and the page offers to ingest it."""
+    home = tmp_path / "home"
+    a = new_assistant(home, embedder)
+    folder = home / "uploads"
+    folder.mkdir(parents=True)
+    old = folder / "minutes.md"
+    old.write_text(record("The minutes of the Bureau of the Working Group."))
+    assert a.ingest([old]).ok
+    shutil.rmtree(home / "chroma")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    port = free_port()
+    served = app.launch(new_assistant(home, embedder), port=port, block=False)
+    try:
+        assert old.is_file(), "the upload was deleted when the UI started"
+        config = config_of(port)
+        load = dependency(config, trigger="load")
+        listing = outputs(queue(port, dependency(config, after=load), [[]]))
+        note = listing[-1]
+        note = note.get("value") if isinstance(note, dict) else note
+        assert shown(note) == "1 uploaded file is not in the store: minutes.md"
+        assert listing[-2].get("visible") is True
+    finally:
+        served.close()
+    assert old.is_file() and old.read_text().startswith("1. The minutes")
+
+
+# -- 7. reading server files through the upload event (issue 21, item 3) ------------------
+
+SECRET = "1. The vault combination of the Working Group on Lighthouses is 4417 ZEPHYR QUILL.\n"
+
+
+@pytest.fixture(scope="module")
+def ui_process(tmp_path_factory, embedder):
+    """`paracite ui` in its own process over the bundled records, with its own gradio
+    upload folder (GRADIO_TEMP_DIR)."""
+    root = tmp_path_factory.mktemp("attack")
+    home, cache = root / "home", root / "gradio"
+    cache.mkdir()
+    assert new_assistant(home, embedder).ingest([INGEST]).ok
+    port = free_port()
+    cmd = [sys.executable, "-m", "paracite.cli", "ui", "--port", str(port)]
+    with pytest.MonkeyPatch.context() as mp:  # the child's environment only
+        mp.setenv("PARACITE_HOME", str(home))
+        mp.setenv("GRADIO_TEMP_DIR", str(cache))
+        mp.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+        running = serving(cmd, port, "paracite ui")
+        running.__enter__()
+    try:
+        yield port, home, cache
+    finally:
+        running.__exit__(None, None, None)
+
+
+def assert_not_taken(port: int, home: Path, cache: Path, secret: Path, said: str) -> None:
+    """The secret file was refused with a line saying so, is still where it was, and
+    nothing of it is in the store, the upload folder or gradio's upload folder."""
+    assert "❌ secret.md: refused" in said, said
+    assert secret.read_text() == SECRET
+    copies = [f for f in [*(home / "uploads").rglob("*"), *cache.rglob("*")]
+              if f.is_file() and not f.is_symlink() and b"ZEPHYR" in f.read_bytes()]
+    assert copies == [], "the secret was copied"
+    chat, _ = asked(port, config_of(port), "What is the vault combination of the Working "
+                                           "Group on Lighthouses?")
+    assert "ZEPHYR" not in text_of(chat[-1]), "the secret was ingested and answered from"
+
+
+def test_an_upload_event_naming_a_server_file_is_refused(ui_process, tmp_path):
+    port, home, cache = ui_process
+    secret = tmp_path / "secret.md"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    config = config_of(port)
+    upload = dependency(config, api_name="do_upload")
+    data = [[{"path": str(secret), "orig_name": "secret.md",
+              "meta": {"_type": "gradio.FileData"}}], []]
+    said = shown(str(outputs(queue(port, upload, data))[0]))
+    assert_not_taken(port, home, cache, secret, said)
+
+
+def test_an_upload_event_naming_a_link_in_the_upload_folder_is_refused(ui_process, tmp_path):
+    port, home, cache = ui_process
+    secret = tmp_path / "secret.md"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    planted = cache / "planted"
+    planted.mkdir()
+    link = planted / "secret.md"
+    link.symlink_to(secret)
+    upload = dependency(config_of(port), api_name="do_upload")
+    data = [[{"path": str(link), "orig_name": "secret.md",
+              "meta": {"_type": "gradio.FileData"}}], []]
+    said = shown(str(outputs(queue(port, upload, data))[0]))
+    assert_not_taken(port, home, cache, secret, said)

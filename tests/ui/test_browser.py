@@ -261,6 +261,70 @@ def test_an_upload_is_still_listed_after_a_reload(page):
     assert page.locator("#docs label", has_text="bulletin").count() == 1
 
 
+# Markdown and HTML a record or a question may hold: none of it may become a link or an
+# image on the page (issue 21, item 7); all of it is shown as written.
+LINK = "[the hall](javascript:alert(1))"
+IMAGE = "![](http://evil.example/x.png)"
+AUTOLINK = "http://evil.example/bare"
+RAW = '<a href="http://evil.example/raw">raw</a> <img src="http://evil.example/y.png">'
+FOREIGN = """() => {
+  const bad = [];
+  for (const root of ['#chat', '#sources', '#upload-result', '#status']) {
+    const el = document.querySelector(root);
+    if (!el) continue;
+    el.querySelectorAll('a').forEach(a => { const h = a.getAttribute('href') || '';
+      if (!(h.startsWith('#') || h.startsWith('/paracite/'))) bad.push('a ' + h); });
+    el.querySelectorAll('img').forEach(i => { const s = i.getAttribute('src') || '';
+      if (!(s.startsWith('/paracite/') || s.startsWith('data:'))) bad.push('img ' + s); });
+  }
+  return bad; }"""
+
+
+def test_markdown_in_records_and_questions_makes_no_link_or_image(page, tmp_path, served):
+    """A Markdown upload keeps what its parser leaves of them (a bare URL), a PDF keeps
+    them all; the question holds them all. None becomes a link or image; the question,
+    the answer, the cited paragraph and the copied text show them as written."""
+    _, assistant = served
+    payloads = f"{LINK} {IMAGE} {AUTOLINK} {RAW}"
+    md = tmp_path / "beacons.md"
+    md.write_text("# Working Group on Beacons\n\n"
+                  f"1. The Working Group on Beacons met in Tromso at {payloads} on 4 June "
+                  "2026.\n\n2. The Working Group on Beacons adopted its report.\n")
+    pdf = write_pdf(tmp_path / "buoys.pdf", [
+        ("heading", "I. Organization of the session"),
+        ("para", f"1. The Working Group on Buoys met in Bergen at {payloads} on 8 June 2026."),
+        ("para", "2. The Working Group on Buoys adopted its report on 9 June 2026."),
+    ], symbol="A/WG.98/2026/1")
+    page.locator("#doc-table").scroll_into_view_if_needed()
+    page.set_input_files("#upload input[type=file]", [str(md), str(pdf)])
+    page.click("#ingest")
+    page.wait_for_function("() => { const t = document.querySelector('#upload-result')"
+                           "?.innerText || ''; return t.includes('beacons.md →') && "
+                           "t.includes('buoys.pdf →'); }", timeout=120_000)
+    stored = {d: assistant.passage(d, "1").text for d in ("beacons", "buoys")}
+    assert AUTOLINK in stored["beacons"] and payloads in stored["buoys"], stored
+    question = f"Which Working Group met at {payloads}?"
+    ask(page, question)
+    assert page.evaluate(FOREIGN) == [], "a link or image made from the question"
+    asked = page.locator("#chat .user-row").last.inner_text()
+    assert question in asked.replace("\n", " "), asked
+    for doc, group, where in (("beacons", "Beacons", "Tromso"), ("buoys", "Buoys", "Bergen")):
+        ask(page, f"Where did the Working Group on {group} meet?")
+        n = answers(page)
+        assert page.evaluate(FOREIGN) == [], "a link or image made from a record"
+        answer = last_answer(page)
+        assert where in answer and AUTOLINK in answer, answer
+        shown = page.locator(f"#src-{n}-1 .text").inner_text()
+        assert shown == stored[doc], "the cited paragraph is shown as stored"
+        page.locator("#chat .message-buttons-left").last.locator(
+            "button[aria-label='Copy message']").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert AUTOLINK in copied and "\\" not in copied, copied
+    assert payloads in answer, "the PDF's paragraph, as written"
+    assert payloads in copied
+
+
 def test_filter_chip_shows_the_filter_and_removes_it(page):
     open_settings(page)
     chip = page.locator("#filter-chip")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +18,52 @@ _spec = importlib.util.spec_from_file_location("ui_app", ROOT / "ui" / "app.py")
 assert _spec and _spec.loader
 app = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(app)
+
+
+class Shown(HTMLParser):
+    """What a Markdown message renders to: its links, images and text (the text of the
+    hidden copy span apart). CommonMark with HTML, as gradio's renderer (marked) does;
+    GFM autolinks are checked in the browser test."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[str] = []
+        self.text: list[str] = []
+        self.copy: list[str] = []
+        self._in_copy = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "a":
+            self.links.append(a.get("href") or "")
+        if tag == "img":
+            self.images.append(a.get("src") or "")
+        if tag == "span" and a.get("class") == "copy-text":
+            self._in_copy += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._in_copy:
+            self._in_copy -= 1
+
+    def handle_data(self, data: str) -> None:
+        (self.copy if self._in_copy else self.text).append(data)
+
+
+def shown(markdown: str) -> Shown:
+    from markdown_it import MarkdownIt
+
+    dom = Shown()
+    dom.feed(MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+             .render(markdown))
+    return dom
+
+
+KEY = b"k" * 32
+HOSTILE = ("See [x](javascript:alert(1)) and ![](http://evil.example/x.png), "
+           "http://evil.example, www.evil.example, mail@evil.example, "
+           '<a href="http://evil.example">a</a> <img src="http://evil.example/y.png"> '
+           "**bold** `code` $$x$$ [1] # not a heading")
 
 
 def citation(text: str, quote: list[str], marker: int = 1) -> Citation:
@@ -43,9 +93,50 @@ def test_answer_markers_link_to_their_paragraph_and_sources_are_copyable():
                  citations=[citation("52. The Chair was indisposed.", [])])
     out = app.format_answer(ans, turn=3)
     assert "[[1]](#src-3-1)" in out
-    assert "Sources: [1] report ¶52, p. 9" in out
-    assert ('<span class="copy-text">The Chair was indisposed. [1]&#10;&#10;'
-            "[1] UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9</span>") in out
+    dom = shown(out)
+    assert dom.links == ["#src-3-1"]
+    assert "Sources: [1] report ¶52, p. 9" in "".join(dom.text)
+    assert "".join(dom.copy) == ("The Chair was indisposed. [1]\n\n"
+                                 "[1] UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9")
+
+
+def test_markdown_in_answer_and_question_text_makes_no_link_or_image():
+    """Record and question text is shown as written: no link, image, autolink, tag or
+    formatting is made from it; the only links are this turn's markers."""
+    ans = Answer(question=HOSTILE, text=f"{HOSTILE} [1]", found=True,
+                 standalone_question=f"{HOSTILE} (again)",
+                 citations=[citation(f"52. {HOSTILE}", [])])
+    out = app.format_answer(ans, turn=2, notice=HOSTILE)
+    dom = shown(out)
+    assert set(dom.links) == {"#src-2-1"} and dom.images == [], out  # '[1]' is a marker
+    text = "".join(dom.text)
+    assert text.count(HOSTILE) == 3, text  # the answer, 'Understood as', the notice
+    assert "".join(dom.copy).startswith(f"{HOSTILE} [1]")
+    # GFM autolinks need 'http:' / 'www.' / 'x@y' as written: none is left unescaped
+    assert not re.search(r"https?:|www\.|\w@", out.split('<span class="copy-text">')[0])
+    turn = app.new_turn(HOSTILE, ans, key=KEY)
+    question = app.chat_messages([turn])[0]["content"]
+    qdom = shown(question)
+    assert qdom.links == [] and qdom.images == [] and "".join(qdom.text).strip() == HOSTILE
+    refusal = shown(app.format_answer(Answer(question="q", text=HOSTILE, found=False)))
+    assert refusal.links == [] and HOSTILE in "".join(refusal.text)
+
+
+def test_sources_panel_shows_record_markdown_as_text():
+    c = citation(f"52. {HOSTILE}", []).model_copy(update={"passage_id": "report:00051"})
+    dom = shown(app.format_sources([Answer(question=HOSTILE, text="t [1]", found=True,
+                                           citations=[c])], extras=app.SourceExtras(
+        pdfs={"report"})))
+    assert dom.images == ["/paracite/page/report%3A00051.png"]
+    assert dom.links == ["/paracite/pdf/report#page=9"]
+    assert "".join(dom.text).count(HOSTILE) == 2  # the turn's title and the paragraph
+
+
+def test_messages_with_file_names_and_errors_make_no_link():
+    said = app.md_text("❌ [x](http://evil.example): no such file <img src=x>")
+    dom = shown(said)
+    assert dom.links == [] and dom.images == []
+    assert "".join(dom.text).strip() == "❌ [x](http://evil.example): no such file <img src=x>"
 
 
 def test_each_answer_keeps_its_own_sources_in_the_panel():
@@ -83,14 +174,73 @@ def test_filter_chip_names_the_documents():
     assert app.filter_chip([]) == ""
 
 
+def valid(turns, kept=30, most=2000):
+    return app.valid_turns(turns, KEY, kept, most)
+
+
 def test_turns_from_the_browser_are_checked_before_use():
     ans = Answer(question="q", text="t", found=False)
-    good = app.new_turn("q", ans)
-    kept = app.valid_turns([good, {"question": 1}, "x", {"question": "q", "answer": {"a": 1}}])
+    good = app.new_turn("q", ans, key=KEY)
+    kept = valid([good, {"question": 1}, "x", {"question": "q", "answer": {"a": 1}}])
     assert kept == [good]
-    assert app.valid_turns("not a list") == []
+    assert valid("not a list") == []
     assert app.history_pairs([good]) == [("q", "t")]
     assert app.chat_messages([good])[0] == {"role": "user", "content": "q"}
+
+
+def genuine() -> dict:
+    cite = citation("52. The Chair was indisposed.", []).model_copy(
+        update={"passage_id": "report:00051", "score": 1.0})
+    ans = Answer(question="Who?", text="The Chair was indisposed. [1]", found=True,
+                 citations=[cite], confidence=1.0)
+    return app.new_turn("Who?", ans, key=KEY)
+
+
+def test_a_signed_turn_survives_the_trip_through_the_browser():
+    """JSON in the browser turns 1.0 into 1 and may reorder keys: the signature is over
+    the canonical form, so the genuine turn still verifies."""
+    t = genuine()
+    back = json.loads(json.dumps(t).replace("1.0", "1"))
+    assert back["answer"]["confidence"] == 1 and isinstance(back["answer"]["confidence"], int)
+    back["answer"] = dict(reversed(list(back["answer"].items())))
+    assert valid([back]) == [t]
+
+
+@pytest.mark.parametrize("forge", [
+    lambda t: t.pop("sig"),
+    lambda t: t.update(sig="0" * 64),
+    lambda t: t.update(question="Who else?"),
+    lambda t: t.update(notice="changed"),
+    lambda t: t["answer"].update(text="Microsoft paid. [1]"),
+    lambda t: t["answer"]["citations"][0].update(passage_id="report:99999"),
+], ids=["unsigned", "made-up-sig", "question", "notice", "answer-text", "citation"])
+def test_a_turn_made_up_or_changed_in_the_browser_is_dropped(forge):
+    t = genuine()
+    forge(t)
+    assert valid([genuine(), t, genuine()]) == [genuine(), genuine()]
+    assert app.checked_turn(t, KEY, 2000) is None
+    other_key = app.new_turn("Who?", Answer(question="Who?", text="t", found=False),
+                             key=b"x" * 32)
+    assert valid([other_key]) == []
+
+
+def test_turns_with_a_question_over_the_limit_are_dropped_and_the_last_kept():
+    long = app.new_turn("x" * 2001, Answer(question="x", text="t", found=False), key=KEY)
+    assert valid([long]) == [] and valid([long], most=2001) == [long]
+    many = [app.new_turn(f"q{i}", Answer(question="q", text="t", found=False), key=KEY)
+            for i in range(5)]
+    assert [t["question"] for t in valid(many, kept=3)] == ["q2", "q3", "q4"]
+
+
+def test_the_turn_key_stays_in_the_home_folder_readable_by_its_owner_only(tmp_path):
+    key = app.turn_key(tmp_path)
+    path = tmp_path / app.KEY_FILE
+    assert path.read_bytes() == key and len(key) > 40
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert app.turn_key(tmp_path) == key, "the same key after a restart"
+    path.write_text("old-key-that-browsers-were-sent")  # made by a version before issue 21
+    fresh = app.turn_key(tmp_path)
+    assert fresh != b"old-key-that-browsers-were-sent" and path.read_bytes() == fresh
 
 
 def test_a_rewritten_follow_up_shows_how_it_was_understood_and_a_plain_one_does_not():
@@ -99,7 +249,9 @@ def test_a_rewritten_follow_up_shows_how_it_was_understood_and_a_plain_one_does_
                     standalone_question="and from which country? (Who was elected "
                     "Rapporteur? Erik Planken)", text="Erik Planken (Netherlands) [1]")
     out = app.format_answer(follow)
-    assert out.startswith("<sub>Understood as: and from which country? (Who was elected")
+    assert out.startswith("<sub>Understood as: ")
+    assert "".join(shown(out).text).startswith(
+        "Understood as: and from which country? (Who was elected")
     plain = follow.model_copy(update={"question": "Who?", "standalone_question": "Who?"})
     assert "Understood as" not in app.format_answer(plain)
 
