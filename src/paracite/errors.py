@@ -27,6 +27,17 @@ class StoreError(ParaciteError):
     """The passage store could not be opened, read or written."""
 
 
+class EmbedderMismatchError(StoreError):
+    """The store's vectors were made by another embedder than the settings name: reading
+    or writing would mix two models' vectors. ``stored`` and ``configured`` are the two
+    identities (``paracite.embed.EmbedderIdentity``)."""
+
+    def __init__(self, message: str, *, stored: object = None, configured: object = None
+                 ) -> None:
+        super().__init__(message)
+        self.stored, self.configured = stored, configured
+
+
 class NotFoundError(ParaciteError):
     """A document or paragraph asked for by name does not exist in the store."""
 

@@ -86,6 +86,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # things the user should know
+    reembedded: int = 0  # stored passages embedded again with a new embedder (--reembed)
 
     def _with(self, status: Status) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -126,7 +127,9 @@ class IngestReport:
         parts = [f"{len(getattr(self, s))} {s}" for s in
                  ("added", "updated", "unchanged", "duplicate", "removed", "failed")
                  if s != "duplicate" or self.duplicate]
-        return (f"{', '.join(parts)}; {self.embedded} passages embedded "
+        again = f" (and {self.reembedded} stored passages re-embedded)" \
+            if self.reembedded else ""
+        return (f"{', '.join(parts)}; {self.embedded} passages embedded{again} "
                 f"in {self.seconds:.1f} s")
 
 
@@ -351,6 +354,30 @@ class _Run:
         return info.source if Path(info.source).exists() else None
 
 
+def embed_passages(embedder: Embedder, passages: Sequence[Passage],
+                   progress: ProgressFn | None = None
+                   ) -> tuple[list[Passage], list[list[float]]]:
+    """The passages with their sentence vectors set, and each passage's vector, in one
+    embedding pass. A passage of several sentences has each embedded too, so the answerer
+    can score sentences by meaning without embedding at question time; a one-sentence
+    passage reuses its passage vector."""
+    texts = [p.searchable_text() for p in passages]
+    split = [[s.scored_text for s in sentences_of(p)] for p in passages]
+    extra = [t for sents in split if len(sents) > 1 for t in sents]
+    vectors = embedder.embed(texts + extra, progress=progress) if texts else []
+    extra_at = len(texts)
+    done: list[Passage] = []
+    for i, p in enumerate(passages):
+        n = len(split[i])
+        if n > 1:
+            sv = vectors[extra_at:extra_at + n]
+            extra_at += n
+        else:
+            sv = [vectors[i]] * n
+        done.append(p.model_copy(update={"sentence_vectors": pack_vectors(sv)}))
+    return done, vectors[:len(texts)]
+
+
 class Ingestor:
     """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
 
@@ -361,15 +388,26 @@ class Ingestor:
 
     def run(self, paths: Sequence[str | Path], progress: ProgressFn | None = None,
             on_file: Callable[[FileResult], None] | None = None, *, replace: bool = False,
-            prune: bool = False) -> IngestReport:
+            prune: bool = False, reembed: bool = False) -> IngestReport:
         """Ingest files and folders. ``replace``: a file whose id is taken by another source
         takes the id over (default: it gets a suffixed id). ``prune``: a folder that has
-        become empty removes its documents (default: they are kept, with a note)."""
-        self.store.check_writable()  # a damaged or read-only store fails once, here
+        become empty removes its documents (default: they are kept, with a note).
+        ``reembed``: first embed every stored passage again with the configured embedder
+        (the way out of EmbedderMismatchError); the store switches to the new vectors only
+        once all are made."""
+        if not reembed:
+            self.store.check_writable()  # a damaged or read-only store fails once, here
         worker = shared_worker(self.settings.parse_timeout_s, self.settings.parse_memory_mb,
                                PARSERS)
         with self.writer_lock():
-            return self._run(paths, progress, on_file, replace, prune, worker)
+            again, t0 = 0, time.perf_counter()
+            if reembed:
+                again = self.store.reembed(
+                    lambda passages: embed_passages(self.embedder, passages), progress)
+            took = time.perf_counter() - t0
+            report = self._run(paths, progress, on_file, replace, prune, worker)
+            report.reembedded, report.seconds = again, report.seconds + took
+            return report
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -421,28 +459,14 @@ class Ingestor:
         pending: list[_Pending] = []
 
         def flush() -> None:
-            fresh = [p for job in pending for p in job.fresh]
-            texts = [p.searchable_text() for p in fresh]
-            # A passage of several sentences has each embedded too, in the same pass, so
-            # the answerer can score sentences by meaning without embedding at question
-            # time; a one-sentence passage reuses its passage vector.
-            split = [[s.scored_text for s in sentences_of(p)] for p in fresh]
-            extra = [t for sents in split if len(sents) > 1 for t in sents]
-            vectors = self.embedder.embed(texts + extra, progress=progress) if texts else []
-            at, extra_at = 0, len(texts)
+            fresh, vectors = embed_passages(
+                self.embedder, [p for job in pending for p in job.fresh], progress)
+            at = 0
             for job in pending:
-                done: list[Passage] = []
-                for p, v in zip(job.fresh, vectors[at:at + len(job.fresh)], strict=True):
-                    n = len(split[at + len(done)])
-                    if n > 1:
-                        sv = vectors[extra_at:extra_at + n]
-                        extra_at += n
-                    else:
-                        sv = [v] * n
-                    done.append(p.model_copy(update={"sentence_vectors": pack_vectors(sv)}))
-                job.fresh = done
-                self._write(job, vectors[at:at + len(job.fresh)])
-                at += len(job.fresh)
+                n = len(job.fresh)
+                job.fresh = fresh[at:at + n]
+                self._write(job, vectors[at:at + n])
+                at += n
                 record(job.result)
             pending.clear()
 

@@ -30,7 +30,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from paracite.documents import DocumentInfo, Footnote, Passage
-from paracite.errors import ConfigError, ParaciteError, StoreError
+from paracite.embed import EmbedderIdentity
+from paracite.errors import ConfigError, EmbedderMismatchError, ParaciteError, StoreError
 from paracite.settings import Settings
 from paracite.text.spelling import correct, dictionary
 from paracite.text.stems import stem
@@ -43,7 +44,47 @@ log = logging.getLogger(__name__)
 # grows with the page (5,000 rows with metadata: +360 MB RSS; 2,000: +80 MB) and the speed
 # hardly changes.
 _SCAN_PAGE = 2000
-GENERATION_FILE = "store.generation"
+
+
+class _Systems:
+    """What this process's embedded Chroma systems have seen, by store folder: the last
+    write generation each knows (its own writes, or the state it was opened in) and an
+    epoch that moves on when one is renewed. Shared by every Store of the process, since
+    chromadb shares one system per folder among its clients."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: dict[str, str] = {}
+        self._epochs: dict[str, int] = {}
+
+    def epoch(self, key: str) -> int:
+        with self._lock:
+            return self._epochs.get(key, 0)
+
+    def know(self, key: str, stamp: str) -> None:
+        with self._lock:
+            self._known[key] = stamp
+
+    def knows(self, key: str, stamp: str) -> bool:
+        with self._lock:
+            return self._known.get(key) in (None, stamp)
+
+    def renew(self, key: str, stamp: str) -> None:
+        """Forget the system for ``key``: the next client opens a new one, which reads the
+        store as it is now. Not stopped: a query running on it in another thread ends
+        normally, and it is freed with its last collection."""
+        from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+        with self._lock:
+            with Shared._refcount_lock:
+                Shared._identifier_to_system.pop(key, None)
+                Shared._identifier_to_refcount.pop(key, None)
+            self._epochs[key] = self._epochs.get(key, 0) + 1
+            self._known[key] = stamp
+        log.info("another process wrote to the store: reopening it")
+
+
+_SYSTEMS = _Systems()
 
 
 @dataclass(frozen=True)
@@ -317,14 +358,19 @@ class Store:
     a database it may not write).
     """
 
-    def __init__(self, settings: Settings, embedder_name: str) -> None:
+    def __init__(self, settings: Settings,
+                 identity: EmbedderIdentity | Callable[[], EmbedderIdentity]) -> None:
+        """``identity``: the embedder this store's vectors must come from (or a function
+        giving it, called when the store is first opened)."""
         self.settings = settings
-        self.embedder_name = embedder_name
+        self._embedder_identity = identity
         self._client: Any = None
+        self._client_path: Path | None = None
         self._collection: Any = None
         self._keyword: KeywordIndex | None = None
         self._count: int | None = None
-        self._stamp = ""
+        self._seen = ""  # the write generation the caches were built at
+        self._epoch = 0
         self._lock = threading.RLock()
         self._snapshot: tempfile.TemporaryDirectory[str] | None = None  # read-only store
 
@@ -422,6 +468,7 @@ class Store:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise self._failure(exc) from exc
+        self._client_path = path
         try:
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         except BaseException:
@@ -452,35 +499,76 @@ class Store:
     def _open(self, write: bool) -> Any:
         """The collection, opened on first use; None when reading an embedded store that
         does not exist yet (reading creates nothing). ``write``: fail now, with the
-        reason, if the store cannot be written."""
+        reason, if the store cannot be written. A store whose vectors were made by another
+        embedder fails with EmbedderMismatchError, for reading and writing alike."""
         with self._lock:
             if self._collection is not None:
                 if write and self._snapshot is not None:
                     raise self._read_only_error()
                 return self._collection
-            if not self.settings.chroma_url:
-                self._check_home()
-                if not write and not (self.settings.store_dir / _SQLITE).is_file():
-                    return None
-            with self._chroma():
-                self._client = self._make_client(write)
-                collection = self._client.get_or_create_collection(
-                    self.settings.collection,
-                    metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
-                    embedding_function=None,
-                )
-                stored = (collection.metadata or {}).get("embedder")
-                if stored and stored != self.embedder_name:
-                    log.warning("store was embedded with %s, settings say %s: re-embedding",
-                                stored, self.embedder_name)
-                    self._client.delete_collection(self.settings.collection)
-                    collection = self._client.create_collection(
-                        self.settings.collection,
-                        metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
-                        embedding_function=None,
-                    )
+            collection = self._open_unchecked(write)
+            if collection is not None:
+                self._check_identity(collection)
                 self._collection = collection
-            return self._collection
+                self._seen = self._stamp_of(collection)
+                self._system_known(self._seen)
+            return collection
+
+    def _open_unchecked(self, write: bool) -> Any:
+        """The collection, whatever embedder made it (None: nothing to read yet)."""
+        if not self.settings.chroma_url:
+            self._check_home()
+            if not write and not (self.settings.store_dir / _SQLITE).is_file():
+                return None
+        with self._chroma():
+            if self._client is None:
+                self._client = self._make_client(write)
+                self._epoch = _SYSTEMS.epoch(self._system_key())
+            self._finish_switch()
+            if write:
+                return self._client.get_or_create_collection(
+                    self.settings.collection, embedding_function=None,
+                    metadata={"hnsw:space": "cosine", **self._identity().as_metadata()})
+            try:
+                return self._client.get_collection(self.settings.collection,
+                                                   embedding_function=None)
+            except Exception as exc:  # noqa: BLE001 - chromadb's NotFoundError or ValueError
+                if "does not exist" in str(exc) or type(exc).__name__ == "NotFoundError":
+                    return None
+                raise
+
+    def _identity(self) -> EmbedderIdentity:
+        ident = self._embedder_identity
+        return ident() if callable(ident) else ident
+
+    def stored_identity(self) -> EmbedderIdentity | None:
+        """The embedder the store's vectors were made with (None: no store yet, or one
+        made before paracite recorded it)."""
+        with self._lock:
+            collection = self._open_unchecked(write=False)
+        return None if collection is None else EmbedderIdentity.from_metadata(
+            collection.metadata)
+
+    def _check_identity(self, collection: Any) -> None:
+        stored = EmbedderIdentity.from_metadata(collection.metadata)
+        if stored is None:
+            return
+        ours = self._identity()
+        if not stored.matches(ours):
+            where = self.settings.chroma_url or self.settings.store_dir
+            raise EmbedderMismatchError(
+                f"the passage store at {where} was embedded with {stored}, but the settings "
+                f"name {ours}: their vectors cannot be compared, so nothing was read or "
+                "changed. Set PARACITE_EMBEDDER_NAME and PARACITE_EMBEDDER_PACKAGE back to "
+                "the store's model, or run `paracite ingest --reembed` to re-embed every "
+                "passage with the new one (the store is kept as it is until that is "
+                "complete)", stored=stored, configured=ours)
+
+    def _metadata(self, **extra: str) -> dict[str, str]:
+        """The collection's metadata (what ``modify`` replaces whole): the embedder
+        identity, the write generation and ``extra``. Chroma keeps the distance in the
+        collection's configuration, not here."""
+        return {**self._identity().as_metadata(), **extra}
 
     @property
     def collection(self) -> Any:
@@ -536,6 +624,7 @@ class Store:
 
     def documents(self) -> list[tuple[DocumentInfo, int]]:
         """Every stored document with its passage count, in id order."""
+        self._follow_other_writers()
         seen: dict[str, tuple[DocumentInfo, int]] = {}
         for m in self._get()[2]:
             doc_id = m["document"]
@@ -555,10 +644,12 @@ class Store:
         return [seen[k] for k in sorted(seen)]
 
     def passage_hashes(self, doc_id: str) -> dict[str, str]:
+        self._follow_other_writers()
         ids, _, metas = self._get(where={"document": doc_id})
         return {i: m["content_hash"] for i, m in zip(ids, metas, strict=True)}
 
     def passages(self, doc_id: str | None = None) -> list[Passage]:
+        self._follow_other_writers()
         where = {"document": doc_id} if doc_id else None
         _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
         out = [_from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
@@ -585,42 +676,146 @@ class Store:
             self._keyword = self._count = None
         return by_id
 
-    # -- other processes ---------------------------------------------------------------
-    # Every write stamps a file under PARACITE_HOME; a process that finds the stamp changed
-    # since it built its keyword index (another process ingested: the CLI while the UI is
-    # up) rebuilds it before the next search. A stat and a 32-byte read per question.
-    def _stamp_path(self) -> Path | None:
-        return None if self.settings.chroma_url else self.settings.home / GENERATION_FILE
-
+    # -- other writers ----------------------------------------------------------------
+    # Every write sets a new write generation in the collection's own metadata, so it is
+    # seen by every reader of the store: other processes on this machine and, with a
+    # Chroma server, other machines. A reader compares it (and the collection's id, which
+    # changes when a re-embedded collection takes over) with what it saw last before
+    # every read: on a change, its keyword index, term statistics and passage count are
+    # dropped, and an embedded store's Chroma system is opened anew (its in-memory vector
+    # index does not see another process's writes: deleted passages came back as None).
+    # Costs one collection lookup, ~0.3 ms embedded.
     def write_stamp(self) -> str:
-        """The stamp of the last write to this store ("" with a Chroma server, or before
-        the first write)."""
-        path = self._stamp_path()
-        try:
-            return path.read_text() if path is not None else ""
-        except OSError:
-            return ""
+        """The store's write generation: '<collection id>:<generation>', new after every
+        write by any process ("" when there is no store yet)."""
+        with self._lock:
+            collection = self._open(write=False)
+            if collection is None:
+                return ""
+            with self._chroma():
+                current = self._client.get_collection(self.settings.collection,
+                                                      embedding_function=None)
+            return self._stamp_of(current)
+
+    @staticmethod
+    def _stamp_of(collection: Any) -> str:
+        return f"{collection.id}:{(collection.metadata or {}).get('generation', '')}"
+
+    def _system_key(self) -> str:
+        return self.settings.chroma_url or str(self._client_path or self.settings.store_dir)
+
+    def _system_known(self, stamp: str) -> None:
+        if not self.settings.chroma_url:
+            _SYSTEMS.know(self._system_key(), stamp)
 
     def _follow_other_writers(self) -> None:
-        stamp = self.write_stamp()
-        if stamp != self._stamp:
-            self._keyword = self._count = None
-            self._stamp = stamp
+        """Before a read: catch up with writes made elsewhere since the last one seen."""
+        with self._lock:
+            if self._collection is None:
+                return
+            try:
+                stamp = self.write_stamp()
+            except ParaciteError:
+                stamp = ""  # the store went away: opened again (and found so) below
+            key = self._system_key()
+            if not self.settings.chroma_url and stamp and not _SYSTEMS.knows(key, stamp):
+                # another process wrote: this process's Chroma system is stale
+                _SYSTEMS.renew(key, stamp)
+            if stamp != self._seen or self._epoch != _SYSTEMS.epoch(key):
+                self._keyword = self._count = None
+                self._collection = None
+                if self._epoch != _SYSTEMS.epoch(key):
+                    self._client = None
+                self._open(write=False)
 
     def _wrote(self) -> None:
-        self._keyword = self._count = None
-        path = self._stamp_path()
-        if path is not None:
-            import uuid
+        """After a write: a new generation, which every reader will see."""
+        import uuid
 
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(uuid.uuid4().hex)
-                tmp.replace(path)
-            except OSError as exc:
-                raise self._failure(exc) from exc
-        self._stamp = self.write_stamp()
+        self._keyword = self._count = None
+        collection = self._collection
+        with self._chroma():
+            collection.modify(metadata=self._metadata(generation=uuid.uuid4().hex))
+            current = self._client.get_collection(self.settings.collection,
+                                                  embedding_function=None)
+        self._seen = self._stamp_of(current)
+        self._system_known(self._seen)
+
+    # -- re-embedding ------------------------------------------------------------------
+    # A new embedder means new vectors for every passage (and for its sentences). They are
+    # written to a second collection beside the first; only when it is complete is it
+    # marked so and given the store's name, the old one deleted. A run that dies half-way
+    # leaves the store as it was (its half-built collection is dropped by the next run); one
+    # that dies between the two steps of the switch is finished by the next open.
+    def _building_name(self) -> str:
+        return f"{self.settings.collection}-reembed"
+
+    def _finish_switch(self) -> None:
+        """Complete a switch to a re-embedded collection that a process began and did not
+        finish (the old collection deleted, the new one not yet renamed)."""
+        names = {c.name for c in self._client.list_collections()}
+        building = self._building_name()
+        if building in names and self.settings.collection not in names:
+            new = self._client.get_collection(building, embedding_function=None)
+            if (new.metadata or {}).get("state") == "complete":
+                log.info("finishing the switch to the re-embedded collection")
+                new.modify(name=self.settings.collection)
+
+    def reembed(self, embed: Callable[[list[Passage]], tuple[list[Passage],
+                                                             list[list[float]]]],
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every stored passage again with this store's embedder (``embed`` gives
+        each page of passages back with new sentence vectors, and their vectors), into a
+        new collection that replaces the old one once complete. Returns the passages
+        re-embedded. The caller holds the one-writer lock."""
+        import uuid
+
+        with self._lock:
+            old = self._open_unchecked(write=True)
+            total = int(old.count())
+            with self._chroma():
+                with contextlib.suppress(Exception):  # a half-built one from a dead run
+                    self._client.delete_collection(self._building_name())
+                new = self._client.create_collection(
+                    self._building_name(), embedding_function=None,
+                    metadata={"hnsw:space": "cosine", **self._metadata(state="building")})
+            done = 0
+            offset = 0
+            while True:
+                with self._chroma():
+                    got = old.get(include=["metadatas", "documents"], limit=_SCAN_PAGE,
+                                  offset=offset)
+                if not got["ids"]:
+                    break
+                offset += len(got["ids"])
+                metas = [dict(m) for m in got["metadatas"]]
+                passages = [_from_metadata(d or "", m) for d, m in
+                            zip(got["documents"], metas, strict=True)]
+                fresh, vectors = embed(passages)
+                for m, p in zip(metas, fresh, strict=True):
+                    m["sentence_vectors"] = p.sentence_vectors
+                with self._chroma():
+                    new.upsert(ids=got["ids"], embeddings=vectors, documents=got["documents"],
+                               metadatas=metas)
+                done += len(got["ids"])
+                if progress:
+                    progress(done, total)
+                if len(got["ids"]) < _SCAN_PAGE:
+                    break
+            with self._chroma():
+                if int(new.count()) != done or done != int(old.count()):
+                    raise StoreError("the store changed while it was re-embedded; nothing "
+                                     "was switched, run `paracite ingest --reembed` again")
+                new.modify(metadata=self._metadata(state="complete",
+                                                   generation=uuid.uuid4().hex))
+                self._client.delete_collection(self.settings.collection)
+                new.modify(name=self.settings.collection)
+            self._collection = None
+            self._keyword = self._count = None
+            self._open(write=True)
+            self._wrote()
+            log.info("re-embedded %d passages with %s", done, self._identity())
+            return done
 
     # -- writing ---------------------------------------------------------------------
     def upsert(self, doc: DocumentInfo, passages: Sequence[Passage],
@@ -706,6 +901,7 @@ class Store:
         return self.keyword.search(query, k, documents)
 
     def get_passage(self, doc_id: str, label: str) -> Passage | None:
+        self._follow_other_writers()
         ids, docs, metas = self._get(where={"$and": [{"document": doc_id},
                                                     {"paragraph": label}]},
                                      include=("metadatas", "documents"))

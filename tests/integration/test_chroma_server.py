@@ -47,3 +47,29 @@ def test_server_mode_gives_the_same_answers_and_citations(tmp_path, chroma_url, 
                [(c.document, c.paragraph, c.text) for c in e.citations]
     again = server.ingest([INGEST])
     assert again.embedded == 0  # idempotent against the server too
+
+
+def test_a_reader_on_another_machine_follows_the_servers_write_generation(tmp_path,
+                                                                          chroma_url,
+                                                                          embedder):
+    """Two processes (here two Assistants with their own homes, as on two machines) share
+    a Chroma server: what one deletes or adds, the other's keyword index, document list
+    and answers follow at once, with no local stamp file to tell them."""
+    import paracite
+
+    settings = {"chroma_url": chroma_url, "collection": "followers"}
+    writer = paracite.Assistant(home=tmp_path / "w", embedder=embedder, **settings)
+    reader = paracite.Assistant(home=tmp_path / "r", embedder=embedder, **settings)
+    assert writer.ingest([INGEST]).ok
+    assert reader.store.document_ids() == {"agenda", "report"}  # index built now
+    stamp = reader.store.write_stamp()
+    assert stamp
+    writer.delete_document("agenda")
+    assert reader.store.write_stamp() != stamp
+    assert reader.store.document_ids() == {"report"}
+    assert [d.id for d, _ in reader.documents()] == ["report"]
+    assert not reader.store.keyword_search("provisional agenda", 5, ["agenda"])
+    ans = reader.ask("What is the provisional agenda?")
+    assert all(c.document == "report" for c in (*ans.citations, *ans.see_also))
+    assert writer.ingest([INGEST]).embedded == 47
+    assert reader.ask("What is the provisional agenda?").citations[0].document == "agenda"

@@ -321,7 +321,7 @@ def test_cli_doc_filter_that_names_no_document_exits_2(home):
 
 
 # -- 5. ingest --replace / --prune reach the Ingestor --------------------------------------
-def test_ingest_forwards_replace_and_prune(assistant, records_copy, monkeypatch):
+def test_ingest_forwards_replace_prune_and_reembed(assistant, records_copy, monkeypatch):
     from paracite.assistant import Ingestor
     from paracite.ingest import IngestReport
 
@@ -334,8 +334,10 @@ def test_ingest_forwards_replace_and_prune(assistant, records_copy, monkeypatch)
     monkeypatch.setattr(Ingestor, "run", run)
     assistant.ingest([records_copy], replace=True, prune=True)
     assistant.ingest([records_copy])
-    assert seen == [([records_copy], {"replace": True, "prune": True}),
-                    ([records_copy], {"replace": False, "prune": False})]
+    assistant.ingest([records_copy], reembed=True)
+    assert seen == [([records_copy], {"replace": True, "prune": True, "reembed": False}),
+                    ([records_copy], {"replace": False, "prune": False, "reembed": False}),
+                    ([records_copy], {"replace": False, "prune": False, "reembed": True})]
 
 
 # -- 3. record text with control characters prints inert -----------------------------------

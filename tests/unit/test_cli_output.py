@@ -163,12 +163,15 @@ def test_ingest_flags_parse():
     assert (args.replace, args.prune) == (False, False)
 
 
-@pytest.mark.parametrize("flags", [[], ["--replace"], ["--prune"], ["--replace", "--prune"]])
+@pytest.mark.parametrize("flags", [[], ["--replace"], ["--prune"], ["--replace", "--prune"],
+                                   ["--reembed"]])
 def test_ingest_forwards_the_flags_and_prints_reasons_and_notes(monkeypatch, capsys, flags):
     calls = []
 
-    def ingest(self, paths=None, *, progress=None, on_file=None, replace=False, prune=False):
-        calls.append({"paths": paths, "replace": replace, "prune": prune})
+    def ingest(self, paths=None, *, progress=None, on_file=None, replace=False, prune=False,
+               reembed=False):
+        calls.append({"paths": paths, "replace": replace, "prune": prune,
+                      "reembed": reembed})
         report = IngestReport(notes=[f"inbox has no files now{CSI}; `paracite ingest --prune` "
                                      "removes them"])
         for res in (FileResult("report.md", "report-2", "added", passages=61, embedded=61,
@@ -183,7 +186,7 @@ def test_ingest_forwards_the_flags_and_prints_reasons_and_notes(monkeypatch, cap
     monkeypatch.setattr(cli.Assistant, "ingest", ingest)
     assert cli.main(["ingest", *flags, "inbox"]) == 0
     assert calls == [{"paths": ["inbox"], "replace": "--replace" in flags,
-                      "prune": "--prune" in flags}]
+                      "prune": "--prune" in flags, "reembed": "--reembed" in flags}]
     out = capsys.readouterr().out
     assert_inert(out)
     lines = out.splitlines()
