@@ -330,4 +330,5 @@ class Assistant:
         answer to PARACITE_HOME/feedback.jsonl; returns that file's path. Safe from
         several threads and processes at once. See :mod:`paracite.feedback`."""
         return feedback.record_feedback(self.settings.home, question=question, answer=answer,
-                                        verdict=verdict, comment=comment)
+                                        verdict=verdict, comment=comment,
+                                        max_line_kb=self.settings.max_feedback_line_kb)

@@ -140,6 +140,15 @@ def test_the_assistant_records_feedback_under_its_home(tmp_path):
     assert lines(tmp_path / "home")[0]["comment"] == "good"
 
 
+def test_the_assistant_applies_its_feedback_line_limit_setting(tmp_path):
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", max_feedback_line_kb=4)
+    path = a.record_feedback("Who chairs?", answer("A" * 100_000), "up")
+    assert path.stat().st_size <= 4 * 1024
+    assert lines(tmp_path / "home")[0]["cut"] == ["answer"]
+
+
 def test_a_line_over_the_size_limit_keeps_its_verdict_with_its_longest_parts_cut(tmp_path):
     """A forged 10 MB answer (or a careless caller) adds at most max_line_kb to the file;
     the verdict and what was asked are kept, and the line says what was cut."""
