@@ -19,6 +19,16 @@ SHARED = ROOT.parent / "shared"
 UN_PDFS = SHARED / "un-pdfs"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests are `ui`; `ui` and `corpus` tests are `slow` too, so the inner loop
+    (`pytest -m "not slow"`) leaves them out and `make test` runs everything."""
+    for item in items:
+        if "tests/ui/" in item.nodeid:
+            item.add_marker(pytest.mark.ui)
+        if item.get_closest_marker("ui") or item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.slow)
+
+
 def parse_record(name: str):
     """Passages of a bundled record, as ingest would make them (no embedding)."""
     from paracite.ingest import file_hash, load_manifest, passages_for
@@ -39,12 +49,65 @@ def agenda():
     return parse_record("agenda.md")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_model_one_cache():
+    """Every Assistant a test builds (the CLI's in-process ones too) embeds with the real
+    model through the session's cache: each distinct text is embedded once."""
+    import paracite.assistant
+    from tests.embedders import CachingEmbedder
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paracite.assistant, "Embedder", CachingEmbedder)
+        yield
+
+
 @pytest.fixture(scope="session")
 def embedder():
-    from paracite.embed import Embedder
+    """The real packaged embedder, through the session's embedding cache."""
     from paracite.settings import Settings
+    from tests.embedders import CachingEmbedder
 
-    return Embedder(Settings())
+    return CachingEmbedder(Settings())
+
+
+@pytest.fixture()
+def hash_embedder():
+    """A deterministic stand-in embedder (no model) for ingest bookkeeping tests."""
+    from tests.embedders import HashEmbedder
+
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def records_template(tmp_path_factory, embedder) -> Path:
+    """PARACITE_HOME of a store holding the two bundled records, ingested once per
+    session from a copy of ingest/ (``<template>/../inbox``). Never written to: tests
+    that write take ``records_home``, a copy of it."""
+    import paracite
+
+    root = tmp_path_factory.mktemp("records-template")
+    shutil.copytree(INGEST, root / "inbox")
+    with paracite.Assistant(home=root / "home", embedder=embedder) as a:
+        assert a.ingest([root / "inbox"]).ok
+    return root / "home"
+
+
+@pytest.fixture()
+def records_home(records_template, tmp_path: Path) -> Path:
+    """A private copy of the records store (PARACITE_HOME) that a test may change."""
+    dst = tmp_path / "home"
+    shutil.copytree(records_template, dst)
+    return dst
+
+
+@pytest.fixture()
+def records_store(records_home, embedder):
+    """An Assistant over a private copy of the records store."""
+    import paracite
+
+    a = paracite.Assistant(home=records_home, embedder=embedder)
+    yield a
+    a.close()
 
 
 @pytest.fixture()
@@ -60,9 +123,9 @@ def assistant(tmp_path: Path, embedder):
     """An Assistant on a fresh temporary store, sharing the session's loaded embedder."""
     import paracite
 
-    a = paracite.Assistant(home=tmp_path / "home")
-    a.embedder = embedder
-    return a
+    a = paracite.Assistant(home=tmp_path / "home", embedder=embedder)
+    yield a
+    a.close()
 
 
 class Received:
@@ -124,3 +187,39 @@ def serving(cmd: list[str], port: int, what: str, timeout: float = 120):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class CliResult:
+    """What ``paracite <argv>`` did, run in-process: exit code, stdout, stderr."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult({self.returncode}, out={self.stdout[-300:]!r}, " \
+               f"err={self.stderr[-300:]!r})"
+
+
+@pytest.fixture()
+def cli(monkeypatch, capsys):
+    """``cli(home, *argv, **env)``: the paracite CLI called in this process
+    (``paracite.cli.main``) with PARACITE_HOME=home and the other PARACITE_* settings
+    given, output captured. Its Assistant embeds through the session's cache. For the
+    process itself (its exit, its signals, its user), start a subprocess instead."""
+    from paracite import cli as cli_module
+
+    def run(home: Path | None, *argv: str, **env: str) -> CliResult:
+        with monkeypatch.context() as mp:
+            if home is not None:
+                mp.setenv("PARACITE_HOME", str(home))
+            for key, value in env.items():
+                mp.setenv(key, value)
+            capsys.readouterr()
+            try:
+                code = cli_module.main(list(argv))
+            except SystemExit as exc:  # argparse: usage errors
+                code = int(exc.code or 0)
+            out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run

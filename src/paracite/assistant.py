@@ -94,6 +94,17 @@ class Assistant:
                                     condenser=LLMCondenser(model, self.settings))
         return self._chain
 
+    def close(self) -> None:
+        """Close the store (its files are let go of); the Assistant opens it again if it
+        is used after this. Also ``with Assistant(...) as a:``."""
+        self.store.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def with_llm(self, llm: str | Any) -> Assistant:
         """The same store and loaded embedder, another answerer (for the UI's selector)."""
         other = Assistant(self.settings, llm=llm)

@@ -118,8 +118,32 @@ def weights_hash(folder: Path) -> str:
     return _weights_hash(str(folder), tuple(files))
 
 
+_MODELS_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_model(path: str) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from sentence_transformers import SentenceTransformer
+
+    log.info("loading embedder from %s", path)
+    return SentenceTransformer(path, device="cpu")
+
+
+def _shared_model(path: str) -> Any:
+    """The model in ``path``, loaded once per process: every Embedder of the same model
+    (several Assistants, the UI's answerers, a CLI call made in-process) shares it, and
+    its memory (encoding is read-only, so threads can share it too)."""
+    with _MODELS_LOCK:
+        return _cached_model(path)
+
+
 class Embedder:
-    """Loads the model on first use, once, and embeds in batches (normalised vectors)."""
+    """Loads the model on first use, once per process, and embeds in batches (normalised
+    vectors)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -143,15 +167,7 @@ class Embedder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                path = model_path(self.settings.embedder_package)
-                from sentence_transformers import SentenceTransformer
-
-                log.info("loading embedder %s from %s", self.name, path)
-                self._model = SentenceTransformer(str(path), device="cpu")
+                self._model = _shared_model(str(model_path(self.settings.embedder_package)))
         return self._model
 
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[list[float]]:

@@ -570,6 +570,19 @@ class Store:
         collection's configuration, not here."""
         return {**self._identity().as_metadata(), **extra}
 
+    def close(self) -> None:
+        """Let go of the Chroma client: the store's files are closed when no other client
+        of this process uses them (a copy of the folder is then complete). The next read
+        or write opens the store again."""
+        with self._lock:
+            client, current = self._client, self._epoch == _SYSTEMS.epoch(self._system_key())
+            self._client = self._collection = None
+            self._keyword = self._count = None
+            self._seen = ""
+            if client is not None and current:  # a renewed system is not this client's
+                with contextlib.suppress(Exception):
+                    client.close()
+
     @property
     def collection(self) -> Any:
         """The Chroma collection, opened (and created) for writing."""

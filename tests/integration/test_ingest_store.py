@@ -71,55 +71,61 @@ def test_a_bad_file_is_reported_and_the_others_still_ingested(assistant, records
     assert "notes.docx" in bad.reason and "unsupported file type" in bad.reason
 
 
-def test_keyword_search_finds_exact_terms_dense_search_misses(assistant, records_copy):
-    assistant.ingest([records_copy])
-    hits = assistant.store.keyword_search("Who provided extrabudgetary resources?", 3)
+def test_keyword_search_finds_exact_terms_dense_search_misses(records_store):
+    hits = records_store.store.keyword_search("Who provided extrabudgetary resources?", 3)
     assert hits[0].passage.paragraph == "50"
-    hits = assistant.store.keyword_search("article 32 (b)", 3)
+    hits = records_store.store.keyword_search("article 32 (b)", 3)
     assert hits[0].passage.paragraph == "44"
 
 
-def test_dense_search_returns_passages_with_provenance(assistant, records_copy, embedder):
-    assistant.ingest([records_copy])
+def test_dense_search_returns_passages_with_provenance(records_store, embedder):
     vec = embedder.embed_query("Which country's representative opened the meeting?")
-    hits = assistant.store.dense_search(vec, 5)
+    hits = records_store.store.dense_search(vec, 5)
     assert "52" in [h.passage.paragraph for h in hits]
-    only_agenda = assistant.store.dense_search(vec, 5, documents=["agenda"])
+    only_agenda = records_store.store.dense_search(vec, 5, documents=["agenda"])
     assert {h.passage.document for h in only_agenda} == {"agenda"}
 
 
-def test_footnote_text_is_searchable_with_its_paragraph(assistant, records_copy):
-    assistant.ingest([records_copy])
-    hits = assistant.store.keyword_search("Christopher Ram Canada Rapporteur Bureau", 5)
+def test_footnote_text_is_searchable_with_its_paragraph(records_store):
+    hits = records_store.store.keyword_search("Christopher Ram Canada Rapporteur Bureau", 5)
     assert any("Bureau⁴" in h.passage.text for h in hits)
 
 
-def test_stored_passage_round_trips_with_its_provenance(assistant, records_copy, agenda):
-    assistant.ingest([records_copy])
-    stored = assistant.passage("agenda", "item 1 (b), ¶9")
+def test_stored_passage_round_trips_with_its_provenance(records_store, agenda):
+    stored = records_store.passage("agenda", "item 1 (b), ¶9")
     original = next(p for p in agenda if p.paragraph == "item 1 (b), ¶9")
     assert stored.text == original.text
     assert stored.footnotes == original.footnotes
     assert stored.content_hash == original.content_hash
-    assert assistant.passage("agenda", "1 (b) 9") == stored
+    assert records_store.passage("agenda", "1 (b) 9") == stored
 
 
-def test_cli_ingest_then_show_prints_paragraph_22_whole(tmp_path, records_copy):
-    env = {"PARACITE_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1",
-           "PATH": str(Path(sys.executable).parent)}
-    run = [sys.executable, "-m", "paracite.cli"]
-    ingest = subprocess.run(run + ["ingest", str(records_copy)], capture_output=True,
-                            text=True, env=env, timeout=300)
+def test_cli_ingest_then_show_prints_paragraph_22_whole(tmp_path, records_copy, cli):
+    home = tmp_path / "home"
+    ingest = cli(home, "ingest", str(records_copy))
     assert ingest.returncode == 0, ingest.stderr
     assert "2 added" in ingest.stdout
-    show = subprocess.run(run + ["show", "report", "22"], capture_output=True, text=True,
-                          env=env, timeout=120)
+    show = cli(home, "show", "report", "22")
     assert show.returncode == 0, show.stderr
     flat = " ".join(show.stdout.split())
     assert flat.endswith("Erik Planken (Netherlands), nominated by Western European and other "
                          "States, took up his functions as the new Rapporteur of the Expert "
                          "Group.")
     assert "22. Upon conclusion of the deliberations under agenda item 3" in flat
-    missing = subprocess.run(run + ["show", "report", "99"], capture_output=True, text=True,
-                             env=env, timeout=120)
+    missing = cli(home, "show", "report", "99")
     assert missing.returncode == 2 and "no paragraph '99'" in missing.stderr
+
+
+@pytest.mark.slow
+def test_the_installed_paracite_command_runs_in_its_own_process(records_home):
+    """The one entry-point smoke test: the console script, a fresh interpreter, the real
+    model loaded from its package (the other CLI tests call ``cli.main`` in-process)."""
+    exe = Path(sys.executable).parent / "paracite"
+    env = {"PARACITE_HOME": str(records_home), "HF_HUB_OFFLINE": "1",
+           "PATH": str(Path(sys.executable).parent)}
+    docs = subprocess.run([str(exe) if exe.exists() else "paracite", "ask",
+                           "Who opened the meeting, and why?"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert docs.returncode == 0, docs.stderr
+    assert "South Africa" in docs.stdout and "[1] report ¶52, p. 9" in " ".join(
+        docs.stdout.split())
