@@ -40,6 +40,7 @@ class CachingEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None
               ) -> list[list[float]]:
+        self._load()  # as the real one: after a call, its model is loaded (shared, cheap)
         ident = self.identity()
         limit = self.settings.max_embed_chars
         keys = [t[:limit] for t in texts]

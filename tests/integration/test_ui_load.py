@@ -74,7 +74,7 @@ def home(tmp_path_factory):
     return h
 
 
-def test_ten_clients_fifty_questions_each_keeps_its_own_history(home, monkeypatch):
+def test_ten_clients_five_questions_each_keep_their_own_history(home, monkeypatch):
     import paracite
 
     # What each conversation gets when asked alone, through the same handler.

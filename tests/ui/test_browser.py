@@ -2,7 +2,10 @@
 downloaded). Starts the app on a free loopback port over a temporary store, with a fake
 chat model that invents a sentence beside the extractive answerer.
 
-The tests run in file order on one page (one conversation), as a user would use it."""
+Each test opens its own page (a new browser context: its own storage, so its own
+conversation) and makes the state it needs itself (it asks its own questions, uploads its
+own files), so the tests pass in any order, one at a time or side by side. Every page is
+checked when it closes: no Content Security Policy violation, no uncaught error."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -62,9 +66,8 @@ def app_url(served):
     return served[0]
 
 
-# What the page logged: console messages, uncaught errors, and every Content Security
-# Policy violation (recorded by a listener installed before any page script runs).
-CONSOLE: list[str] = []
+# Every Content Security Policy violation, recorded by a listener installed before any
+# page script runs (and again after each reload).
 RECORD_CSP = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(
   e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '')));"""
@@ -74,7 +77,6 @@ new MutationObserver(ms => { for (const m of ms) {
   for (const n of m.addedNodes) { window.__seen.push(n.textContent || ''); }
   if (m.type === 'characterData') { window.__seen.push(m.target.textContent || ''); }
 }}).observe(document, {subtree: true, childList: true, characterData: true});"""
-PAGE_HEADERS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -85,26 +87,62 @@ def browser():
         b.close()
 
 
+class Opened:
+    """A page in a browser context of its own, with what it logged: console messages,
+    uncaught errors (kept across reloads), the first response's headers."""
+
+    def __init__(self, browser, url: str, scheme: str, width: int, height: int) -> None:
+        ctx = browser.new_context(viewport={"width": width, "height": height},
+                                  color_scheme=scheme)
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        self.page = ctx.new_page()
+        self.console: list[str] = []
+        self.page.add_init_script(RECORD_CSP)
+        self.page.add_init_script(RECORD_TEXT)
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        response = self.page.goto(url)
+        assert response is not None
+        self.headers = response.all_headers()
+        self.page.wait_for_selector("#question textarea", timeout=30_000)
+
+    def problems(self) -> list[str]:
+        """CSP violations and uncaught errors this page met."""
+        try:
+            violations = [f"csp: {v}" for v in self.page.evaluate("window.__csp || []")]
+        except Exception as exc:  # noqa: BLE001 - a page that is gone tells nothing more
+            violations = [f"page gone: {exc}"]
+        logged = [m for m in self.console if "Content Security Policy" in m
+                  or "Refused to" in m or m.startswith("pageerror")]
+        return violations + logged
+
+    def close(self) -> None:
+        self.page.context.close()
+
+
+OPENED: dict[int, Opened] = {}
+
+
 def open_page(browser, url: str, scheme: str = "light", width: int = 1440, height: int = 900):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
-    pg = ctx.new_page()
-    pg.add_init_script(RECORD_CSP)
-    pg.add_init_script(RECORD_TEXT)
-    pg.on("console", lambda m: CONSOLE.append(f"{m.type}: {m.text}"))
-    pg.on("pageerror", lambda e: CONSOLE.append(f"pageerror: {e}"))
-    response = pg.goto(url)
-    assert response is not None
-    PAGE_HEADERS.update(response.all_headers())
-    pg.wait_for_selector("#question textarea", timeout=30_000)
-    return pg
+    opened = Opened(browser, url, scheme, width, height)
+    OPENED[id(opened.page)] = opened
+    return opened.page
 
 
-@pytest.fixture(scope="module")
+def close_page(pg) -> None:
+    """Close a page, failing if it met a CSP violation or an uncaught error."""
+    opened = OPENED.pop(id(pg))
+    problems = opened.problems()
+    opened.close()
+    assert problems == [], problems
+
+
+@pytest.fixture()
 def page(browser, app_url):
+    """A new page for this test alone: its own storage, so its own conversation."""
     pg = open_page(browser, app_url)
     yield pg
-    pg.context.close()
+    close_page(pg)
 
 
 def answers(page) -> int:
@@ -163,11 +201,14 @@ def test_question_answer_and_cited_paragraph_in_the_sources_panel(page):
 
 
 def test_follow_up_uses_the_conversation(page):
+    ask(page, "Who is the new Rapporteur?")
     ask(page, "and from which country?")
     assert "Netherlands" in last_answer(page)
 
 
 def test_an_earlier_answers_marker_opens_its_own_paragraph(page):
+    ask(page, "Who is the new Rapporteur?")
+    ask(page, "and from which country?")
     ask(page, "Who opened the meeting?")
     assert "South Africa" in last_answer(page)
     assert page.locator("#sources #src-3-1").inner_text().find("52.") >= 0
@@ -187,6 +228,7 @@ def test_an_earlier_answers_marker_opens_its_own_paragraph(page):
 
 
 def test_copy_gives_the_answer_and_its_references_as_plain_text(page):
+    ask(page, "Who opened the meeting?")
     page.locator("#chat .message-buttons-left").last.locator(
         "button[aria-label='Copy message']").click()
     page.wait_for_timeout(300)
@@ -199,12 +241,14 @@ def test_copy_gives_the_answer_and_its_references_as_plain_text(page):
 def test_refusal_looks_different_and_shows_closest_passages(page):
     ask(page, "Who was elected Chair of the fourth meeting of the Expert Group?")
     assert "The records do not answer" in last_answer(page)
-    panel = page.locator("#turn-4")
+    panel = page.locator(f"#turn-{answers(page)}")
     assert panel.locator(".refusal-banner").count() == 1
     assert panel.locator(".see-also").count() >= 1
 
 
 def test_conversation_survives_a_reload(page):
+    ask(page, "Who is the new Rapporteur?")
+    ask(page, "Who opened the meeting?")
     n = answers(page)
     page.reload()
     page.wait_for_function("([n]) => document.querySelectorAll('#chat .bot-row').length == n",
@@ -213,6 +257,17 @@ def test_conversation_survives_a_reload(page):
     page.locator("#sources #src-1-1").wait_for(state="attached", timeout=10_000)
     ask(page, "and who chaired it?")  # history came back too: follow-ups still work
     assert answers(page) == n + 1
+
+
+def upload(page, *files: Path, shown: Sequence[str]) -> None:
+    """Upload files through the page and wait until the report names each of ``shown``."""
+    page.locator("#doc-table").scroll_into_view_if_needed()
+    page.set_input_files("#upload input[type=file]", [str(f) for f in files])
+    page.click("#ingest")
+    page.wait_for_function(
+        "([names]) => { const t = document.querySelector('#upload-result')?.innerText"
+        " || ''; return names.every(n => t.includes(n)); }", arg=[list(shown)],
+        timeout=120_000)
 
 
 def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(page, tmp_path,
@@ -224,11 +279,7 @@ def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(
         ("para", "1. The Working Group on Lighthouses met in Reykjavik from 3 to 5 May 2026."),
         ("para", "2. The Working Group elected Ms. Sigrun Olafsdottir (Iceland) as Chair."),
     ], symbol="A/WG.99/2026/1")
-    page.locator("#doc-table").scroll_into_view_if_needed()
-    page.set_input_files("#upload input[type=file]", str(pdf))
-    page.click("#ingest")
-    page.wait_for_function("() => (document.querySelector('#upload-result')?.innerText || '')"
-                           ".includes('added')", timeout=120_000)
+    upload(page, pdf, shown=["added"])
     assert "bulletin.pdf" in page.locator("#upload-result").inner_text()
     page.wait_for_function("() => (document.querySelector('#doc-table')?.innerText || '')"
                            ".includes('A/WG.99/2026/1')", timeout=10_000)
@@ -253,12 +304,17 @@ def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(
     assert pdf_response.ok and pdf_response.body()[:5] == b"%PDF-"
 
 
-def test_an_upload_is_still_listed_after_a_reload(page):
+def test_an_upload_is_still_listed_after_a_reload(page, tmp_path):
+    pdf = write_pdf(tmp_path / "lanterns.pdf", [
+        ("heading", "I. Organization of the session"),
+        ("para", "1. The Working Group on Lanterns met in Oslo from 6 to 8 May 2026."),
+    ], symbol="A/WG.97/2026/1")
+    upload(page, pdf, shown=["lanterns.pdf →"])
     page.reload()
     page.wait_for_function("() => (document.querySelector('#doc-table')?.innerText || '')"
-                           ".includes('A/WG.99/2026/1')", timeout=30_000)
+                           ".includes('A/WG.97/2026/1')", timeout=30_000)
     open_settings(page)
-    assert page.locator("#docs label", has_text="bulletin").count() == 1
+    assert page.locator("#docs label", has_text="lanterns").count() == 1
 
 
 # Markdown and HTML a record or a question may hold: none of it may become a link or an
@@ -295,12 +351,7 @@ def test_markdown_in_records_and_questions_makes_no_link_or_image(page, tmp_path
         ("para", f"1. The Working Group on Buoys met in Bergen at {payloads} on 8 June 2026."),
         ("para", "2. The Working Group on Buoys adopted its report on 9 June 2026."),
     ], symbol="A/WG.98/2026/1")
-    page.locator("#doc-table").scroll_into_view_if_needed()
-    page.set_input_files("#upload input[type=file]", [str(md), str(pdf)])
-    page.click("#ingest")
-    page.wait_for_function("() => { const t = document.querySelector('#upload-result')"
-                           "?.innerText || ''; return t.includes('beacons.md →') && "
-                           "t.includes('buoys.pdf →'); }", timeout=120_000)
+    upload(page, md, pdf, shown=["beacons.md →", "buoys.pdf →"])
     stored = {d: assistant.passage(d, "1").text for d in ("beacons", "buoys")}
     assert AUTOLINK in stored["beacons"] and payloads in stored["buoys"], stored
     question = f"Which Working Group met at {payloads}?"
@@ -340,21 +391,27 @@ def test_filter_chip_shows_the_filter_and_removes_it(page):
     assert not page.locator("#docs input[type=checkbox]:checked").count()
 
 
-def test_delete_a_document_after_confirming(page, served):
+def test_delete_a_document_after_confirming(page, served, tmp_path):
     _, assistant = served
-    pick(page, "#delete-doc", "bulletin")
+    pdf = write_pdf(tmp_path / "ephemera.pdf", [
+        ("heading", "I. Organization of the session"),
+        ("para", "1. The Working Group on Ephemera met in Turku on 2 May 2026."),
+    ], symbol="A/WG.96/2026/1")
+    upload(page, pdf, shown=["ephemera.pdf →"])
+    assert (assistant.settings.home / "uploads" / "ephemera.pdf").exists()
+    pick(page, "#delete-doc", "ephemera")
     page.click("#delete")
     page.locator("#delete-question").wait_for(state="visible", timeout=10_000)
-    assert "bulletin" in page.locator("#delete-question").inner_text()
+    assert "ephemera" in page.locator("#delete-question").inner_text()
     page.click("#delete-confirm")
     page.wait_for_function("() => (document.querySelector('#delete-result')?.innerText || '')"
                            ".includes('deleted')", timeout=30_000)
     page.wait_for_function("() => !(document.querySelector('#doc-table')?.innerText || '')"
-                           ".includes('A/WG.99/2026/1')", timeout=10_000)
-    assert "bulletin" not in [d.id for d, _ in assistant.documents()]
-    assert not (assistant.settings.home / "uploads" / "bulletin.pdf").exists()
+                           ".includes('A/WG.96/2026/1')", timeout=10_000)
+    assert "ephemera" not in [d.id for d, _ in assistant.documents()]
+    assert not (assistant.settings.home / "uploads" / "ephemera.pdf").exists()
     open_settings(page)
-    assert page.locator("#docs label", has_text="bulletin").count() == 0
+    assert page.locator("#docs label", has_text="ephemera").count() == 0
 
 
 def test_an_llm_draft_is_never_on_the_page_only_what_was_verified(page):
@@ -369,6 +426,7 @@ def test_an_llm_draft_is_never_on_the_page_only_what_was_verified(page):
 
 
 def test_new_conversation_resets_history_sources_and_filter(page):
+    ask(page, "Who is the new Rapporteur?")
     open_settings(page)
     page.locator("#docs label", has_text="agenda").click()
     page.locator("#filter-chip").wait_for(state="visible", timeout=10_000)
@@ -445,7 +503,7 @@ def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme
             ask(pg, "and from which country?")
             pg.screenshot(path=str(Path(SCREENSHOTS) / f"screenshot-{scheme}.png"))
     finally:
-        pg.context.close()
+        close_page(pg)
 
 
 def test_phone_width_keeps_question_and_answer_usable(browser, app_url):
@@ -457,7 +515,7 @@ def test_phone_width_keeps_question_and_answer_usable(browser, app_url):
         assert box is not None and box["width"] > 250
         assert "Erik Planken" in last_answer(pg)
     finally:
-        pg.context.close()
+        close_page(pg)
 
 
 def test_footer_offers_no_run_history_or_recording(page):
@@ -466,19 +524,22 @@ def test_footer_offers_no_run_history_or_recording(page):
 
 
 def test_page_is_served_with_a_strict_csp_and_the_app_breaks_none_of_it(page):
-    """After every flow above: the page came with the security headers, and nothing in
-    it tripped the policy."""
-    csp = PAGE_HEADERS.get("content-security-policy", "")
+    """The page comes with the security headers, and nothing in it trips the policy."""
+    headers = OPENED[id(page)].headers
+    csp = headers.get("content-security-policy", "")
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "object-src 'none'" in csp and "base-uri 'self'" in csp
     assert "'unsafe-eval'" not in csp and "http" not in csp
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
     assert "'unsafe-inline'" not in script_src and "'nonce-" in script_src
-    assert PAGE_HEADERS.get("x-frame-options") == "DENY"
-    assert PAGE_HEADERS.get("x-content-type-options") == "nosniff"
-    assert PAGE_HEADERS.get("referrer-policy") == "no-referrer"
-    violations = page.evaluate("window.__csp")
-    assert violations == [], violations
-    logged = [m for m in CONSOLE if "Content Security Policy" in m or "Refused to" in m
-              or m.startswith("pageerror")]
-    assert logged == [], logged
+    assert headers.get("x-frame-options") == "DENY"
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert headers.get("referrer-policy") == "no-referrer"
+    # The flows of the other tests are each checked when their page closes (close_page);
+    # here one more, with a marker click and a reload, on this page.
+    ask(page, "Who is the new Rapporteur?")
+    page.locator("#chat .bot-row").first.locator("a[href='#src-1-1']").click()
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 1",
+                           timeout=30_000)
+    assert OPENED[id(page)].problems() == []
