@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import INGEST, ROOT, free_port, serving
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # `paracite ui` in its own process
 gradio_client = pytest.importorskip("gradio_client")
 _spec = importlib.util.spec_from_file_location("ui_app_load", ROOT / "ui" / "app.py")
 assert _spec and _spec.loader

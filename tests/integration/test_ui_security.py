@@ -597,6 +597,7 @@ def assert_not_taken(port: int, home: Path, cache: Path, secret: Path, said: str
     assert "ZEPHYR" not in text_of(chat[-1]), "the secret was ingested and answered from"
 
 
+@pytest.mark.slow  # a real `paracite ui` process
 def test_an_upload_event_naming_a_server_file_is_refused(ui_process, tmp_path):
     port, home, cache = ui_process
     secret = tmp_path / "secret.md"
@@ -610,6 +611,7 @@ def test_an_upload_event_naming_a_server_file_is_refused(ui_process, tmp_path):
     assert_not_taken(port, home, cache, secret, said)
 
 
+@pytest.mark.slow
 def test_an_upload_event_naming_a_link_in_the_upload_folder_is_refused(ui_process, tmp_path):
     port, home, cache = ui_process
     secret = tmp_path / "secret.md"
