@@ -23,7 +23,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint ingest clean bench browser structure
+.PHONY: setup run test test-fast lint ingest clean bench browser structure
 
 setup: $(VENV)/.installed
 
@@ -56,6 +56,10 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the slow tests (browser, servers, processes, the corpus).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check src tests ui benchmarks
