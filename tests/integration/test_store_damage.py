@@ -13,12 +13,14 @@ give one clear line and exit code 2, never a traceback; record text prints inert
 - ``ingest --replace/--prune`` reach the Ingestor.
 - Control characters of a record reach the terminal as visible escapes.
 
-The records are embedded once per module; each test works on a copy of that store, and
-the CLI runs in subprocesses (chromadb caches a client per path inside a process).
+Each test works on a private copy of the session's records store (``records_home``); the
+CLI is called in-process (``cli``), each test on its own store path. Only the read-only
+test starts processes: it runs them as another user, for whom the permissions bite.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import shutil
@@ -33,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from paracite.errors import NotFoundError, StoreError
-from tests.conftest import INGEST, free_port
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -49,70 +51,70 @@ HOSTILE_MD = (
     "3. " + "The xylographic committee adopted its report by consensus. " * 6 + "\n")
 
 
-# -- one embedded store per module ---------------------------------------------------------
-def _ingested(home: Path, folder: Path, embedder) -> Path:
-    import paracite
-
-    a = paracite.Assistant(home=home)
-    a.embedder = embedder
-    assert a.ingest([folder]).ok
-    return home
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, embedder) -> Path:
-    """PARACITE_HOME of a store holding the two bundled records (agenda, report)."""
-    root = tmp_path_factory.mktemp("template")
-    shutil.copytree(INGEST, root / "inbox")
-    return _ingested(root / "home", root / "inbox", embedder)
-
-
+# -- stores -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, embedder) -> Path:
     """PARACITE_HOME of a store holding a record full of terminal control sequences."""
+    import paracite
+
     root = tmp_path_factory.mktemp("hostile")
     (root / "inbox").mkdir()
     (root / "inbox" / "hostile.md").write_text(HOSTILE_MD, encoding="utf-8")
-    return _ingested(root / "home", root / "inbox", embedder)
+    with paracite.Assistant(home=root / "home", embedder=embedder) as a:
+        assert a.ingest([root / "inbox"]).ok
+    return root / "home"
 
 
 @pytest.fixture()
-def home(template, tmp_path) -> Path:
-    """A private copy of the template store."""
-    dst = tmp_path / "home"
-    shutil.copytree(template, dst)
-    return dst
+def home(records_home) -> Path:
+    """A private copy of the session's records store (agenda, report)."""
+    return records_home
 
 
 def opened(home: Path, embedder):
     import paracite
 
-    a = paracite.Assistant(home=home)
-    a.embedder = embedder
-    return a
+    return paracite.Assistant(home=home, embedder=embedder)
 
 
-# -- the CLI in subprocesses ----------------------------------------------------------------
-def run_cli(home: Path, commands: Sequence[Sequence[str]], stdin: str = "",
-            cwd: Path | None = None, env: dict[str, str] | None = None,
-            prefix: Sequence[str] = ()) -> list[subprocess.CompletedProcess[str]]:
-    """`paracite <command>` for each command, run side by side (``prefix``: e.g. a command
-    that runs it as another user)."""
+# -- the CLI --------------------------------------------------------------------------------
+@pytest.fixture()
+def run_cli(cli, monkeypatch):
+    """``run_cli(home, commands, stdin="")``: `paracite <command>` for each command, called
+    in this process one after the other from the folder holding ``home``, each reading
+    ``stdin`` afresh; every result carries its command as ``.args``."""
+
+    def run(home: Path, commands: Sequence[Sequence[str]], stdin: str = "") -> list:
+        monkeypatch.chdir(home.parent)
+        done = []
+        for cmd in commands:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+            res = cli(home, *cmd)
+            res.args = cmd
+            done.append(res)
+        return done
+
+    return run
+
+
+def run_as(prefix: Sequence[str], home: Path, commands: Sequence[Sequence[str]], cwd: Path,
+           env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    """`paracite <command>` for each command in its own process under ``prefix`` (a command
+    that runs it as another user), run side by side."""
     env = {**os.environ, "PARACITE_HOME": str(home), "HF_HUB_OFFLINE": "1",
-           "PYTHONUNBUFFERED": "1", **(env or {})}
+           "PYTHONUNBUFFERED": "1", **env}
     procs = [(cmd, subprocess.Popen([*prefix, sys.executable, "-m", "paracite.cli", *cmd],
-                                    env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True,
-                                    cwd=cwd or home.parent))
+                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, cwd=cwd))
              for cmd in commands]
     done = []
     for cmd, proc in procs:
-        out, err = proc.communicate(stdin, timeout=300)
+        out, err = proc.communicate(timeout=300)
         done.append(subprocess.CompletedProcess(cmd, proc.returncode, out, err))
     return done
 
 
-def one_clear_line(res: subprocess.CompletedProcess[str], *wanted: str) -> str:
+def one_clear_line(res, *wanted: str) -> str:
     """The command failed with exit 2 and one 'paracite: …' line holding ``wanted``."""
     assert "Traceback" not in res.stderr + res.stdout, (res.args, res.stderr[-3000:])
     assert res.returncode == 2, (res.args, res.returncode, res.stdout[-500:], res.stderr[-2000:])
@@ -154,7 +156,7 @@ def damage(home: Path, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["garbage", "truncated", "pages overwritten",
                                   "tables dropped"])
-def test_a_damaged_store_gives_one_line_and_exit_2(home, kind, records_copy):
+def test_a_damaged_store_gives_one_line_and_exit_2(home, kind, records_copy, run_cli):
     damage(home, kind)
     commands = [("docs",), ASK]
     if kind == "garbage":
@@ -199,8 +201,7 @@ def test_a_chroma_server_that_does_not_answer_is_named(tmp_path, embedder):
     import paracite
 
     url = f"http://127.0.0.1:{free_port()}"
-    a = paracite.Assistant(home=tmp_path / "home", chroma_url=url)
-    a.embedder = embedder
+    a = paracite.Assistant(home=tmp_path / "home", chroma_url=url, embedder=embedder)
     for call in (a.documents, a.store.count, lambda: a.ask("Who is the new Rapporteur?")):
         with pytest.raises(StoreError, match=f"^the Chroma server at {url} failed \\(.+\\); "
                                              "check that it is running and reachable$"):
@@ -208,7 +209,7 @@ def test_a_chroma_server_that_does_not_answer_is_named(tmp_path, embedder):
 
 
 # -- 2. PARACITE_HOME a file, a read-only store, reading creates nothing --------------------
-def test_home_that_is_a_file_is_named_by_every_command(tmp_path, records_copy):
+def test_home_that_is_a_file_is_named_by_every_command(tmp_path, records_copy, run_cli):
     home = tmp_path / "paracite-home"
     home.write_text("not a folder\n")
     results = run_cli(home, [("docs",), ASK, ("show", "report", "22"), CHAT,
@@ -246,13 +247,16 @@ def _unprivileged() -> list[str]:
     return prefix
 
 
-def test_a_read_only_store_answers_and_refuses_ingest(template, records_copy):
+@pytest.mark.slow
+def test_a_read_only_store_answers_and_refuses_ingest(records_template, records_copy):
+    """Processes of another user (as root, permissions would not bite): the one test here
+    that is about the process."""
     prefix = _unprivileged()
     root = Path(tempfile.mkdtemp(prefix="paracite-ro-"))  # tmp_path is private to this user
     try:
         os.chmod(root, 0o755)
         home = root / "home"
-        shutil.copytree(template, home)
+        shutil.copytree(records_template, home)
         work = root / "work"  # HOME, TMPDIR and cwd of the reading process
         work.mkdir(mode=0o777)
         os.chmod(work, 0o777)
@@ -260,9 +264,9 @@ def test_a_read_only_store_answers_and_refuses_ingest(template, records_copy):
             os.chmod(p, stat.S_IMODE(p.stat().st_mode) & ~0o222)
         before = {p: p.stat().st_mtime_ns for p in home.rglob("*")}
         env = {"HOME": str(work), "TMPDIR": str(work)}
-        docs, ask, show, ingest = run_cli(
-            home, [("-v", "docs"), ASK, ("show", "report", "22"),
-                   ("ingest", str(records_copy))], cwd=work, env=env, prefix=prefix)
+        docs, ask, show, ingest = run_as(
+            prefix, home, [("-v", "docs"), ASK, ("show", "report", "22"),
+                           ("ingest", str(records_copy))], cwd=work, env=env)
         for res in (docs, ask, show):
             assert res.returncode == 0, (res.args, res.stderr[-2000:])
             assert "Traceback" not in res.stderr
@@ -312,7 +316,7 @@ def test_the_document_check_reads_no_store_and_follows_writes(home, embedder, mo
         a.ask("Who is the new Rapporteur?", documents=["agenda"])
 
 
-def test_cli_doc_filter_that_names_no_document_exits_2(home):
+def test_cli_doc_filter_that_names_no_document_exits_2(home, run_cli):
     ask, chat = run_cli(home, [(*ASK, "--doc", "nosuch"), ("chat", "--doc", "nosuch")],
                         stdin="Who is the new Rapporteur?\n")
     for res in (ask, chat):
@@ -341,7 +345,7 @@ def test_ingest_forwards_replace_prune_and_reembed(assistant, records_copy, monk
 
 
 # -- 3. record text with control characters prints inert -----------------------------------
-def test_control_characters_of_a_record_print_as_visible_escapes(hostile):
+def test_control_characters_of_a_record_print_as_visible_escapes(hostile, run_cli, embedder):
     show, docs, ask = run_cli(hostile, [("show", "hostile", "1"), ("docs",),
                                         ("ask", "Who was elected Rapporteur of the "
                                                 "xylographic committee?")])
@@ -358,5 +362,6 @@ def test_control_characters_of_a_record_print_as_visible_escapes(hostile):
 
     import paracite
 
-    stored = paracite.Assistant(home=hostile).passage("hostile", "1").text
+    with paracite.Assistant(home=hostile, embedder=embedder) as a:
+        stored = a.passage("hostile", "1").text
     assert "\x1b]52;c;" in stored  # the store keeps the text as ingested
