@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -67,12 +65,24 @@ def make_bad_files(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def small_limit(tmp_path, embedder):
+def small_limit(tmp_path, hash_embedder):
+    """A 1 MB file limit; bookkeeping only (statuses, counts), so the hash embedder."""
     import paracite
 
-    a = paracite.Assistant(home=tmp_path / "home", max_file_mb=1.0)
-    a.embedder = embedder
-    return a
+    a = paracite.Assistant(home=tmp_path / "home", max_file_mb=1.0, embedder=hash_embedder)
+    yield a
+    a.close()
+
+
+@pytest.fixture()
+def counting(tmp_path, hash_embedder):
+    """An Assistant on a fresh store for tests that only count (no question, no search by
+    meaning): the hash embedder."""
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
+    yield a
+    a.close()
 
 
 def test_each_bad_file_is_refused_by_name_and_the_records_still_ingested(small_limit,
@@ -100,7 +110,7 @@ def test_a_file_overwritten_by_garbage_keeps_its_stored_passages(assistant, reco
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-16-le", "utf-8-sig"])
-def test_text_in_other_encodings_is_read_correctly(assistant, tmp_path, encoding):
+def test_text_in_other_encodings_is_read_correctly(counting, tmp_path, encoding):
     text = ("1. Le Groupe d’experts s’est réuni à Vienne, où M. Müller a été élu "
             "Président.\n\n2. La séance a été levée à 18 h.\n")
     if encoding == "latin-1":
@@ -108,42 +118,42 @@ def test_text_in_other_encodings_is_read_correctly(assistant, tmp_path, encoding
     inbox = tmp_path / "in"
     inbox.mkdir()
     (inbox / "compte-rendu.md").write_bytes(text.encode(encoding))
-    report = assistant.ingest([inbox])
+    report = counting.ingest([inbox])
     assert report.ok, report.failed
-    paras = {p.paragraph: p.text for p in assistant.store.passages("compte-rendu")}
+    paras = {p.paragraph: p.text for p in counting.store.passages("compte-rendu")}
     assert paras["1"] == text.split("\n\n")[0]
     assert paras["2"] == "2. La séance a été levée à 18 h."
 
 
-def test_same_content_under_two_names_is_ingested_once_and_both_named(assistant,
+def test_same_content_under_two_names_is_ingested_once_and_both_named(counting,
                                                                       records_copy):
     shutil.copy(records_copy / "report.md", records_copy / "report (1).md")
-    report = assistant.ingest([records_copy])
+    report = counting.ingest([records_copy])
     dup = report.duplicate  # the file the manifest describes is the one kept
     assert len(dup) == 1 and dup[0].source == "report (1).md"
     assert dup[0].reason == ("report (1).md: same content as report.md; ingested once, as "
                              "'report'")
-    assert assistant.store.count() == sum(RECORD_PASSAGES.values())
+    assert counting.store.count() == sum(RECORD_PASSAGES.values())
     assert report.ok and "1 duplicate" in report.summary()
 
     # Later runs: the copy is still recognised, and a copy added after the original too.
     shutil.copy(records_copy / "agenda.md", records_copy / "agenda-copy.md")
-    again = assistant.ingest([records_copy])
+    again = counting.ingest([records_copy])
     assert {f.source for f in again.duplicate} == {"report (1).md", "agenda-copy.md"}
-    assert assistant.store.count() == sum(RECORD_PASSAGES.values())
+    assert counting.store.count() == sum(RECORD_PASSAGES.values())
 
 
-def test_a_copy_that_later_changes_is_ingested_on_its_own(assistant, records_copy):
+def test_a_copy_that_later_changes_is_ingested_on_its_own(counting, records_copy):
     shutil.copy(records_copy / "agenda.md", records_copy / "zz-agenda.md")
-    assistant.ingest([records_copy])
+    counting.ingest([records_copy])
     with open(records_copy / "zz-agenda.md", "a") as f:
         f.write("\n\nA line added later to the copy.\n")
-    report = assistant.ingest([records_copy])
+    report = counting.ingest([records_copy])
     assert [f.source for f in report.added] == ["zz-agenda.md"]
     assert not report.duplicate
 
 
-def test_links_outside_the_folder_are_refused_and_inside_ones_are_duplicates(assistant,
+def test_links_outside_the_folder_are_refused_and_inside_ones_are_duplicates(counting,
                                                                             records_copy,
                                                                             tmp_path):
     outside = tmp_path / "private"
@@ -152,7 +162,7 @@ def test_links_outside_the_folder_are_refused_and_inside_ones_are_duplicates(ass
     (records_copy / "secret.md").symlink_to(outside / "secret.md")
     (records_copy / "escape").symlink_to(outside, target_is_directory=True)
     (records_copy / "report-link.md").symlink_to(records_copy / "report.md")
-    report = assistant.ingest([records_copy])
+    report = counting.ingest([records_copy])
     failed = {f.source: f.reason for f in report.failed}
     assert failed == {
         "secret.md": "secret.md: a link to a file outside the ingest folder; refused (copy "
@@ -160,8 +170,8 @@ def test_links_outside_the_folder_are_refused_and_inside_ones_are_duplicates(ass
         "escape": "escape: a link to a folder outside the ingest folder; refused (copy the "
                   "folder into the folder instead)"}
     assert [f.source for f in report.duplicate] == ["report-link.md"]
-    assert {d.id for d, _ in assistant.documents()} == {"agenda", "report"}
-    assert not any("xylographic" in p.text for p in assistant.store.passages())
+    assert {d.id for d, _ in counting.documents()} == {"agenda", "report"}
+    assert not any("xylographic" in p.text for p in counting.store.passages())
 
 
 @pytest.mark.parametrize("question,message", [
@@ -170,19 +180,16 @@ def test_links_outside_the_folder_are_refused_and_inside_ones_are_duplicates(ass
     ("?!… ;-) ...", "The question has no words in it"),
     ("Who is the new Rapporteur? " * 3700, "characters long; ask in at most"),
 ])
-def test_unaskable_questions_get_a_clear_error(assistant, records_copy, question, message):
-    assistant.ingest([records_copy])
+def test_unaskable_questions_get_a_clear_error(records_store, question, message):
     with pytest.raises(QuestionError, match=message.replace("?", r"\?")):
-        assistant.ask(question)
-    assert assistant.ask("Who is the new Rapporteur?").found
+        records_store.ask(question)
+    assert records_store.ask("Who is the new Rapporteur?").found
 
 
-def test_cli_exits_non_zero_and_lists_every_failed_file(tmp_path, records_copy):
+def test_cli_exits_non_zero_and_lists_every_failed_file(tmp_path, records_copy, cli):
     expected = make_bad_files(records_copy)
-    env = {"PARACITE_HOME": str(tmp_path / "home"), "PARACITE_MAX_FILE_MB": "1",
-           "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "paracite.cli", "ingest", str(records_copy)],
-                         capture_output=True, text=True, env=env, timeout=300)
+    out = cli(tmp_path / "home", "ingest", str(records_copy), PARACITE_MAX_FILE_MB="1",
+              PATH="/usr/bin:/bin")
     assert out.returncode == 1, out.stderr
     for reason in expected.values():
         assert reason in out.stderr
