@@ -1,13 +1,15 @@
 """Document identity and removals (issue 13, findings 1, 4 and 5): a new source never
 takes over a stored document's id unless asked, a deleted or emptied Chroma database is
-noticed, and only files that are really gone remove their documents."""
+noticed, and only files that are really gone remove their documents.
+
+Every test here checks bookkeeping (ids, statuses, counts, removals) and none asks a
+question or searches by meaning, so the stores are embedded with the hash embedder, and
+the CLI is called in-process.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,16 @@ pytestmark = pytest.mark.integration
 
 RECORD_PASSAGES = {"agenda": 47, "report": 61}
 ONE_PARA = "1. The Committee met in Geneva on 3 May 2024 and adopted its agenda.\n"
+
+
+@pytest.fixture()
+def assistant(tmp_path, hash_embedder):
+    """An Assistant on a fresh store, embedding with the hash embedder."""
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
+    yield a
+    a.close()
 
 
 def counts(assistant) -> dict[str, int]:
@@ -138,28 +150,46 @@ def test_a_file_that_still_exists_is_never_removed_when_another_folder_is_ingest
 
 # -- finding 4: a store that never heals -----------------------------------------------
 
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PARACITE_HOME": str(home), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "paracite.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=600)
+@pytest.fixture()
+def run(cli, monkeypatch):
+    """``run(home, *argv)``: `paracite <argv>` called in-process, its Assistant closed
+    when it is done, as a process's exit would let go of the store: the next command opens
+    the store afresh, as the next process would."""
+    import paracite.cli
+
+    built = []
+    real = paracite.cli._assistant_for
+    monkeypatch.setattr(paracite.cli, "_assistant_for",
+                        lambda args: built.append(real(args)) or built[-1])
+
+    def run(home: Path, *argv: str):
+        try:
+            return cli(home, *argv)
+        finally:
+            while built:
+                built.pop().close()
+
+    return run
 
 
-@pytest.mark.slow
 def test_a_deleted_or_emptied_chroma_database_is_filled_again_by_the_next_ingest(
-        tmp_path, records_copy):
+        tmp_path, records_copy, run):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     home = tmp_path / "home"
-    first = _cli(home, "ingest", str(records_copy))
+    first = run(home, "ingest", str(records_copy))
     assert first.returncode == 0, first.stderr
     shutil.rmtree(home / "chroma")  # the catalog and write stamp stay behind
-    healed = _cli(home, "ingest", str(records_copy))
+    healed = run(home, "ingest", str(records_copy))
     assert healed.returncode == 0, healed.stderr
     assert "2 added" in healed.stdout, healed.stdout
     # emptied: the collection deleted behind paracite's back
-    drop = ("import chromadb, sys; c = chromadb.PersistentClient(path=sys.argv[1]); "
-            "c.delete_collection('passages')")
-    subprocess.run([sys.executable, "-c", drop, str(home / "chroma")], check=True,
-                   timeout=120)
-    again = _cli(home, "ingest", str(records_copy))
+    client = chromadb.PersistentClient(path=str(home / "chroma"),
+                                       settings=ChromaSettings(anonymized_telemetry=False))
+    client.delete_collection("passages")
+    client.close()
+    again = run(home, "ingest", str(records_copy))
     assert "2 added" in again.stdout, again.stdout + again.stderr
-    docs = _cli(home, "docs")
+    docs = run(home, "docs")
     assert "47 passages" in docs.stdout and "61 passages" in docs.stdout, docs.stdout

@@ -1,6 +1,9 @@
 """One bad file never stops the rest (issue 13, finding 2): any parser exception (pypdf's
 LimitReachedError included), a wrong manifest, a hang or a crash is that file's failure;
-the good files beside it are ingested."""
+the good files beside it are ingested.
+
+Only statuses, reasons, ids and passage texts are checked here, never a question or a
+search by meaning: the stores are embedded with the hash embedder."""
 
 from __future__ import annotations
 
@@ -13,6 +16,16 @@ from tests.pdfgen import raw_pdf
 pytestmark = pytest.mark.integration
 
 GOOD = "1. The Committee met in Geneva on 3 May 2024.\n\n2. It adopted its agenda.\n"
+
+
+@pytest.fixture()
+def assistant(tmp_path, hash_embedder):
+    """An Assistant on a fresh store, embedding with the hash embedder."""
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
+    yield a
+    a.close()
 
 
 def deep_page_tree(depth: int) -> bytes:
@@ -93,13 +106,13 @@ def test_a_wrong_manifest_value_names_its_key_and_fails_only_its_file(assistant,
 
 
 def test_a_parse_that_runs_out_of_time_fails_and_the_next_file_is_parsed(tmp_path,
-                                                                         embedder):
+                                                                         hash_embedder):
     import paracite
 
     # a file the worker cannot finish within the limit: 3,000 paragraphs take ~0.1 s or
     # more to parse, a hundred times the 1 ms allowed
-    a = paracite.Assistant(home=tmp_path / "home", parse_timeout_s=0.001)
-    a.embedder = embedder
+    a = paracite.Assistant(home=tmp_path / "home", parse_timeout_s=0.001,
+                           embedder=hash_embedder)
     folder = tmp_path / "inbox"
     folder.mkdir()
     (folder / "a.md").write_text("".join(f"{i}. The Committee met on day {i} of its "
@@ -112,8 +125,7 @@ def test_a_parse_that_runs_out_of_time_fails_and_the_next_file_is_parsed(tmp_pat
     other = tmp_path / "other"
     other.mkdir()
     (other / "b.md").write_text(GOOD)
-    b = paracite.Assistant(home=tmp_path / "home")
-    b.embedder = embedder
+    b = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
     assert [f.status for f in b.ingest([other]).files] == ["added"]
 
 
