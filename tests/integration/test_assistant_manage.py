@@ -1,8 +1,8 @@
 """Managing a real store through the Assistant: deleting documents, suggested questions.
 
-Suggestions are checked on the bundled records, ingested once for the module. Deletes
-change their store, so each runs on its own small store of made-up records (a few
-passages: quick to embed).
+Suggestions are checked on the bundled records: one copy of the session's records store
+for the module (these tests only read it). Deletes change their store, so each runs on
+its own small store of made-up records (a few passages: quick to embed).
 """
 
 from __future__ import annotations
@@ -12,23 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INGEST
-
 pytestmark = pytest.mark.integration
 
 
 # -- suggested questions on the bundled records ------------------------------------------
 @pytest.fixture(scope="module")
-def records(tmp_path_factory, embedder):
+def records(tmp_path_factory, records_template, embedder):
     import paracite
 
-    home = tmp_path_factory.mktemp("records")
-    inbox = home / "inbox"
-    shutil.copytree(INGEST, inbox)
-    a = paracite.Assistant(home=home / "home")
-    a.embedder = embedder
-    assert a.ingest([inbox]).ok
-    return a
+    home = tmp_path_factory.mktemp("records") / "home"
+    shutil.copytree(records_template, home)
+    with paracite.Assistant(home=home, embedder=embedder) as a:
+        yield a
 
 
 def sections_of(a) -> set[str]:
@@ -77,8 +72,8 @@ def test_suggestions_for_one_document_come_from_it_alone(records):
 def test_suggestions_are_the_same_every_time(records):
     import paracite
 
-    again = paracite.Assistant(records.settings)  # a fresh instance: no cached result
-    again.embedder = records.embedder
+    # a fresh instance: no cached result
+    again = paracite.Assistant(records.settings, embedder=records.embedder)
     assert again.suggestions(5) == records.suggestions(5)
 
 
@@ -122,10 +117,11 @@ def small(tmp_path, embedder):
     inbox.mkdir()
     (inbox / "bureau.md").write_text(BUREAU, encoding="utf-8")
     (inbox / "harbours.md").write_text(HARBOURS, encoding="utf-8")
-    a = paracite.Assistant(home=tmp_path / "home", inbox=inbox, ingest_wait_s=0.5)
-    a.embedder = embedder
+    a = paracite.Assistant(home=tmp_path / "home", inbox=inbox, ingest_wait_s=0.5,
+                           embedder=embedder)
     assert a.ingest().ok
-    return a
+    yield a
+    a.close()
 
 
 def upload(a, name: str, text: str) -> Path:

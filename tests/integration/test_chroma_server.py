@@ -1,6 +1,6 @@
 """Server mode: PARACITE_CHROMA_URL points paracite at a Chroma server (`chroma run`,
 started here on 127.0.0.1 with a temporary path and stopped after): same answers, same
-citations as the embedded store."""
+citations as the embedded store. The server process is the point, hence `slow`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import INGEST, free_port, serving
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 QUESTIONS = ["Who opened the meeting, and why?", "Who is the new Rapporteur?",
              "When is agenda item 7 scheduled?", "How many Member States attended?",
              "Who was elected Chair of the fourth meeting?"]
@@ -33,10 +33,10 @@ def chroma_url(tmp_path_factory):
 def test_server_mode_gives_the_same_answers_and_citations(tmp_path, chroma_url, embedder):
     import paracite
 
-    embedded = paracite.Assistant(home=tmp_path / "embedded")
-    server = paracite.Assistant(home=tmp_path / "server", chroma_url=chroma_url)
+    embedded = paracite.Assistant(home=tmp_path / "embedded", embedder=embedder)
+    server = paracite.Assistant(home=tmp_path / "server", chroma_url=chroma_url,
+                                embedder=embedder)
     for a in (embedded, server):
-        a.embedder = embedder
         assert a.ingest([INGEST]).ok
     assert not (tmp_path / "server" / "chroma").exists()  # nothing stored locally
     assert server.store.count() == embedded.store.count() == 108

@@ -1,4 +1,6 @@
-"""Ingest into a real temporary Chroma store with the real packaged embedder."""
+"""Ingest into a real temporary Chroma store with the real packaged embedder (the tests
+that only count statuses, passages and removals embed with the hash embedder; searches
+run on a copy of the session's records store)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,17 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture()
+def counting(tmp_path, hash_embedder):
+    """An Assistant on a fresh store for bookkeeping tests (no question asked, nothing
+    searched by meaning): the hash embedder."""
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
+    yield a
+    a.close()
 
 
 def test_ingest_of_the_bundled_records_stores_every_passage(assistant, records_copy):
@@ -23,49 +36,49 @@ def test_ingest_of_the_bundled_records_stores_every_passage(assistant, records_c
     assert docs["agenda"][1] == 47
 
 
-def test_reingest_of_unchanged_records_embeds_nothing(assistant, records_copy):
-    assistant.ingest([records_copy])
-    again = assistant.ingest([records_copy])
+def test_reingest_of_unchanged_records_embeds_nothing(counting, records_copy):
+    counting.ingest([records_copy])
+    again = counting.ingest([records_copy])
     assert again.embedded == 0
     assert [f.status for f in again.files] == ["unchanged", "unchanged"]
-    assert assistant.store.count() == 108
+    assert counting.store.count() == 108
 
 
-def test_changed_file_has_only_its_changed_passages_replaced(assistant, records_copy):
-    assistant.ingest([records_copy])
+def test_changed_file_has_only_its_changed_passages_replaced(counting, records_copy):
+    counting.ingest([records_copy])
     path = records_copy / "report.md"
     path.write_text(path.read_text().replace("87 Member States", "88 Member States"))
-    again = assistant.ingest([records_copy])
+    again = counting.ingest([records_copy])
     (changed,) = again.updated
     assert changed.document == "report" and changed.embedded == 1
-    assert "88 Member States" in assistant.passage("report", "57").text
-    assert assistant.store.count() == 108
+    assert "88 Member States" in counting.passage("report", "57").text
+    assert counting.store.count() == 108
 
 
-def test_file_removed_from_the_inbox_has_its_passages_removed(assistant, records_copy):
-    assistant.ingest([records_copy])
+def test_file_removed_from_the_inbox_has_its_passages_removed(counting, records_copy):
+    counting.ingest([records_copy])
     (records_copy / "agenda.md").unlink()
-    again = assistant.ingest([records_copy])
+    again = counting.ingest([records_copy])
     assert [(f.document, f.status, f.passages) for f in again.removed] == [
         ("agenda", "removed", 47)]
-    assert [d.id for d, _ in assistant.documents()] == ["report"]
+    assert [d.id for d, _ in counting.documents()] == ["report"]
 
 
-def test_file_without_manifest_entry_gets_id_title_and_date_from_itself(assistant, tmp_path):
+def test_file_without_manifest_entry_gets_id_title_and_date_from_itself(counting, tmp_path):
     inbox = tmp_path / "drop"
     inbox.mkdir()
     (inbox / "Some_Notes.md").write_text(
         "12 May 2020\n\n# Notes of the Working Group\n\n1. The Group met in Geneva.\n")
-    report = assistant.ingest([inbox])
+    report = counting.ingest([inbox])
     assert report.ok
-    (info, n), = assistant.documents()
+    (info, n), = counting.documents()
     assert (info.id, info.title, info.date, n) == (
         "some-notes", "Notes of the Working Group", "12 May 2020", 2)
 
 
-def test_a_bad_file_is_reported_and_the_others_still_ingested(assistant, records_copy):
+def test_a_bad_file_is_reported_and_the_others_still_ingested(counting, records_copy):
     (records_copy / "notes.docx").write_bytes(b"PK\x03\x04 not for us")
-    report = assistant.ingest([records_copy])
+    report = counting.ingest([records_copy])
     assert {f.document for f in report.added} == {"agenda", "report"}
     (bad,) = report.failed
     assert "notes.docx" in bad.reason and "unsupported file type" in bad.reason

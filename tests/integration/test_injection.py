@@ -62,20 +62,20 @@ def _store(tmp_path_factory, embedder, name: str, text: str):
     inbox = tmp_path_factory.mktemp(name)
     (inbox / "notice.md").write_text(text)
     a = paracite.Assistant(home=tmp_path_factory.mktemp(f"{name}-home"),
-                           llm=ObedientChatModel())
-    a.embedder = embedder
+                           llm=ObedientChatModel(), embedder=embedder)
     assert a.ingest([ROOT / "ingest", inbox]).ok
     return a
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    from paracite.embed import Embedder
-    from paracite.settings import Settings
-
-    embedder = Embedder(Settings())
-    return (_store(tmp_path_factory, embedder, "hostile", HOSTILE),
+def stores(tmp_path_factory, embedder):
+    """The records and a notice, hostile or not, each in its own store; the session's
+    embedder (the records' texts are embedded once per session)."""
+    pair = (_store(tmp_path_factory, embedder, "hostile", HOSTILE),
             _store(tmp_path_factory, embedder, "control", CONTROL))
+    yield pair
+    for a in pair:
+        a.close()
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
