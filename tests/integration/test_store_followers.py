@@ -7,6 +7,9 @@
 - Every write sets a new write generation in the collection's metadata. A reader that
   has been up for a while (the web UI, a library user) compares it before reading and
   catches up: what another process added or deleted is seen at once, never a crash.
+
+The identity tests work on a copy of the session's records store; the followers start
+processes, since another process writing is their point.
 """
 
 from __future__ import annotations
@@ -41,9 +44,27 @@ def passage_count(home: Path) -> int:
 
 
 @pytest.fixture()
-def filled(assistant):
-    assert assistant.ingest([INGEST]).ok
-    return assistant
+def other_model(embedder):
+    """The embedder PARACITE_EMBEDDER_NAME=other-model makes (the same package and weights,
+    recorded under that name), its vectors taken from the session's cache of the packaged
+    model (the same weights give the same vectors): a re-embed costs no model time."""
+    from paracite.settings import Settings
+    from tests.embedders import CachingEmbedder
+
+    class Renamed(CachingEmbedder):
+        def embed(self, texts, progress=None):
+            return embedder.embed(texts, progress)
+
+    renamed = Renamed(Settings(embedder_name="other-model"))
+    assert renamed.identity().name == "other-model"
+    assert renamed.identity().weights == embedder.identity().weights
+    return renamed
+
+
+@pytest.fixture()
+def filled(records_store):
+    """An Assistant over a private copy of a store holding the two records."""
+    return records_store
 
 
 # -- embedder identity ---------------------------------------------------------------------
@@ -110,9 +131,9 @@ def test_changed_weights_under_the_same_name_and_package_are_noticed(filled):
         other.documents()
 
 
-def test_reembed_moves_the_store_to_the_new_model_and_answers_as_before(filled):
+def test_reembed_moves_the_store_to_the_new_model_and_answers_as_before(filled, other_model):
     before = filled.ask("Who opened the meeting, and why?")
-    other = store_of(filled.settings.home, embedder_name="other-model")
+    other = store_of(filled.settings.home, other_model, embedder_name="other-model")
     report = other.ingest([INGEST], reembed=True)
     assert report.reembedded == 108 and report.embedded == 0 and report.ok
     assert "108 stored passages re-embedded" in report.summary()
@@ -128,12 +149,13 @@ def test_reembed_moves_the_store_to_the_new_model_and_answers_as_before(filled):
         store_of(filled.settings.home, embedder=filled.embedder).documents()
 
 
-def test_a_reembed_that_dies_half_way_leaves_the_store_as_it_was(filled, monkeypatch):
+def test_a_reembed_that_dies_half_way_leaves_the_store_as_it_was(filled, monkeypatch,
+                                                                 other_model):
     import paracite.store as store_module
     from paracite.ingest import embed_passages
 
     monkeypatch.setattr(store_module, "_SCAN_PAGE", 40)  # three pages of passages
-    other = store_of(filled.settings.home, embedder_name="other-model")
+    other = store_of(filled.settings.home, other_model, embedder_name="other-model")
     calls = []
 
     def embed_then_die(passages):
@@ -150,7 +172,7 @@ def test_a_reembed_that_dies_half_way_leaves_the_store_as_it_was(filled, monkeyp
     assert fresh.ask("Who opened the meeting, and why?").found
     # the next re-embed drops the half-built collection and completes
     monkeypatch.undo()
-    assert store_of(filled.settings.home, embedder_name="other-model").ingest(
+    assert store_of(filled.settings.home, other_model, embedder_name="other-model").ingest(
         [], reembed=True).reembedded == 108
 
 
@@ -197,6 +219,7 @@ def run_cli(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, timeout=300, check=False)
 
 
+@pytest.mark.slow
 def test_a_reader_follows_a_document_another_process_removed_and_added(assistant,
                                                                        records_copy):
     assert assistant.ingest([records_copy]).ok
@@ -231,10 +254,11 @@ def test_a_reader_follows_a_document_another_process_removed_and_added(assistant
 @pytest.mark.slow
 def test_the_running_ui_answers_after_another_process_removed_a_document(tmp_path,
                                                                          records_copy,
-                                                                         monkeypatch):
+                                                                         monkeypatch, cli):
     gradio_client = pytest.importorskip("gradio_client")
     home = tmp_path / "home"
-    assert run_cli(home, "ingest", "-q", str(records_copy)).returncode == 0
+    # the store as set up (in this process: the UI's and the remover's processes matter)
+    assert cli(home, "ingest", "-q", str(records_copy)).returncode == 0
     port = free_port()
     monkeypatch.setenv("PARACITE_HOME", str(home))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
