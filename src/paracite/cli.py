@@ -339,7 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.func(_assistant_for(args), args))
+        with _assistant_for(args) as assistant:  # the store's files let go of at the end
+            return int(args.func(assistant, args))
     except ParaciteError as exc:
         print(f"paracite: {printable(str(exc))}", file=sys.stderr)
         return 2

@@ -48,6 +48,18 @@ def assert_inert(out: str) -> None:
     assert not found, f"printed raw: {found}"
 
 
+
+class FakeAssistant:
+    """What the CLI needs of an Assistant besides its calls: it is closed after use."""
+
+    closed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        type(self).closed = True
+
 def test_printable_escapes_every_control_character_and_keeps_layout():
     out = cli.printable("a\tb\nc" + HOSTILE)
     assert_inert(out)
@@ -113,7 +125,7 @@ def test_show_docs_ask_and_chat_print_through_the_escaping(monkeypatch, capsys):
                  citations=[Citation.from_passage(p, 1)])
     info = DocumentInfo(id="report", title=f"Report{OSC8}", source="r.md")
 
-    class Fake:
+    class Fake(FakeAssistant):
         def __init__(self, *args, **kwargs) -> None:
             self.store = self
 
@@ -144,7 +156,7 @@ def test_show_docs_ask_and_chat_print_through_the_escaping(monkeypatch, capsys):
 
 
 def test_error_lines_are_escaped(monkeypatch, capsys):
-    class Fake:
+    class Fake(FakeAssistant):
         def documents(self):
             raise NotFoundError(f"no such document {'x' + OSC52!r}; also \u202e")
 
@@ -153,6 +165,7 @@ def test_error_lines_are_escaped(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert_inert(err)
     assert err.startswith("paracite: no such document")
+    assert Fake.closed, "the CLI closes its Assistant (and the store) after a failed command"
 
 
 # -- ingest flags and notes -----------------------------------------------------------------
