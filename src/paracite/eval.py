@@ -4,7 +4,8 @@ An eval row is a plain record (JSONL): id, kind, question, history (prior turns)
 (groups of accepted variants: every group must be stated), citations (gold document +
 paragraph), answerable, and optionally corpus (what to ingest, relative to the project).
 Metrics are small named functions on plain values, so each can be unit-tested on
-hand-made rows. Everything runs against a fresh temporary store.
+hand-made rows. Everything runs against a fresh temporary store, or a store the caller
+built (``run(..., assistant=...)``).
 """
 
 from __future__ import annotations
@@ -314,10 +315,17 @@ def per_kind(rows: Sequence[RowResult]) -> dict[str, dict[str, Any]]:
 Retriever = Callable[[str], list[tuple[str, str]]]
 
 
+AnswerHook = Callable[[EvalRow, Answer], None]
+
+
 def evaluate(assistant: Any, rows: Sequence[EvalRow],
              retrievers: dict[str, Retriever] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
-    """Ask every question; measure answer, citations and each retriever's ranking."""
+             progress: Callable[[int, int], None] | None = None,
+             on_answer: AnswerHook | None = None) -> list[RowResult]:
+    """Ask every question; measure answer, citations and each retriever's ranking.
+
+    ``on_answer(row, answer)`` is called with each whole Answer as it is measured (a
+    caller that checks more of an answer than the metrics do asks no question twice)."""
     stored = _StoredPassages(assistant)
     _ = assistant.store.keyword  # built once per process, not part of a question's latency
     out: list[RowResult] = []
@@ -325,6 +333,8 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
         t0 = time.perf_counter()
         ans: Answer = assistant.ask(row.question, history=row.history)
         seconds = time.perf_counter() - t0
+        if on_answer:
+            on_answer(row, ans)
         cited = [(c.document, c.paragraph) for c in ans.citations]
         query = ans.standalone_question or row.question
         ranks: dict[str, dict[str, float]] = {}
@@ -486,11 +496,22 @@ def _chart(path: Path, kinds: dict[str, dict[str, Any]], title: str) -> None:
 
 def run(dataset: Path, out: Path, llm: str = "extractive",
         progress: Callable[[int, int], None] | None = None,
-        baselines: bool = True, settings: Any = None) -> dict[str, Any]:
+        baselines: bool = True, settings: Any = None, *, assistant: Any = None,
+        on_answer: AnswerHook | None = None) -> dict[str, Any]:
     """Ingest the dataset's corpus into a fresh temporary store, ask every question,
-    write report.md, results.json and chart.png into ``out``."""
+    write report.md, results.json and chart.png into ``out``.
+
+    ``assistant``: ask this Assistant instead (its settings, answerer and loaded embedder;
+    ``settings`` and ``llm`` must then be left out). The dataset's corpus is ingested into
+    its store (files it already holds are left unchanged, embedding nothing), so that a
+    store already ingested is reused; the store is the caller's and is kept. Its documents
+    should be the dataset's corpus and nothing else: other documents are distractors that
+    change the figures. ``on_answer``: see :func:`evaluate`.
+    """
     import paracite
 
+    if assistant is not None and (settings is not None or llm != "extractive"):
+        raise ValueError("eval.run: give either assistant= or settings/llm, not both")
     rows = load_dataset(dataset)
     sources: list[Path] = []
     for corpus in dict.fromkeys(r.corpus for r in rows):
@@ -498,10 +519,16 @@ def run(dataset: Path, out: Path, llm: str = "extractive",
         if not p.exists():
             raise FileNotFoundError(f"{dataset.name}: corpus {corpus} not found at {p}")
         sources.append(p)
-    home = Path(tempfile.mkdtemp(prefix="paracite-eval-"))
+    own = assistant is None
+    home = Path(tempfile.mkdtemp(prefix="paracite-eval-")) if own else None
     t0 = time.perf_counter()
-    try:
+    if own:
         assistant = paracite.Assistant(settings, home=home, llm=llm)
+    elif not isinstance(assistant.llm, str):
+        llm = type(assistant.llm).__name__
+    else:
+        llm = assistant.llm
+    try:
         report = assistant.ingest(sources)
         if not report.ok:
             raise RuntimeError("; ".join(f.reason for f in report.failed))
@@ -510,10 +537,12 @@ def run(dataset: Path, out: Path, llm: str = "extractive",
             files = [f for s in sources for f in ([s] if s.is_file() else sorted(
                 x for x in s.iterdir() if x.suffix in {".md", ".pdf", ".txt"}))]
             retrievers["langchain_recipe"] = langchain_recipe_retriever(assistant, files)
-        rows_out = evaluate(assistant, rows, retrievers, progress)
+        rows_out = evaluate(assistant, rows, retrievers, progress, on_answer)
         return write_report(out, dataset, llm, rows_out, time.perf_counter() - t0)
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if own:
+            assistant.close()
+            shutil.rmtree(home, ignore_errors=True)  # type: ignore[arg-type]
 
 
 def calibrate(datasets: Sequence[Path], out: Path,
