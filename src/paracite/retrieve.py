@@ -68,8 +68,25 @@ def rrf_fuse(dense: list[Any], keyword: list[Any], rrf_k: int, k: int,
 class HybridRetriever(BaseRetriever):
     """LangChain retriever over the paracite store.
 
-    >>> HybridRetriever.__name__
-    'HybridRetriever'
+    Paragraph 2, second in the dense ranking but the only keyword hit, comes first:
+
+    >>> from types import SimpleNamespace as Hit
+    >>> def para(n):
+    ...     return Passage(document="r", title="R", paragraph=str(n), start=0, end=9,
+    ...                    order=n, text=f"{n}. The Group met.")
+    >>> class Store:  # paracite.store.Store's two searches, as ranked hits
+    ...     def dense_search(self, vector, n, documents):
+    ...         return [Hit(passage=para(1), score=0.9), Hit(passage=para(2), score=0.8)]
+    ...     def keyword_search(self, terms, n, documents):
+    ...         return [Hit(passage=para(2), score=7.5)]
+    >>> class Embedder:
+    ...     def embed_query(self, text):
+    ...         return [1.0, 0.0]
+    >>> r = HybridRetriever(store=Store(), embedder=Embedder())
+    >>> [(x.passage.paragraph, x.dense_rank, x.keyword_rank) for x in r.search("met")]
+    [('2', 1, 0), ('1', 0, None)]
+    >>> [d.metadata["paragraph"] for d in r.invoke("met")]  # as a LangChain retriever
+    ['2', '1']
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
