@@ -223,3 +223,22 @@ def cli(monkeypatch, capsys):
         return CliResult(code, out, err)
 
     return run
+
+
+# -- the ten UN PDFs of ../shared/un-pdfs, ingested once per session -----------------------
+
+@pytest.fixture(scope="session")
+def un_pdfs_template(tmp_path_factory, embedder):
+    """(PARACITE_HOME, IngestReport) of a store holding ../shared/un-pdfs (the folder, its
+    SOURCES.md too), ingested once per session with the session's embedder. Never written
+    to: copy it (``shutil.copytree``) to write. Skipped when ../shared/un-pdfs is absent;
+    the report is not checked here (test_un_pdfs checks it)."""
+    import paracite
+
+    if not UN_PDFS.is_dir():
+        pytest.skip(f"{UN_PDFS} not present (real UN PDFs are not bundled with paracite)")
+    root = tmp_path_factory.mktemp("un-pdfs-template")
+    with paracite.Assistant(home=root / "home", embedder=embedder) as a:
+        report = a.ingest([UN_PDFS])
+    return root / "home", report
+

@@ -1,5 +1,6 @@
 """Cited paragraphs on the pages of real UN PDFs (../shared/un-pdfs, ../shared/un-corpus):
-ingested with the real embedder into a temporary store, then located and drawn.
+from the session's store of the UN PDFs (ingested once with the real embedder, conftest's
+``un_pdfs_template``; this module reads a copy), then located and drawn.
 
 Skipped when those folders are absent (the PDFs are not bundled with paracite).
 """
@@ -7,18 +8,19 @@ Skipped when those folders are absent (the PDFs are not bundled with paracite).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from paracite.documents import DocumentInfo, Passage
+from paracite.documents import Passage
 from paracite.pages import locate, page_image
-from tests.conftest import SHARED, UN_PDFS
+from tests.corpus import UN_CORPUS, UN_PDFS, as_ingested
 
-pytestmark = [pytest.mark.integration,
+pytestmark = [pytest.mark.integration, pytest.mark.corpus,
               pytest.mark.skipif(not UN_PDFS.is_dir(), reason=f"{UN_PDFS} not present (real "
                                  "UN PDFs are not bundled with paracite)")]
-CORPUS = SHARED / "un-corpus"
+CORPUS = UN_CORPUS
 # three kinds: an annotated agenda, a draft report, a compilation dense with footnotes
 PDFS = ["A_HRC_EMRIP_2025_1.en.pdf", "A_AC.121_2025_L.3.en.pdf", "huridocs_ohchr_1_en.pdf"]
 # other producers and years, parsed only (no store): a 1997 report, a Security Council one
@@ -27,15 +29,17 @@ RATE = 0.9
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, embedder):
+def store(un_pdfs_template, tmp_path_factory, embedder):
     import paracite
 
-    a = paracite.Assistant(home=tmp_path_factory.mktemp("home"))
-    a.embedder = embedder
-    report = a.ingest([UN_PDFS / name for name in PDFS])
+    template, report = un_pdfs_template
     assert report.ok, [f.reason for f in report.failed]
+    home = tmp_path_factory.mktemp("pages") / "home"  # page images are drawn under it
+    shutil.copytree(template, home)
+    a = paracite.Assistant(home=home, embedder=embedder)
     docs = {Path(d.source).name: d for d, _ in a.documents()}
-    return a, {name: (docs[name], a.passages(docs[name].id)) for name in PDFS}
+    yield a, {name: (docs[name], a.passages(docs[name].id)) for name in PDFS}
+    a.close()
 
 
 def paragraphs(passages: list[Passage]) -> list[Passage]:
@@ -89,9 +93,7 @@ def test_page_images_of_stored_passages_are_drawn_once_under_home_pages(store):
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} not present")
 @pytest.mark.parametrize("name", CORPUS_PDFS)
 def test_corpus_paragraphs_are_located_on_their_first_page(name):
-    from paracite.ingest import passages_for
-
     pdf = CORPUS / name
-    info, passages = passages_for(pdf, {}, pdf.stem, "")
-    assert isinstance(info, DocumentInfo)
-    assert located_share(pdf, paragraphs(passages)) >= RATE
+    info, passages = as_ingested(pdf)  # as ingest would store them, parsed once a session
+    assert info.pages and all(1 <= n <= info.pages for p in passages for n in p.pages)
+    assert located_share(pdf, paragraphs(list(passages))) >= RATE

@@ -1,46 +1,31 @@
 """The 63 real UN PDFs of ../shared/un-corpus (skipped when that folder is absent).
 
 The structure benchmark (``make structure``) measures paragraph recovery on them; these
-tests hold what must be true of every one of them, whatever its layout.
+tests hold what must be true of every one of them, whatever its layout. Each is parsed once
+per session (tests/corpus.py).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from paracite.documents import DocumentInfo, Passage
-from paracite.parsing.pdf import parse_pdf
-from paracite.parsing.un_structure import recover
-from tests.conftest import SHARED
+from tests.corpus import UN_CORPUS, parsed, pdfs, structure
 
-CORPUS = SHARED / "un-corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} not present (the "
-                                "UN corpus is not bundled with paracite)")
-PDFS = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
-
-
-@functools.cache
-def _parsed(pdf: Path):
-    return parse_pdf(pdf)
-
-
-def _passages(pdf: Path) -> tuple[object, list[Passage]]:
-    parsed = _parsed(pdf)
-    info = DocumentInfo(id=pdf.stem, title=parsed.title or pdf.stem, symbol=parsed.symbol,
-                        source=pdf.name)
-    return parsed, recover(parsed.blocks, info)
+pytestmark = [pytest.mark.corpus,
+              pytest.mark.skipif(not UN_CORPUS.is_dir(), reason=f"{UN_CORPUS} not present "
+                                 "(the UN corpus is not bundled with paracite)")]
+PDFS = pdfs(UN_CORPUS)
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[p.name for p in PDFS])
 def test_every_corpus_pdf_gives_passages_without_footers_or_doubled_footnotes(pdf: Path):
-    parsed, passages = _passages(pdf)
+    doc, passages = structure(pdf)
     assert passages
-    symbol = parsed.symbol  # type: ignore[attr-defined]
+    symbol = doc.symbol
     for p in passages:
         if p.kind == "front_matter":
             continue
@@ -63,5 +48,5 @@ def test_symbol_on_the_cover_matches_the_file_name(pdf: Path):
     if not re.match(r"^[A-Z]", pdf.name) or pdf.name.startswith("UNDoc"):
         pytest.skip("file name is not a document symbol")
     expected = re.sub(r"\.en\.pdf$", "", pdf.name).replace("_", "/")
-    got = _parsed(pdf).symbol or ""
+    got = parsed(pdf).symbol or ""
     assert expected in (got, *re.split(r"\s*[-–]\s*(?=[A-Z]{1,8}(?:\.\d+)?/)", got))

@@ -1,4 +1,6 @@
-"""Real UN PDFs from ../shared/un-pdfs (skipped when that folder is absent)."""
+"""Real UN PDFs from ../shared/un-pdfs (skipped when that folder is absent): each parsed
+once per session (tests/corpus.py), the folder ingested once per session (conftest's
+``un_pdfs_template``)."""
 
 from __future__ import annotations
 
@@ -7,28 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from paracite.documents import DocumentInfo, Passage
-from paracite.parsing.pdf import parse_pdf
-from paracite.parsing.un_structure import recover
-from tests.conftest import UN_PDFS
+from paracite.documents import Passage
+from tests.corpus import UN_PDFS, pdfs, structure
 
-pytestmark = pytest.mark.skipif(not UN_PDFS.is_dir(),
-                                reason=f"{UN_PDFS} not present (real UN PDFs are not "
-                                       "bundled with paracite)")
-PDFS = sorted(UN_PDFS.glob("*.pdf")) if UN_PDFS.is_dir() else []
-_CACHE: dict[str, tuple[object, list[Passage]]] = {}
+pytestmark = [pytest.mark.corpus,
+              pytest.mark.skipif(not UN_PDFS.is_dir(),
+                                 reason=f"{UN_PDFS} not present (real UN PDFs are not "
+                                        "bundled with paracite)")]
+PDFS = pdfs(UN_PDFS)
 
 
-def passages_of(name: str) -> tuple[object, list[Passage]]:
-    if name not in _CACHE:
-        parsed = parse_pdf(UN_PDFS / name)
-        info = DocumentInfo(id=name, title=parsed.title or name, symbol=parsed.symbol,
-                            source=name)
-        _CACHE[name] = (parsed, recover(parsed.blocks, info))
-    return _CACHE[name]
+def passages_of(name: str) -> tuple[object, tuple[Passage, ...]]:
+    return structure(UN_PDFS / name)
 
 
-def main_sequence(passages: list[Passage]) -> list[int]:
+def main_sequence(passages: tuple[Passage, ...]) -> list[int]:
     return [int(p.paragraph) for p in passages if re.fullmatch(r"\d+", p.paragraph)]
 
 
@@ -57,8 +52,8 @@ def test_no_passage_contains_a_running_header_or_footer(pdf: Path):
                 assert line.strip() != symbol
 
 
-def test_every_un_pdf_ingests_without_error(assistant, tmp_path):
-    report = assistant.ingest([UN_PDFS])  # the folder: its SOURCES.md is ingested too
+def test_every_un_pdf_ingests_without_error(un_pdfs_template):
+    _, report = un_pdfs_template  # the folder: its SOURCES.md is ingested too
     assert report.ok, [f.reason for f in report.failed]
     assert {p.name for p in PDFS} <= {f.source for f in report.added}
     assert all(f.passages > 0 for f in report.added)

@@ -1,0 +1,63 @@
+"""The real UN PDFs of ../shared, read once per test session.
+
+A real UN PDF takes a second or more to parse, and test_un_corpus, test_un_pdfs and
+test_pages_real read the same files: each is parsed once here (as ingest reads it,
+within the settings' limits) and what is made from it is shared. What these functions
+return is shared between tests: read it, never change it.
+
+Everything here is empty or skipped when ../shared is absent (the PDFs are not bundled
+with paracite).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from paracite.documents import DocumentInfo, Passage
+from tests.conftest import SHARED, UN_PDFS
+
+UN_CORPUS = SHARED / "un-corpus"
+
+
+def pdfs(folder: Path) -> list[Path]:
+    """The PDFs of ``folder``, sorted; none when it is absent."""
+    return sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+
+
+@functools.cache
+def parsed(pdf: Path) -> Any:
+    """``pdf`` parsed once per session, as ingest parses it (``ingest.parse_file``)."""
+    from paracite.ingest import parse_file
+
+    return parse_file(pdf)
+
+
+@functools.cache
+def structure(pdf: Path) -> tuple[Any, tuple[Passage, ...]]:
+    """The parsed file and the passages ``recover`` makes of it with its defaults."""
+    from paracite.parsing.un_structure import recover
+
+    p = parsed(pdf)
+    info = DocumentInfo(id=pdf.stem, title=p.title or pdf.stem, symbol=p.symbol,
+                        source=pdf.name)
+    return p, tuple(recover(p.blocks, info))
+
+
+@functools.cache
+def as_ingested(pdf: Path) -> tuple[DocumentInfo, tuple[Passage, ...]]:
+    """The DocumentInfo and passages ingest would store for ``pdf``
+    (``ingest.passages_for``, its own rules), from the session's one parse."""
+    import pytest
+
+    from paracite import ingest
+
+    once = parsed(pdf)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest, "parse_file", lambda path, settings=None: once)
+        info, passages = ingest.passages_for(pdf, {}, pdf.stem, "")
+    return info, tuple(passages)
+
+
+__all__ = ["UN_CORPUS", "UN_PDFS", "as_ingested", "parsed", "pdfs", "structure"]
