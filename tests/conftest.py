@@ -242,3 +242,51 @@ def un_pdfs_template(tmp_path_factory, embedder):
         report = a.ingest([UN_PDFS])
     return root / "home", report
 
+
+# -- the question sets of evals/, each run once per session ---------------------------------
+
+class EvalRun:
+    """One run of ``paracite.eval.run``: the results (as results.json holds them), the
+    folder the report was written to, and every Answer by question id."""
+
+    def __init__(self, name: str, results: dict, out: Path, answers: dict) -> None:
+        self.name, self.results, self.out, self.answers = name, results, out, answers
+
+    @property
+    def rows(self) -> dict[str, dict]:
+        return {r["id"]: r for r in self.results["rows"]}
+
+
+@pytest.fixture(scope="session")
+def eval_runs(request, tmp_path_factory, embedder):
+    """``eval_runs(name)``: the EvalRun of evals/<name>, made on first use, once per
+    session. A set over the bundled records only (records.jsonl) is asked of a copy of the
+    records store (its ingest finds every file unchanged); the others ingest their corpus
+    into a fresh store, embedding through the session's cache (the UN PDFs that
+    ``un_pdfs_template`` embedded cost nothing again). Baselines for records.jsonl only.
+    Skipped when the set's corpus is in ../shared and that is absent."""
+    import paracite
+    from paracite import eval as ev
+
+    done: dict[str, EvalRun] = {}
+
+    def get(name: str) -> EvalRun:
+        if name in done:
+            return done[name]
+        dataset = ROOT / "evals" / name
+        corpora = {r.corpus for r in ev.load_dataset(dataset)}
+        if any(c.startswith("../shared") for c in corpora) and not SHARED.is_dir():
+            pytest.skip("../shared not present")
+        root = tmp_path_factory.mktemp("eval")
+        if corpora == {"ingest"}:
+            shutil.copytree(request.getfixturevalue("records_template"), root / "home")
+        answers: dict = {}
+        with paracite.Assistant(home=root / "home", embedder=embedder) as a:
+            res = ev.run(dataset, root / "out", baselines=name == "records.jsonl",
+                         assistant=a, on_answer=lambda row, ans: answers.setdefault(
+                             row.id, ans))
+        done[name] = EvalRun(name, res, root / "out", answers)
+        return done[name]
+
+    return get
+
