@@ -290,3 +290,40 @@ def eval_runs(request, tmp_path_factory, embedder):
 
     return get
 
+
+# -- Hypothesis: a tenth of the examples in the inner loop, all of them when slow tests run --
+
+def _runs_slow_tests(config) -> bool:
+    """Would this run's ``-m`` select a test marked ``slow``? (No ``-m``: yes.)"""
+    expr = config.getoption("markexpr", "") or ""
+    if not expr:
+        return True
+    try:
+        from _pytest.mark.expression import Expression
+
+        return bool(Expression.compile(expr).evaluate(lambda name, **kw: name == "slow"))
+    except Exception:  # pytest's expression API moved: run every example
+        return True
+
+
+def pytest_configure(config):
+    """Property tests run ``examples(N)`` examples: N when this run includes the slow tests
+    (``make test``: every property at full strength, once), N / 10 in the inner loop
+    (``pytest -m "not slow"``). One test each, no slow twin: the count follows the tier
+    the run is. ``--hypothesis-profile`` overrides (the profile's max_examples is then
+    what a test written for 100 examples runs)."""
+    from hypothesis import settings
+
+    settings.register_profile("paracite-full", max_examples=100)
+    settings.register_profile("paracite-fast", max_examples=10)
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("paracite-full" if _runs_slow_tests(config) else "paracite-fast")
+
+
+def examples(full: int) -> int:
+    """A property test's example count: ``full`` under the paracite-full profile, a tenth
+    (at least 10) under paracite-fast — scaled by the loaded profile's max_examples / 100."""
+    from hypothesis import settings
+
+    assert settings.default is not None
+    return max(10, full * settings.default.max_examples // 100)

@@ -23,6 +23,7 @@ from paracite.parsing.markdown import (
     _strip_links,
     clean_inline,
 )
+from tests.conftest import examples
 
 OLD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 OLD_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -39,7 +40,7 @@ def old_clean_inline(text: str) -> str:
 
 
 MARKUP = st.text(alphabet="[]()*<>/^_#ab Z1\t\n\u00a0", max_size=40)
-SETTINGS = settings(max_examples=1000, deadline=None)
+SETTINGS = settings(max_examples=examples(1000), deadline=None)
 
 
 @SETTINGS

@@ -34,6 +34,7 @@ from paracite.errors import ParseError
 from paracite.parsing.blocks import Block
 from paracite.parsing.markdown import parse_markdown_text
 from paracite.parsing.un_structure import recover
+from tests.conftest import examples
 
 INFO = DocumentInfo(id="t", title="T", source="t.md")
 GROWTH = 8.0  # linear work on 4n characters takes ~4 times as long, quadratic ~16 times
@@ -373,7 +374,8 @@ PARAGRAPH = st.tuples(
 ).map(lambda t: t[0] + "".join(w + s for w, s in t[1]))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PARAGRAPH, min_size=1, max_size=12).map("\n\n".join),
        st.integers(min_value=5, max_value=400))
 def test_splitting_loses_and_doubles_no_character(text, max_chars):

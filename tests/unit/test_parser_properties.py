@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from paracite.documents import DocumentInfo
 from paracite.parsing.markdown import parse_markdown_text
 from paracite.parsing.un_structure import recover
+from tests.conftest import examples
 
 INFO = DocumentInfo(id="t", title="T", source="t.md")
-SETTINGS = settings(max_examples=300, deadline=None,
+SETTINGS = settings(max_examples=examples(300), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
