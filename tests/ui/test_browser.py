@@ -160,6 +160,9 @@ def ask(page, question: str) -> None:
 
 
 def new_conversation(page) -> None:
+    """Reset a conversation that has answers (on an empty one the wait below would end
+    before the reset arrives, and the reset could then erase the next answer)."""
+    assert answers(page) > 0
     page.click("#new")
     page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 0",
                            timeout=10_000)
@@ -486,9 +489,8 @@ def contrast(page, selector: str) -> float:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme):
-    pg = open_page(browser, app_url, scheme=scheme)
+    pg = open_page(browser, app_url, scheme=scheme)  # a new page: a new conversation
     try:
-        new_conversation(pg)
         ask(pg, "Who is the new Rapporteur?")
         pg.locator("#sources mark").first.wait_for(timeout=30_000)
         assert contrast(pg, "#sources mark") >= 4.5
@@ -509,7 +511,6 @@ def test_highlighted_evidence_and_refusals_are_readable(browser, app_url, scheme
 def test_phone_width_keeps_question_and_answer_usable(browser, app_url):
     pg = open_page(browser, app_url, width=390, height=844)
     try:
-        new_conversation(pg)
         ask(pg, "Who is the new Rapporteur?")
         box = pg.locator("#question textarea").bounding_box()
         assert box is not None and box["width"] > 250
