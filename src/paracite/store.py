@@ -371,6 +371,7 @@ class Store:
         self._count: int | None = None
         self._seen = ""  # the write generation the caches were built at
         self._epoch = 0
+        self._opened_database: tuple[int, int] | None = None  # the file Chroma opened
         self._lock = threading.RLock()
         self._snapshot: tempfile.TemporaryDirectory[str] | None = None  # read-only store
 
@@ -393,7 +394,7 @@ class Store:
         text = str(exc).lower()
         code = re.search(r"\(code: (\d+)\)", text)
         sqlite = int(code.group(1)) if code else -1  # SQLite's (extended) result code
-        if sqlite == 1032:  # SQLITE_READONLY_DBMOVED
+        if sqlite == 1032 or self._database_replaced():  # SQLITE_READONLY_DBMOVED, or seen
             return StoreError(f"the passage store at {where} was deleted or replaced while "
                               "this process had it open; start paracite again (if the store "
                               f"is damaged: delete {where} and run paracite ingest)")
@@ -412,6 +413,20 @@ class Store:
         return StoreError(f"the passage store at {where} is damaged ({reason}); delete "
                           f"{where} and run paracite ingest")
 
+    def _database_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the embedded store's database file (None: there is none)."""
+        try:
+            st = (self.settings.store_dir / _SQLITE).stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _database_replaced(self) -> bool:
+        """The database file this process opened was deleted or another put in its place
+        (SQLite reports that only on some calls; a new empty file reads as 'damaged')."""
+        return (not self.settings.chroma_url and self._opened_database is not None
+                and self._database_identity() != self._opened_database)
+
     @contextlib.contextmanager
     def _chroma(self) -> Iterator[None]:
         """Around every Chroma call: its failures become one StoreError with a message for
@@ -424,9 +439,11 @@ class Store:
             log.debug("chroma call failed", exc_info=True)
             # Open again next time: a store deleted and ingested anew (say from the UI)
             # is then found, and a failing one fails again with its reason.
+            failure = self._failure(exc)
             self._collection = self._client = None
             self._keyword = self._count = None
-            raise self._failure(exc) from exc
+            self._opened_database = None
+            raise failure from exc
 
     # -- opening ---------------------------------------------------------------------
     def _check_home(self) -> None:
@@ -470,7 +487,10 @@ class Store:
                 raise self._failure(exc) from exc
         self._client_path = path
         try:
-            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self._opened_database = self._database_identity() if path == \
+                self.settings.store_dir else None
+            return client
         except BaseException:
             _drop_failed_system(str(path))
             raise
