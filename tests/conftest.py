@@ -78,6 +78,17 @@ def hash_embedder():
     return HashEmbedder()
 
 
+@pytest.fixture()
+def counting(tmp_path: Path, hash_embedder):
+    """An Assistant on a fresh store for bookkeeping tests (no question asked, nothing
+    searched by meaning): it embeds with the hash embedder."""
+    import paracite
+
+    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
+    yield a
+    a.close()
+
+
 @pytest.fixture(scope="session")
 def records_template(tmp_path_factory, embedder) -> Path:
     """PARACITE_HOME of a store holding the two bundled records, ingested once per

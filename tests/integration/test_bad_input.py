@@ -74,16 +74,6 @@ def small_limit(tmp_path, hash_embedder):
     a.close()
 
 
-@pytest.fixture()
-def counting(tmp_path, hash_embedder):
-    """An Assistant on a fresh store for tests that only count (no question, no search by
-    meaning): the hash embedder."""
-    import paracite
-
-    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
-    yield a
-    a.close()
-
 
 def test_each_bad_file_is_refused_by_name_and_the_records_still_ingested(small_limit,
                                                                        records_copy):

@@ -193,16 +193,6 @@ def test_ingest_killed_while_embedding_leaves_a_store_that_answers(records_home,
     assert ans.citations[0].paragraph == "22"
 
 
-@pytest.fixture()
-def counting(tmp_path, hash_embedder):
-    """An Assistant on a fresh store for bookkeeping tests (no question asked, nothing
-    searched by meaning): the hash embedder."""
-    import paracite
-
-    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
-    yield a
-    a.close()
-
 
 def test_ingest_that_dies_between_its_writes_is_completed_by_the_next(counting,
                                                                       records_copy,

@@ -13,16 +13,6 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def counting(tmp_path, hash_embedder):
-    """An Assistant on a fresh store for bookkeeping tests (no question asked, nothing
-    searched by meaning): the hash embedder."""
-    import paracite
-
-    a = paracite.Assistant(home=tmp_path / "home", embedder=hash_embedder)
-    yield a
-    a.close()
-
 
 def test_ingest_of_the_bundled_records_stores_every_passage(assistant, records_copy):
     report = assistant.ingest([records_copy])
