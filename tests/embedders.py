@@ -36,8 +36,6 @@ def _chunks(settings: Settings, n: int, progress: ProgressFn | None) -> None:
 class CachingEmbedder(Embedder):
     """The real model, each distinct (embedder, text) embedded once per test session."""
 
-    misses = 0  # texts the model really embedded (for tests of the cache itself)
-
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None
               ) -> list[list[float]]:
         self._load()  # as the real one: after a call, its model is loaded (shared, cheap)
@@ -51,7 +49,6 @@ class CachingEmbedder(Embedder):
             with _CACHE_LOCK:
                 for k, v in zip(missing, vectors, strict=True):
                     _CACHE[(ident, k)] = v
-                type(self).misses += len(missing)
         _chunks(self.settings, len(texts), progress)
         with _CACHE_LOCK:
             return [list(_CACHE[(ident, k)]) for k in keys]

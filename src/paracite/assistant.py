@@ -324,7 +324,7 @@ class Assistant:
                 return False
 
         out = suggest(passages, n, check=answered)
-        if stamp:  # kept for this state of the store only (a Chroma server has no stamp)
+        if stamp:  # kept for this state of the store only (no store yet: no stamp)
             self._suggested = {k: v for k, v in self._suggested.items() if k[:2] == key[:2]}
             self._suggested[key] = out
         return list(out)

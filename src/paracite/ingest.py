@@ -612,8 +612,8 @@ class Ingestor:
     # with, under the store's write stamp; the next ingest uses it when the stamp is still
     # the same (nobody wrote since) and Chroma still holds what it held then (the same
     # collection, the same passage count: a deleted or emptied database is noticed), and
-    # reads Chroma otherwise (a run killed half-way, another writer, a Chroma server: the
-    # stamp is local, so the catalog is not used).
+    # reads Chroma otherwise (a run killed half-way, another writer on this machine or,
+    # with a Chroma server, on another: the stamp is the store's own write generation).
     def _catalog_path(self) -> Path:
         return self.settings.home / CATALOG_FILE
 

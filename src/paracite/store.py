@@ -766,12 +766,10 @@ class Store:
         import uuid
 
         self._keyword = self._count = None
-        collection = self._collection
+        collection, generation = self._collection, uuid.uuid4().hex
         with self._chroma():
-            collection.modify(metadata=self._metadata(generation=uuid.uuid4().hex))
-            current = self._client.get_collection(self.settings.collection,
-                                                  embedding_function=None)
-        self._seen = self._stamp_of(current)
+            collection.modify(metadata=self._metadata(generation=generation))
+        self._seen = f"{collection.id}:{generation}"  # what _stamp_of will read back
         self._system_known(self._seen)
 
     # -- re-embedding ------------------------------------------------------------------
