@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Protocol
 
-from paracite.conversation import History, condense, is_follow_up
+from paracite.conversation import History, Turn, read_turn
 from paracite.documents import Answer
 from paracite.errors import NotFoundError, QuestionError
 from paracite.retrieve import HybridRetriever, Retrieved
@@ -78,19 +79,30 @@ class Chain:
         self.answerer = answerer
         self.condenser = condenser  # an LLM condenser (callable), or None: deterministic
 
+    def turn(self, question: str, history: History) -> Turn:
+        """The question read against the conversation: a follow-up rewritten by rules, or
+        by the LLM's condense prompt when an LLM answers; a pronoun with nothing to refer to
+        is left unresolved (no model is asked to guess it)."""
+        turn = read_turn(question, history)
+        if self.condenser is not None and turn.follow_up and not turn.unresolved:
+            condensed = str(self.condenser(question, history))  # type: ignore[operator]
+            return replace(turn, standalone=condensed)
+        return turn
+
     def standalone(self, question: str, history: History) -> str:
-        if self.condenser is not None and history and is_follow_up(question, history):
-            return str(self.condenser(question, history))  # type: ignore[operator]
-        return condense(question, history)
+        return self.turn(question, history).standalone
 
     def read(self, question: str, history: History,
-             documents: Sequence[str] | None) -> tuple[Query, list[str] | None]:
+             documents: Sequence[str] | None) -> tuple[Query, list[str] | None, Turn]:
         """Check the question and the document filter, and read the question once."""
         q = check_question(question, self.settings)
         docs = check_documents(documents, self.retriever.store.document_ids())
-        standalone = self.standalone(q, history)
-        query = Query.read(q, self.retriever.store.keyword, standalone)
-        return query.with_vector(self.retriever.embedder.embed_query(standalone)), docs
+        turn = self.turn(q, history)
+        query = Query.read(q, self.retriever.store.keyword, turn.standalone)
+        if turn.unresolved:  # not searched: nothing to embed
+            return query, docs, turn
+        return (query.with_vector(self.retriever.embedder.embed_query(turn.standalone)),
+                docs, turn)
 
     def _finish(self, ans: Answer, query: Query, t0: float) -> Answer:
         return ans.model_copy(update={"question": query.text,
@@ -101,7 +113,10 @@ class Chain:
     def run(self, question: str, history: History = (),
             documents: Sequence[str] | None = None) -> Answer:
         t0 = time.perf_counter()
-        query, docs = self.read(question, history, documents)
+        query, docs, turn = self.read(question, history, documents)
+        if turn.unresolved:
+            return self._finish(Answer.unclear(query.text, turn.unresolved, turn.person),
+                                query, t0)
         retrieved = self.retriever.search(query, documents=docs)
         if not retrieved:
             ans = Answer.refusal(query.text)
@@ -120,7 +135,12 @@ class Chain:
             yield ans
             return
         t0 = time.perf_counter()
-        query, docs = self.read(question, history, documents)
+        query, docs, turn = self.read(question, history, documents)
+        if turn.unresolved:
+            unclear = Answer.unclear(query.text, turn.unresolved, turn.person)
+            yield unclear.text
+            yield self._finish(unclear, query, t0)
+            return
         retrieved = self.retriever.search(query, documents=docs)
         final: Answer | None = None
         for part in streamer(query, retrieved, self.retriever.store.keyword):

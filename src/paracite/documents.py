@@ -215,6 +215,9 @@ class Answer(BaseModel):
                                description="LLM sentences dropped because no cited "
                                "passage supports them.")
     seconds: float = 0.0
+    unresolved: str = Field(default="", description="A word of the question that refers to "
+                            "nothing named in the conversation ('he'): the question was not "
+                            "searched, the answer asks who or what is meant.")
 
     def plain_text(self) -> str:
         """The answer as plain text to copy: its sentences with their [n] markers, then
@@ -228,6 +231,22 @@ class Answer(BaseModel):
         rewritten with what it leans on), else ''."""
         sq = self.standalone_question.strip()
         return sq if sq and sq != self.question.strip() else ""
+
+    @classmethod
+    def unclear(cls, question: str, word: str, person: bool) -> Answer:
+        """The question refers to someone or something the conversation has not named:
+        say so and ask for the name, rather than guess.
+
+        >>> Answer.unclear("Which country is he from?", "he", person=True).text
+        '“he” does not refer to anyone named in this conversation: please name the person you mean.'
+        """
+        if person:
+            text = (f"“{word}” does not refer to anyone named in this conversation: please "
+                    "name the person you mean.")
+        else:
+            text = (f"“{word}” does not refer to anything named in this conversation: please "
+                    "name what you mean.")
+        return cls(question=question, text=text, found=False, unresolved=word)
 
     @classmethod
     def refusal(cls, question: str, closest: Sequence[tuple[Passage, float]] = (),

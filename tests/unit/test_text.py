@@ -7,7 +7,7 @@ import pytest
 
 from paracite.answer.verify import verify
 from paracite.chain import check_question
-from paracite.conversation import condense, is_follow_up
+from paracite.conversation import condense, is_follow_up, read_turn
 from paracite.documents import Passage
 from paracite.errors import QuestionError
 from paracite.settings import Settings
@@ -60,13 +60,13 @@ def test_critical_terms_are_ordinals_numbers_and_names():
         "fourth", "vienna", "12", "april"]
 
 
-def test_follow_up_borrows_previous_question_and_answer_names():
+def test_follow_up_borrows_the_person_named_and_the_previous_question():
     history = [("Who was elected Rapporteur?",
                 "Erik Planken (Netherlands), nominated by Western European and other States")]
     assert is_follow_up("and from which country?", history)
     standalone = condense("and from which country?", history)
     assert "Rapporteur" in standalone and "Erik Planken" in standalone
-    assert "Netherlands" in standalone
+    assert "Netherlands" not in standalone  # the answer's country is what is asked
 
 
 def test_standalone_question_is_left_alone():
@@ -127,7 +127,9 @@ HISTORY = [("Who was elected Rapporteur?",
     "What did they decide?"])
 def test_questions_that_lean_on_the_previous_turn_are_follow_ups(question):
     assert is_follow_up(question, HISTORY)
-    assert condense(question, HISTORY) != question
+    # rewritten, or (a pronoun the previous turn gives nothing for: 'it' after 'Who was
+    # elected Rapporteur?') the word is named, for the answer to ask what is meant
+    assert condense(question, HISTORY) != question or read_turn(question, HISTORY).unresolved
 
 
 @pytest.mark.parametrize("question", [
