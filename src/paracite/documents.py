@@ -198,6 +198,7 @@ class Citation(BaseModel):
 
 
 REFUSAL = "The records do not answer this question."
+HEDGE = "The records may not answer this directly; the closest statement in them is:"
 
 
 class Answer(BaseModel):
@@ -215,6 +216,8 @@ class Answer(BaseModel):
                                description="LLM sentences dropped because no cited "
                                "passage supports them.")
     seconds: float = 0.0
+    uncertain: bool = Field(default=False, description="Only the closest statement: the "
+                            "reader was not confident that it answers the question.")
     unresolved: str = Field(default="", description="A word of the question that refers to "
                             "nothing named in the conversation ('he'): the question was not "
                             "searched, the answer asks who or what is meant.")
@@ -250,11 +253,19 @@ class Answer(BaseModel):
 
     @classmethod
     def refusal(cls, question: str, closest: Sequence[tuple[Passage, float]] = (),
-                confidence: float = 0.0) -> Answer:
-        """'The records do not answer', with the closest passages to read instead."""
-        see_also = [Citation.from_passage(p, 0, score=score) for p, score in closest]
+                confidence: float = 0.0, quotes: Sequence[str] = ()) -> Answer:
+        """'The records do not answer', with the closest passages to read instead; with
+        ``quotes`` (one a passage), the closest statements themselves, each with where it
+        is."""
+        see_also = [Citation.from_passage(p, 0, quote=[q] if q else None, score=score)
+                    for (p, score), q in zip(closest, list(quotes) + [""] * len(closest),
+                                             strict=False)]
         text = REFUSAL
-        if see_also:
+        if quotes:
+            text += " The closest statements: " + " ".join(
+                f"“{q.strip()}” ({c.reference})" for q, c in zip(quotes, see_also,
+                                                              strict=False))
+        elif see_also:
             text += " Closest passages: " + "; ".join(c.reference for c in see_also) + "."
         return cls(question=question, text=text, found=False, see_also=see_also,
                    confidence=round(confidence, 4))

@@ -201,6 +201,9 @@ class RowResult:
     seconds: float
     confidence: float = 0.0  # the answerer's no-answer score for its best candidate
     standalone: str = ""  # the question as the chain understood it
+    in_view: bool | None = None  # answerable: some statement shown (an answer, or one the
+    # refusal quotes) states the facts and a gold paragraph is among those shown
+    uncertain: bool = False  # only the closest statement, marked so
 
     @property
     def right(self) -> bool | None:
@@ -218,6 +221,7 @@ class RowResult:
 INTERVALS: dict[str, Callable[[RowResult], bool | float | None]] = {
     "correct": lambda r: r.correct,
     "answered_right": lambda r: r.right,
+    "answer_in_view": lambda r: r.in_view,
     "fact_accuracy": lambda r: r.fact_ok,
     "citation_recall": lambda r: r.citation_recall,
     "refusal_accuracy": lambda r: r.refusal_ok,
@@ -233,6 +237,8 @@ def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
         "answerable": len(answerable),
         "correct": _mean(r.correct for r in rows),
         "answered_right": _mean(r.right for r in rows),
+        "answer_in_view": _mean(r.in_view for r in answerable),
+        "uncertain_answers": sum(r.uncertain for r in rows),
         "fact_accuracy": _mean(r.fact_ok for r in answerable),
         "citation_recall": _mean(r.citation_recall for r in answerable),
         "citation_precision": _mean(r.citation_precision for r in answerable),
@@ -347,7 +353,7 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
             id=row.id, kind=row.kind, question=row.question, answerable=row.answerable,
             answer=ans.text, found=ans.found, cited=cited, gold=list(row.citations),
             facts=row.facts,
-            fact_ok=fact_accuracy(ans.text, row.facts) if row.answerable else None,
+            fact_ok=(ans.found and fact_accuracy(ans.text, row.facts)) if row.answerable else None,
             citation_recall=citation_recall(cited, row.citations) if row.answerable else None,
             citation_precision=(citation_precision(ans.citations, row.citations, row.facts)
                                 if row.answerable else None),
@@ -355,7 +361,10 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
             refusal_ok=refusal_correct(ans.found, row.answerable),
             false_refusal=false_refusal(ans.found, row.answerable),
             retrieval=ranks, seconds=seconds, confidence=ans.confidence,
-            standalone=ans.standalone_question))
+            standalone=ans.standalone_question, uncertain=ans.uncertain,
+            in_view=(fact_accuracy(ans.text, row.facts) and citation_recall(
+                cited + [(c.document, c.paragraph) for c in ans.see_also], row.citations))
+            if row.answerable else None))
         if progress:
             progress(n, len(rows))
     return out

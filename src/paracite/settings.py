@@ -145,6 +145,20 @@ class Settings(BaseSettings):
         "share of the best one joins the answer (two-part questions, split facts; 0.8: "
         "answered right 0.752 on corpus-dev, 0.729 without).",
     )
+    reader: bool = Field(
+        default=True, description="Re-rank the best candidate sentences with the trained "
+        "reader (src/paracite/reader/) and take its answerability as the confidence; off: "
+        "the answerer's own order and no-answer score.",
+    )
+    reader_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="With the reader: answer when its "
+        "answerability is at least this; fitted on dev.",
+    )
+    reader_hedge: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="With the reader: between this and "
+        "reader_threshold the closest statement is shown, marked uncertain; under it the "
+        "answer is a refusal that quotes the closest statements; fitted on dev.",
+    )
     see_also: int = Field(default=3, description="Closest passages shown with a refusal.")
     max_question_chars: int = Field(
         default=2000, description="Longer questions are refused with a message, not truncated."

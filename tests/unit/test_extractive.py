@@ -34,7 +34,7 @@ class Stats:
 
 
 def ask(question: str, *passages: Passage, threshold: float = 0.0):
-    settings = Settings(answer_threshold=threshold)
+    settings = Settings(answer_threshold=threshold, reader=False)  # the rules, not the reader
     found = [Retrieved(p, 1.0 / (i + 1), dense=0.6) for i, p in enumerate(passages)]
     return ExtractiveAnswerer(settings).answer(Query.read(question, Stats(*passages)), found,
                                                Stats(*passages))

@@ -17,10 +17,15 @@ The best sentence answers. It brings the sentence before it when it opens with a
 (so the answer names its subject) and the one after it when it only introduces it; list
 questions gather sentences from several paragraphs.
 
-The answer is refused when its **no-answer score** (words and meaning of the best
-sentence, in 0..1) is under ``answer_threshold`` — fitted on the dev question set, see
-``paracite eval --calibrate`` — or when the question names something (a name, a number, an
-ordinal) that the chosen passage's document context never mentions.
+With the trained **reader** (``paracite.reader``, on by default) the first sixteen
+sentences in that order are re-ranked by it, and its answerability (the probability that
+one of them answers) is the confidence: at ``reader_threshold`` or above the best sentence
+answers; from ``reader_hedge`` up to it the answer says it is only the closest statement
+and is marked uncertain; under it the answer is a refusal that quotes the closest
+statements. Without the reader the answer is refused when the **no-answer score** (words
+and meaning of the best sentence, in 0..1) is under ``answer_threshold``. Either way it is
+refused when the question names something (a name, a number, an ordinal) that the chosen
+passage's document context never mentions.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from paracite.documents import REFUSAL, Answer, Citation
+from paracite.documents import HEDGE, REFUSAL, Answer, Citation
 from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
@@ -151,17 +156,43 @@ class ExtractiveAnswerer:
         questions best."""
         return round(0.5 * best.words + 0.5 * best.meaning, 4)
 
+    def read(self, query: Query, retrieved: Sequence[Retrieved],
+             scored: list[Scored]) -> tuple[list[Scored], float, str]:
+        """The candidates in the reader's order, the confidence, and the verdict:
+        "answer", "hedge" (only the closest statement, marked uncertain) or "refuse".
+        Without the reader: the own order, the no-answer score, and no hedge."""
+        from paracite.reader.features import TOP, group
+        from paracite.reader.model import packaged
+
+        s = self.settings
+        reader = packaged() if s.reader else None
+        if reader is None:
+            confidence = self.no_answer_score(scored[0])
+            return scored, confidence, ("refuse" if confidence < s.answer_threshold
+                                        else "answer")
+        top = scored[:TOP]
+        reading = reader.read(group(query, top, retrieved))
+        ranked = [top[i] for i in reading.order] + scored[TOP:]
+        p = round(reading.answerable, 4)
+        verdict = ("answer" if p >= s.reader_threshold else "hedge" if p >= s.reader_hedge
+                   else "refuse")
+        return ranked, p, verdict
+
     def answer(self, query: Query, retrieved: Sequence[Retrieved], stats: TermStats) -> Answer:
-        """Compose a cited answer, or a refusal with the closest passages."""
+        """Compose a cited answer, or a refusal that quotes the closest statements."""
         scored = self.score(query, retrieved, stats)
         s = self.settings
         if not scored:
             return refusal(query.text, retrieved, s.see_also)
+        scored, confidence, verdict = self.read(query, retrieved, scored)
         best = scored[0]
-        confidence = self.no_answer_score(best)
-        if (confidence < s.answer_threshold or missing_critical(query, best, retrieved)
+        if (verdict == "refuse" or missing_critical(query, best, retrieved)
                 or unanswered_kind(query, best)):
-            return refusal(query.text, retrieved, s.see_also, confidence=confidence)
+            return refusal(query.text, retrieved, s.see_also, confidence=confidence,
+                           closest=scored)
+        if verdict == "hedge":  # only the closest statement, said so
+            ans = compose(query.text, [best], confidence)
+            return ans.model_copy(update={"text": f"{HEDGE} {ans.text}", "uncertain": True})
         chosen = [best]
         sents = sentences_of(best.sentence.passage)
         i = best.sentence.index
@@ -271,7 +302,17 @@ def _footnote_marker(sent: Sentence) -> str:
 
 
 def refusal(question: str, retrieved: Sequence[Retrieved], see_also: int,
-            confidence: float = 0.0) -> Answer:
-    """'The records do not say', with the closest passages to read instead."""
-    return Answer.refusal(question, [(r.passage, r.score) for r in list(retrieved)[:see_also]],
-                          confidence)
+            confidence: float = 0.0, closest: Sequence[Scored] = ()) -> Answer:
+    """'The records do not say', with the closest statements (their text and where they
+    are, at most one a paragraph) or, when no sentence was scored, the closest passages."""
+    if not closest:
+        return Answer.refusal(question, [(r.passage, r.score)
+                                         for r in list(retrieved)[:see_also]], confidence)
+    picked: list[Scored] = []
+    for c in closest:
+        if len(picked) >= see_also:
+            break
+        if all(c.sentence.passage.id != p.sentence.passage.id for p in picked):
+            picked.append(c)
+    return Answer.refusal(question, [(c.sentence.passage, c.score) for c in picked],
+                          confidence, quotes=[c.sentence.display for c in picked])

@@ -15,7 +15,8 @@ import numpy as np
 from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
 from paracite.text.query import Query
-from paracite.text.questions import type_match
+from paracite.text.questions import content_terms, type_match
+from paracite.text.tokens import tokenize
 
 if TYPE_CHECKING:
     from paracite.answer.extractive import Scored
@@ -24,7 +25,7 @@ TOP = 16  # candidates the reader re-ranks
 KINDS = ("reference", "count", "time", "person", "place", "reason", "list", "decision",
          "other")
 TYPES = ("count", "time", "person", "place", "decision", "list")
-N_OWN = 22
+N_OWN = 26
 N_HAND = N_OWN + len(TYPES) + len(KINDS)
 
 
@@ -67,8 +68,11 @@ def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved])
     hand = np.zeros((len(cands), N_HAND), dtype=np.float32)
     pair = np.zeros((len(cands), len(q)), dtype=np.float32)
     kv = kind_vector(query.kind)
+    asked = set(tokenize(query.standalone))
+    critical = set(query.critical)
     for i, c in enumerate(cands):
         text = c.sentence.text
+        new = _without(text, asked)
         own = [c.score / top, c.score, 1.0 / (1 + i), c.words, c.coverage, c.meaning, c.fit,
                1.0 / (1 + c.rank), float(c.sentence.in_footnote),
                float(c.sentence.index == 0), math.log1p(len(text)) / 6,
@@ -79,8 +83,21 @@ def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved])
                float(c.sentence.passage.kind == "table_row"),
                float(any(c.sentence.passage.id == d.sentence.passage.id for d in cands[:i])),
                float(c.sentence.passage.id == cands[0].sentence.passage.id),
-               min(text.count(",") + text.count(";"), 10) / 10, float(i == 0)]
+               min(text.count(",") + text.count(";"), 10) / 10, float(i == 0),
+               # what the sentence adds to the question: the asked-for kind of thing in
+               # words the question does not use, and how much else is new
+               type_match(query.kind, new), min(len(set(content_terms(new))), 20) / 20,
+               (len(critical & set(tokenize(text))) / len(critical)) if critical else 1.0,
+               float(bool(critical))]
         types = [type_match(t, text) for t in TYPES]
         hand[i] = np.asarray(own + types + list(kv), dtype=np.float32)
         pair[i] = q * _sentence_vector(c, cache, len(q))
     return Group(hand=hand, pair=pair, kind=kv)
+
+
+def _without(text: str, words: set[str]) -> str:
+    """The text with the words of the question taken out (compared as tokens)."""
+    import re
+
+    return " ".join(w for w in re.findall(r"\S+", text)
+                    if not (set(tokenize(w)) & words))

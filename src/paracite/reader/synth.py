@@ -83,3 +83,20 @@ def make(assistant, limit: int = 20000, out: Path = OUT) -> int:  # type: ignore
     rows = rows[:limit]
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     return len(rows)
+
+
+def main() -> None:
+    import argparse
+
+    from paracite import Assistant, Settings
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--home", type=Path, required=True,
+                    help="PARACITE_HOME of a store holding the dev documents")
+    args = ap.parse_args()
+    with Assistant(Settings(home=args.home, reader=False)) as a:
+        print(f"{make(a)} questions written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -32,7 +32,7 @@ import numpy as np
 from paracite.reader.corpus import ROOT, dev_sources
 from paracite.reader.features import N_HAND, TOP, Group, group
 from paracite.reader.generate import OUT, norm
-from paracite.reader.model import PARAMS, Reader, WEIGHTS
+from paracite.reader.model import PARAMS, WEIGHTS, Reader
 
 SEED = 0
 HIDDEN = 32
@@ -191,32 +191,109 @@ def top1(reader: Reader | None, examples: Sequence[Example]) -> dict[str, float]
     return {"answerable": len(answerable), "top1": round(hits / max(len(answerable), 1), 3)}
 
 
-def open_store(home: Path):  # type: ignore[no-untyped-def]
+def open_store(home: Path, sources: Sequence[Path] | None = None):  # type: ignore[no-untyped-def]
+    """An Assistant (reader off: it is what is being trained) over a store of ``sources``
+    (the dev documents by default), ingested when missing."""
     from paracite import Assistant, Settings
 
     a = Assistant(Settings(home=home, reader=False))
-    report = a.ingest(dev_sources())
+    report = a.ingest(list(sources or dev_sources()))
     if not report.ok:
         raise RuntimeError(report.summary())
     return a
+
+
+def training_rows() -> list[dict]:  # type: ignore[type-arg]
+    """Qwen's kept questions, then the rule-made ones, each in its committed order."""
+    from paracite.reader.synth import OUT as SYNTH
+
+    synth = [json.loads(line) for line in SYNTH.read_text().splitlines()] if SYNTH.exists() else []
+    return generated_rows() + synth
+
+
+def worth(reader: Reader, examples: Sequence[Example], threshold: float) -> float:
+    """Eval's worth of answering at ``threshold`` (see eval.fit_threshold): a question
+    handled right counts 1, a wrong answer shown costs WRONG_COST, a refusal 0."""
+    from paracite.eval import WRONG_COST
+
+    total = 0.0
+    for e in examples:
+        r = reader.read(e.group)
+        if r.answerable < threshold:
+            total += 0 if e.positives else 1
+        else:
+            total += 1 if r.best in e.positives else -WRONG_COST
+    return total / max(len(examples), 1)
+
+
+def fit_thresholds(reader: Reader, dev: Sequence[Example]) -> tuple[float, float]:
+    """The answer threshold of most worth on dev, and the hedge threshold under it: the
+    answerability under which the best candidate is right in fewer than one case in four."""
+    grid = [round(0.05 * i, 2) for i in range(1, 20)]
+    best = max(grid, key=lambda t: (worth(reader, dev, t), -t))
+    hedge = best
+    for t in reversed([g for g in grid if g < best]):
+        band = [e for e in dev if t <= reader.read(e.group).answerable < best]
+        hits = sum(reader.read(e.group).best in e.positives for e in band)
+        if band and hits / len(band) < 0.25:
+            break
+        hedge = t
+    return best, hedge
+
+
+def learning_curve(examples: Sequence[Example], dev: Sequence[Example],
+                   test: Sequence[Example], sizes: Sequence[int]) -> list[dict]:  # type: ignore[type-arg]
+    """Top 1 on dev and test with the first N training questions (0: the own order)."""
+    keys = list(dict.fromkeys(e.id.rstrip("~") for e in examples))
+    out = [{"questions": 0, "dev_top1": top1(None, dev)["top1"],
+            "test_top1": top1(None, test)["top1"]}]
+    for n in sizes:
+        if n > len(keys):
+            break
+        chosen = set(keys[:n])
+        r = fit([e for e in examples if e.id.rstrip("~") in chosen])
+        out.append({"questions": n, "dev_top1": top1(r, dev)["top1"],
+                    "test_top1": top1(r, test)["top1"]})
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, default=ROOT / ".paracite-reader",
                     help="store of the dev documents (made when missing)")
-    ap.add_argument("--curve", action="store_true", help="write the learning curve")
+    ap.add_argument("--curve", action="store_true",
+                    help="also write the learning curve (needs the corpus test documents)")
     ap.add_argument("--out", type=Path, default=WEIGHTS)
+    ap.add_argument("--store-only", action="store_true",
+                    help="only build the store of the dev documents")
     args = ap.parse_args()
+    if args.store_only:
+        open_store(args.home).close()
+        return
     with open_store(args.home) as a:
-        rows = generated_rows()
+        rows = training_rows()
         examples = generated_examples(a, rows)
         dev = [e for s in DEV_SETS for e in eval_examples(a, ROOT / "evals" / s)]
     print(f"{len(rows)} questions → {len(examples)} groups; dev {len(dev)}")
-    print("own order", top1(None, dev))
     reader = fit(examples)
-    print("reader", top1(reader, dev))
+    threshold, hedge = fit_thresholds(reader, dev)
+    reader.meta.update({"threshold": str(threshold), "hedge": str(hedge)})
+    print("dev top 1: own", top1(None, dev), "reader", top1(reader, dev),
+          f"thresholds {threshold} / {hedge}")
     reader.save(args.out)
+    if args.curve:
+        from paracite.eval import load_dataset
+
+        test_set = ROOT / "evals" / "corpus-test.jsonl"
+        docs = [(ROOT / c).resolve() for c in dict.fromkeys(r.corpus for r in
+                                                             load_dataset(test_set))]
+        with open_store(args.home.with_name(args.home.name + "-test"), docs) as t:
+            test = eval_examples(t, test_set)
+        curve = learning_curve(examples, dev, test, [500, 1000, 2000, 4000, 8000])
+        out = ROOT / "evals" / "results" / "reader-curve.json"
+        out.write_text(json.dumps(curve, indent=1) + "\n")
+        for c in curve:
+            print(c)
 
 
 if __name__ == "__main__":
