@@ -190,9 +190,13 @@ def format_source(c: Citation, turn: int = 1, see_also: bool = False,
 
 def format_turn_sources(ans: Answer, turn: int = 1, extras: SourceExtras | None = None) -> str:
     """The sources of one answer (or, for a refusal, its closest passages)."""
+    if ans.unresolved:  # nothing was searched: there is nothing to show
+        return ('<div class="refusal-banner">The question was not searched: say who or what '
+                f"“{html.escape(ans.unresolved)}” is.</div>")
     if not ans.found:
+        what = "statements" if any(c.quote for c in ans.see_also) else "passages"
         parts = ['<div class="refusal-banner"><b>The records do not answer this.</b> '
-                 "Closest passages:</div>"]
+                 f"Closest {what}:</div>"]
         parts += [format_source(c, turn, see_also=True, extras=extras) for c in ans.see_also]
         return "".join(parts)
     return "".join(format_source(c, turn, extras=extras) for c in ans.citations)
@@ -245,7 +249,8 @@ def format_answer(ans: Answer, turn: int = 1, notice: str = "") -> str:
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{source_anchor(turn, int(m.group(1)))})",
                          text)
     refs = "; ".join(f"[{c.marker}] {c.reference}" for c in ans.citations)
-    return f"{understood}{linked}\n\n<sub>Sources: {md_text(refs)}</sub>{note}{copy}"
+    flag = "❔ " if ans.uncertain else ""
+    return f"{understood}{flag}{linked}\n\n<sub>Sources: {md_text(refs)}</sub>{note}{copy}"
 
 
 def documents_table(docs: Iterable[tuple[DocumentInfo, int]]) -> list[list[Any]]:

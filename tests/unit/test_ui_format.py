@@ -276,3 +276,23 @@ def test_upload_names_cannot_leave_the_upload_folder(name, safe):
 def test_history_keeps_the_last_turns_as_pairs():
     state = [(f"q{i}", f"a{i}") for i in range(10)]
     assert app.history_pairs(state) == state[-6:]
+
+
+def test_a_refusal_quoting_statements_calls_them_statements():
+    cit = citation("57. The meeting was attended by 87 States.", ["The meeting was attended "
+                                                                  "by 87 States."], marker=0)
+    quoted = Answer(question="q", text="The records do not answer this question.",
+                    found=False, see_also=[cit])
+    assert "Closest statements:" in app.format_sources(quoted)
+
+
+def test_an_uncertain_answer_is_flagged_and_an_unclear_one_shows_no_sources():
+    cit = citation("4. The session opened on 3 March.", ["The session opened on 3 March."])
+    ans = Answer(question="q", text="The records may not answer this directly; the closest "
+                 "statement in them is: The session opened on 3 March. [1]", found=True,
+                 citations=[cit], uncertain=True)
+    assert app.format_answer(ans).startswith("❔ ")
+    assert not app.format_answer(ans.model_copy(update={"uncertain": False})).startswith("❔")
+    unclear = Answer.unclear("Which country is he from?", "he", person=True)
+    panel = app.format_sources(unclear)
+    assert "not searched" in panel and "Closest" not in panel
