@@ -26,7 +26,7 @@ KINDS = ("reference", "count", "time", "person", "place", "reason", "list", "dec
          "other")
 TYPES = ("count", "time", "person", "place", "decision", "list")
 N_OWN = 26
-N_HAND = N_OWN + len(TYPES) + len(KINDS)
+N_HAND = N_OWN + 2 * len(TYPES) + len(KINDS)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved])
                type_match(query.kind, new), min(len(set(content_terms(new))), 20) / 20,
                (len(critical & set(tokenize(text))) / len(critical)) if critical else 1.0,
                float(bool(critical))]
-        types = [type_match(t, text) for t in TYPES]
+        types = [type_match(t, text) for t in TYPES] + [type_match(t, new) for t in TYPES]
         hand[i] = np.asarray(own + types + list(kv), dtype=np.float32)
         pair[i] = q * _sentence_vector(c, cache, len(q))
     return Group(hand=hand, pair=pair, kind=kv)

@@ -44,17 +44,34 @@ def _reverse_synonyms() -> dict[str, list[str]]:
     return back
 
 
-def question(s: Sentence, rng: random.Random, back: dict[str, list[str]]) -> dict | None:  # type: ignore[type-arg]
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
+
+
+def question(s: Sentence, rng: random.Random, back: dict[str, list[str]],
+             context: str = "") -> dict | None:  # type: ignore[type-arg]
+    """A keyword question for what ``s`` carries. Half of them ask as users do when the
+    answer sits in a short sentence: a few words next to the answer, the rest from
+    ``context`` (the paragraph's other sentences and the title: the body, the session)."""
     text = s.display
     kinds = [(k, w, m) for k, w, rx in ASKS for m in [rx.search(text)] if m]
     if not kinds:
         return None
     kind, wh, m = rng.choice(kinds)
     rest = text[:m.start()] + " " + text[m.end():]
-    words = [w for w in _WORD.findall(rest) if w.lower() not in STOPWORDS and len(w) > 2]
-    if len(words) < 4:
+    words = _content(rest)
+    if len(words) < 4 and not context:
         return None
-    keep = sorted(rng.sample(range(len(words)), k=min(len(words), rng.randint(3, 6))))
+    around = _content(text[max(0, m.start() - 40):m.start()] + " " + text[m.end():m.end() + 40])
+    others = _content(context)
+    if around and len(others) >= 3 and rng.random() < 0.5:
+        near = rng.sample(around, k=min(len(around), rng.randint(1, 2)))
+        far = rng.sample(others, k=rng.randint(2, min(4, len(others))))
+        words, keep = far + near, list(range(len(far) + len(near)))
+    elif len(words) >= 4:
+        keep = sorted(rng.sample(range(len(words)), k=min(len(words), rng.randint(3, 6))))
+    else:
+        return None
     picked = []
     for i in keep:
         w = words[i]
@@ -72,11 +89,14 @@ def make(assistant, limit: int = 20000, out: Path = OUT) -> int:  # type: ignore
     for p in assistant.passages():
         if p.kind == "front_matter":
             continue
-        for s in sentences_of(p):
-            if s.in_footnote or not 50 <= len(s.text) <= 400:
+        sents = sentences_of(p)
+        for s in sents:
+            if s.in_footnote or not 15 <= len(s.text) <= 400:
                 continue
             rng = random.Random(hashlib.sha256(f"{p.id}#{s.index}".encode()).hexdigest())
-            row = question(s, rng, back)
+            context = " ".join([p.title] + [o.text for o in sents
+                                             if o.index != s.index and not o.in_footnote])
+            row = question(s, rng, back, context)
             if row:
                 rows.append(row)
     rows.sort(key=lambda r: hashlib.sha256(r["key"].encode()).hexdigest())
