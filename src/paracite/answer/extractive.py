@@ -160,7 +160,8 @@ class ExtractiveAnswerer:
              scored: list[Scored]) -> tuple[list[Scored], float, str]:
         """The candidates in the reader's order, the confidence, and the verdict:
         "answer", "hedge" (only the closest statement, marked uncertain) or "refuse".
-        Without the reader: the own order, the no-answer score, and no hedge."""
+        Without the reader: the own order and the no-answer score, with the hedge band
+        from ``answer_hedge`` up to ``answer_threshold``."""
         from paracite.reader.features import TOP, group
         from paracite.reader.model import packaged
 
@@ -168,15 +169,18 @@ class ExtractiveAnswerer:
         reader = packaged() if s.reader else None
         if reader is None:
             confidence = self.no_answer_score(scored[0])
-            return scored, confidence, ("refuse" if confidence < s.answer_threshold
-                                        else "answer")
+            hedge = s.answer_hedge if s.answer_hedge is not None else s.answer_threshold
+            return scored, confidence, band(confidence, s.answer_threshold,
+                                            min(hedge, s.answer_threshold))
         top = scored[:TOP]
         reading = reader.read(group(query, top, retrieved))
         ranked = [top[i] for i in reading.order] + scored[TOP:]
         p = round(reading.answerable, 4)
-        verdict = ("answer" if p >= s.reader_threshold else "hedge" if p >= s.reader_hedge
-                   else "refuse")
-        return ranked, p, verdict
+        threshold = (s.reader_threshold if s.reader_threshold is not None
+                     else float(reader.meta.get("threshold", 0.5)))
+        hedge = s.reader_hedge if s.reader_hedge is not None else float(
+            reader.meta.get("hedge", threshold))
+        return ranked, p, band(p, threshold, min(hedge, threshold))
 
     def answer(self, query: Query, retrieved: Sequence[Retrieved], stats: TermStats) -> Answer:
         """Compose a cited answer, or a refusal that quotes the closest statements."""
@@ -244,6 +248,15 @@ class ExtractiveAnswerer:
             if (cand.score >= s.list_ratio * best.score and cand.coverage >= best.coverage
                     * s.list_ratio and same < 2):
                 chosen.append(cand)
+
+
+def band(confidence: float, threshold: float, hedge: float) -> str:
+    """'answer' at or over the threshold, 'hedge' from ``hedge`` up to it, else 'refuse'.
+
+    >>> [band(c, 0.5, 0.45) for c in (0.6, 0.47, 0.2)]
+    ['answer', 'hedge', 'refuse']
+    """
+    return "answer" if confidence >= threshold else "hedge" if confidence >= hedge else "refuse"
 
 
 def missing_critical(query: Query, best: Scored, retrieved: Sequence[Retrieved] = ()) -> bool:

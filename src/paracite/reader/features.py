@@ -6,6 +6,7 @@ ingest). Computed from what one answer already has in hand: no model runs here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ TOP = 16  # candidates the reader re-ranks
 KINDS = ("reference", "count", "time", "person", "place", "reason", "list", "decision",
          "other")
 TYPES = ("count", "time", "person", "place", "decision", "list")
-N_OWN = 26
+N_OWN = 27
 N_HAND = N_OWN + 2 * len(TYPES) + len(KINDS)
 
 
@@ -88,16 +89,33 @@ def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved])
                # words the question does not use, and how much else is new
                type_match(query.kind, new), min(len(set(content_terms(new))), 20) / 20,
                (len(critical & set(tokenize(text))) / len(critical)) if critical else 1.0,
-               float(bool(critical))]
+               float(bool(critical)), counted(text, query.unit)]
         types = [type_match(t, text) for t in TYPES] + [type_match(t, new) for t in TYPES]
         hand[i] = np.asarray(own + types + list(kv), dtype=np.float32)
         pair[i] = q * _sentence_vector(c, cache, len(q))
     return Group(hand=hand, pair=pair, kind=kv)
 
 
+_NUMBER = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"eleven|twelve|[a-z]+teen|[a-z]+ty(?:-[a-z]+)?|hundred|thousand)$", re.I)
+
+
+def counted(text: str, unit: tuple[str, ...]) -> float:
+    """1 when a number stands right before what a 'how many' question counts ('24 observer
+    States', 'seven meetings'), 0.5 when the sentence has a number elsewhere, else 0."""
+    words = re.findall(r"[\w’'-]+", text)
+    numbers = [i for i, w in enumerate(words) if _NUMBER.match(w)]
+    if not numbers:
+        return 0.0
+    if unit:
+        for i in numbers:
+            after = {t for w in words[i + 1:i + 4] for t in tokenize(w)}
+            if any(u in after for u in unit):
+                return 1.0
+    return 0.5
+
+
 def _without(text: str, words: set[str]) -> str:
     """The text with the words of the question taken out (compared as tokens)."""
-    import re
-
     return " ".join(w for w in re.findall(r"\S+", text)
                     if not (set(tokenize(w)) & words))

@@ -24,6 +24,7 @@ import json
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from paracite.reader.corpus import ROOT
 from paracite.text.questions import content_terms, question_type, type_match
@@ -160,9 +161,9 @@ def generate(home: Path, minutes: float, out: Path = OUT, threads: int = 2) -> i
             kinds = kinds_for(s.text)
             kind = kinds[int(_order(key(s))[:8], 16) % len(kinds)]
             prompt = PROMPT.format(title=s.passage.title, sentence=s.display, ask=ASK[kind])
-            reply = llm.create_chat_completion(
+            reply: Any = llm.create_chat_completion(
                 [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
-                temperature=0.0, max_tokens=80)["choices"][0]["message"]
+                temperature=0.0, max_tokens=80)["choices"][0]["message"]  # type: ignore[index]
             writer.write([row_for(s, reply["content"] or "", kind)])
             tried += 1
     return tried

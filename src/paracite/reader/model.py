@@ -5,10 +5,12 @@ A candidate's logit is a small network over its features (``features.py``: the a
 own evidence, the kinds it carries, the question's kind) plus a learned weighting of the
 element-wise product of the question's and the sentence's vectors (a cosine whose
 dimensions are weighed for answering, not for topic). A "none of these" option has a logit
-of its own, from the question's kind; a softmax over none + candidates gives each
-candidate's probability of being the answering sentence, and 1 − p(none) the probability
-that the question is answered here at all. Trained listwise (``train.py``) on questions
-written from dev documents only. Runs in numpy: a few hundred microseconds a question.
+of its own, from the question's kind and the features of the answerer's first candidate
+(how well the best match by words and meaning covers the question); a softmax over none +
+candidates gives each candidate's probability of being the answering sentence, and
+1 − p(none) the probability that the question is answered here at all. Trained listwise
+(``train.py``) on questions written from dev documents only. Runs in numpy: a few hundred
+microseconds a question.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from paracite.reader.features import Group
 
 WEIGHTS = Path(__file__).with_name("reader.npz")
-PARAMS = ("w1", "b1", "w2", "v", "u", "c")
+PARAMS = ("w1", "b1", "w2", "v", "u", "c", "a")
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,16 @@ class Reader:
             return cls({k: z[k] for k in PARAMS}, meta)
 
     def save(self, path: Path = WEIGHTS) -> None:
-        extra = {f"meta_{k}": np.asarray(v) for k, v in self.meta.items()}
-        np.savez_compressed(path, **{k: v.astype(np.float16) for k, v in self.p.items()},
-                            **extra)
+        arrays: dict[str, Any] = {k: v.astype(np.float16) for k, v in self.p.items()}
+        arrays.update({f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
+        np.savez_compressed(path, **arrays)
 
     def logits(self, g: Group) -> tuple[np.ndarray, float]:
         p = self.p
         h = np.maximum(g.hand @ p["w1"] + p["b1"], 0.0)
         cand = h @ p["w2"] + g.pair @ p["v"]
-        none = float(g.kind @ p["u"] + p["c"][0])
+        first = g.hand[0] if len(g.hand) else np.zeros(len(p["a"]), np.float32)
+        none = float(g.kind @ p["u"] + p["c"][0] + first @ p["a"])
         return cand, none
 
     def read(self, g: Group) -> Reading:

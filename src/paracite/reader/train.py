@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -164,12 +165,13 @@ def fit(examples: Sequence[Example], epochs: int = 400, lr: float = 0.01,
     v = torch.nn.Parameter(torch.zeros(pair.shape[2]))
     u = torch.nn.Parameter(torch.zeros(kind.shape[1]))
     c = torch.nn.Parameter(torch.zeros(1))
-    params = [w1, b1, w2, v, u, c]
+    a = torch.nn.Parameter(torch.zeros(N_HAND))
+    params = [w1, b1, w2, v, u, c, a]
     opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
     for _ in range(epochs):
         opt.zero_grad()
         cand = torch.relu(hand @ w1 + b1) @ w2 + pair @ v
-        none = kind @ u + c
+        none = kind @ u + c + hand[:, 0] @ a
         z = torch.cat([none[:, None], cand], 1).masked_fill(~mask, -1e9)
         logp = torch.log_softmax(z, 1)
         loss = -torch.logsumexp(logp.masked_fill(~target, -1e9), 1).mean()
@@ -241,8 +243,23 @@ def fit_thresholds(reader: Reader, dev: Sequence[Example]) -> tuple[float, float
     return best, hedge
 
 
+GRID: list[dict[str, Any]] = [{"hidden": h, "use_pair": p} for h in (1, 8, 32)
+                             for p in (False, True)]
+
+
+def choose(examples: Sequence[Example], dev: Sequence[Example]) -> dict[str, Any]:
+    """The size of the network and whether it weighs the vectors: the best top 1 on dev."""
+    scored = []
+    for config in GRID:
+        result = top1(fit(examples, **config), dev)["top1"]
+        print(f"  {config}: dev top 1 {result}")
+        scored.append((result, -GRID.index(config), config))
+    return max(scored)[2]
+
+
 def learning_curve(examples: Sequence[Example], dev: Sequence[Example],
-                   test: Sequence[Example], sizes: Sequence[int]) -> list[dict]:  # type: ignore[type-arg]
+                   test: Sequence[Example], sizes: Sequence[int],
+                   config: dict[str, Any] | None = None) -> list[dict]:  # type: ignore[type-arg]
     """Top 1 on dev and test with the first N training questions (0: the own order)."""
     keys = list(dict.fromkeys(e.id.rstrip("~") for e in examples))
     out = [{"questions": 0, "dev_top1": top1(None, dev)["top1"],
@@ -251,7 +268,7 @@ def learning_curve(examples: Sequence[Example], dev: Sequence[Example],
         if n > len(keys):
             break
         chosen = set(keys[:n])
-        r = fit([e for e in examples if e.id.rstrip("~") in chosen])
+        r = fit([e for e in examples if e.id.rstrip("~") in chosen], **(config or {}))
         out.append({"questions": n, "dev_top1": top1(r, dev)["top1"],
                     "test_top1": top1(r, test)["top1"]})
     return out
@@ -275,7 +292,9 @@ def main() -> None:
         examples = generated_examples(a, rows)
         dev = [e for s in DEV_SETS for e in eval_examples(a, ROOT / "evals" / s)]
     print(f"{len(rows)} questions → {len(examples)} groups; dev {len(dev)}")
-    reader = fit(examples)
+    config = choose(examples, dev)
+    reader = fit(examples, **config)
+    reader.meta["config"] = json.dumps(config)
     threshold, hedge = fit_thresholds(reader, dev)
     reader.meta.update({"threshold": str(threshold), "hedge": str(hedge)})
     print("dev top 1: own", top1(None, dev), "reader", top1(reader, dev),
@@ -289,7 +308,7 @@ def main() -> None:
                                                              load_dataset(test_set))]
         with open_store(args.home.with_name(args.home.name + "-test"), docs) as t:
             test = eval_examples(t, test_set)
-        curve = learning_curve(examples, dev, test, [500, 1000, 2000, 4000, 8000])
+        curve = learning_curve(examples, dev, test, [500, 1000, 2000, 4000, 8000], config)
         out = ROOT / "evals" / "results" / "reader-curve.json"
         out.write_text(json.dumps(curve, indent=1) + "\n")
         for c in curve:
