@@ -98,10 +98,7 @@ class Chain:
         q = check_question(question, self.settings)
         docs = check_documents(documents, self.retriever.store.document_ids())
         turn = self.turn(q, history)
-        # a follow-up also searches with the previous question's words, at half weight:
-        # the rewrite names what the question leans on, not every word that found it
-        context = history[-1][0] if turn.follow_up and history else ""
-        query = Query.read(q, self.retriever.store.keyword, turn.standalone, context=context)
+        query = Query.read(q, self.retriever.store.keyword, turn.standalone)
         if turn.unresolved:  # not searched: nothing to embed
             return query, docs, turn
         return (query.with_vector(self.retriever.embedder.embed_query(turn.standalone)),

@@ -35,10 +35,8 @@ class Query:
     vector: tuple[float, ...] | None = field(default=None, compare=False)
 
     @classmethod
-    def read(cls, text: str, stats: TermStats, standalone: str | None = None,
-             context: str = "") -> Query:
-        """Read a question (and its standalone form) against the store's words;
-        ``context`` (a follow-up's previous question) adds its words as borrowed terms.
+    def read(cls, text: str, stats: TermStats, standalone: str | None = None) -> Query:
+        """Read a question (and its standalone form) against the store's words.
 
         >>> from paracite.text.stems import stem
         >>> class Stats:
@@ -51,10 +49,9 @@ class Query:
         """
         standalone = standalone or text
         mends: dict[str, str] = {}
-        own = list(dict.fromkeys(_mended(standalone, stats, mends)))
-        terms = tuple(dict.fromkeys(own + (_mended(context, stats, {}) if context else [])))
+        terms = tuple(dict.fromkeys(_mended(standalone, stats, mends)))
         primary = (frozenset(_mended(text, stats, mends)) if standalone != text
-                   else frozenset(own))
+                   else frozenset(terms))
         return cls(text=text, standalone=standalone, terms=terms, primary=primary,
                    kind=question_type(text if standalone != text else standalone),
                    critical=tuple(dict.fromkeys(mends.get(t, t)
