@@ -2,6 +2,7 @@
 
 1. Ask latency p50/p95 of the extractive default over the bundled records, against the
    floor: a bare Chroma query with the same embedder (embed the question + query).
+   The same with the trained reader on (``ask.reader.*``), as a ratio to the default.
 2. The same in server mode (a `chroma run` on 127.0.0.1, started and stopped here).
 3. Cold start: a new process from start to first answer, and `import paracite` alone.
 4. Quality beside the timings: recall@5 of each retriever and answer correctness on
@@ -90,6 +91,12 @@ def main() -> None:
         a = paracite.Assistant(home=tmp / "home")
         a.ingest([ROOT / "ingest"])
         results |= latency(a, "embedded")
+        # the same store with the trained reader re-ranking the top 16 (off by default)
+        r = paracite.Assistant(home=tmp / "home", embedder=a.embedder, reader=True)
+        results |= latency(r, "reader")
+        results["ask.reader.p50_vs_embedded"] = round(
+            results["ask.reader.p50_ms"] / results["ask.embedded.p50_ms"], 2)
+        r.close()
         results |= quality(a)
         results |= cold_start(tmp / "home")
         exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
