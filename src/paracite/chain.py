@@ -105,9 +105,12 @@ class Chain:
                 docs, turn)
 
     def _finish(self, ans: Answer, query: Query, t0: float) -> Answer:
+        # the answerer's name, unless the answer names who made it (the extractive answer
+        # an LLM answerer gives when its model fails)
+        llm = ans.llm if "llm" in ans.model_fields_set else self.answerer.name
         return ans.model_copy(update={"question": query.text,
                                       "standalone_question": query.standalone,
-                                      "llm": self.answerer.name,
+                                      "llm": llm,
                                       "seconds": round(time.perf_counter() - t0, 4)})
 
     def run(self, question: str, history: History = (),

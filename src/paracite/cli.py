@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
+import os
 import re
 import sys
 import textwrap
@@ -15,8 +17,9 @@ from typing import Any
 from paracite.assistant import Assistant
 from paracite.chain import check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
-from paracite.errors import ParaciteError
+from paracite.errors import ExtraMissingError, ParaciteError
 from paracite.ingest import FileResult
+from paracite.settings import Settings
 
 # Characters a terminal acts on instead of showing: C0 controls but line feed and tab (ESC
 # starts colour, cursor, title and OSC 52 clipboard sequences), DEL, C1 controls (0x9b is a
@@ -116,6 +119,8 @@ def format_answer(ans: Answer, width: int = 88) -> str:
     pr = printable
     out = [textwrap.fill(pr(f"Understood as: {ans.understood_as}"), width), ""] \
         if ans.understood_as else []
+    if ans.notice:
+        out += [textwrap.fill(pr(f"Note: {ans.notice}"), width), ""]
     out.append(textwrap.fill(pr(ans.text), width))
     if ans.citations:
         out.append("")
@@ -252,6 +257,31 @@ def _cmd_ui(a: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_llm_command(settings: Settings, host: str, port: int, threads: int,
+                      alias: str | None = None) -> list[str]:
+    """The llama.cpp server command that serves the packaged local model (joined and
+    checked first) as an OpenAI-compatible endpoint at http://host:port/v1."""
+    from paracite.answer import packaged
+
+    name = settings.local_model
+    if importlib.util.find_spec("llama_cpp.server") is None:
+        raise ExtraMissingError(f"serving the local model needs {packaged.EXTRA}")
+    return [sys.executable, "-m", "llama_cpp.server", "--model",
+            str(packaged.model_path(name)), "--model_alias", alias or name, "--host", host,
+            "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)]
+
+
+def serve_llm(args: argparse.Namespace) -> int:
+    """`paracite serve-llm`: no store is opened; the server replaces this process."""
+    cmd = serve_llm_command(Settings(), args.host, args.port, args.threads)
+    alias = cmd[cmd.index("--model_alias") + 1]
+    print(f"Serving {alias} at http://{args.host}:{args.port}/v1 (Ctrl-C stops it). Answer "
+          f"with it from any paracite: PARACITE_LLM=openai:{alias} "
+          f"PARACITE_OPENAI_BASE_URL=http://{args.host}:{args.port}/v1", flush=True)
+    os.execv(cmd[0], cmd)  # the server takes this process's place: Ctrl-C or a signal stops it
+    return 0  # not reached
+
+
 def _cmd_show(a: Assistant, args: argparse.Namespace) -> int:
     paragraph = " ".join(args.paragraph)
     print(format_passage(a.passage(args.document, paragraph)))
@@ -274,6 +304,9 @@ def _cmd_docs(a: Assistant, args: argparse.Namespace) -> int:
     for info, n in docs:
         print(format_document_line(info, n))
     return 0
+
+
+LLM_HELP = "extractive (default), local, mixed, openai:<model> or mixed:openai:<model>"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -307,14 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "ask":
             p.add_argument("question", nargs="+", help="the question")
             p.add_argument("--json", action="store_true", help="print the Answer as JSON")
-        p.add_argument("--llm", help="extractive (default), local, or openai:<model>")
+        p.add_argument("--llm", help=LLM_HELP)
         p.add_argument("--doc", action="append", help="only this document id (repeatable)")
         p.set_defaults(func=_cmd_ask if name == "ask" else _cmd_chat)
 
     p = sub.add_parser("eval", help="answer-quality eval on a question set (fresh temp store)")
     p.add_argument("--dataset", action="append",
                    help="JSONL question set (default: evals/records.jsonl)")
-    p.add_argument("--llm", help="extractive (default), local, or openai:<model>")
+    p.add_argument("--llm", help=LLM_HELP)
     p.add_argument("--out", default="evals/results", help="folder for report.md etc.")
     p.add_argument("--no-baselines", action="store_true",
                    help="skip the LangChain-recipe retrieval baseline")
@@ -326,6 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ui", help="start the web UI (http://127.0.0.1:7860)")
     p.add_argument("--port", type=int, help="port (default PARACITE_UI_PORT or 7860)")
     p.set_defaults(func=_cmd_ui)
+
+    p = sub.add_parser("serve-llm", help="serve the packaged local model to the UI and other "
+                       "users (OpenAI-compatible, llama.cpp's server)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default: loopback only)")
+    p.add_argument("--port", type=int, default=8008, help="port (default 8008)")
+    p.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    p.set_defaults(func=None)
 
     p = sub.add_parser("docs", help="list the documents in the store")
     p.set_defaults(func=_cmd_docs)
@@ -339,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
+        if args.command == "serve-llm":
+            return serve_llm(args)
         with _assistant_for(args) as assistant:  # the store's files let go of at the end
             return int(args.func(assistant, args))
     except ParaciteError as exc:

@@ -218,6 +218,9 @@ class Answer(BaseModel):
     seconds: float = 0.0
     uncertain: bool = Field(default=False, description="Only the closest statement: the "
                             "reader was not confident that it answers the question.")
+    notice: str = Field(default="", description="Something the user should know about how "
+                        "this answer was made ('the language model did not answer: this is "
+                        "the extractive answer').")
     unresolved: str = Field(default="", description="A word of the question that refers to "
                             "nothing named in the conversation ('he'): the question was not "
                             "searched, the answer asks who or what is meant.")

@@ -15,6 +15,11 @@ class ConfigError(ParaciteError):
     """A setting is missing or invalid."""
 
 
+class ExtraMissingError(ConfigError):
+    """An optional part (``paracite[local]``, ``paracite[openai]``) is not installed; the
+    message says what to install."""
+
+
 class IngestError(ParaciteError):
     """A file could not be ingested (the message names the file and the reason)."""
 

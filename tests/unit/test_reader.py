@@ -122,26 +122,3 @@ def test_a_rule_made_question_asks_for_what_it_cut_out():
         assert r["answer"] in SENT and r["answer"] not in r["question"]
         wh = {"time": "When", "person": "Who", "count": "How many", "place": "Where"}
         assert r["question"].startswith(wh[r["kind"]]) and r["question"].endswith("?")
-
-
-def test_the_joined_model_is_checked_by_its_sha256(tmp_path, monkeypatch):
-    import hashlib
-
-    from paracite.errors import ConfigError
-    from paracite.reader import qwen
-
-    parts = []
-    for i in range(1, 4):
-        p = tmp_path / f"part{i:02d}.bin"
-        p.write_bytes(bytes([i]) * 10)
-        parts.append(p)
-    monkeypatch.setattr(qwen, "PARTS", 3)
-    monkeypatch.setattr(qwen, "_part", lambda i: parts[i - 1])
-    monkeypatch.setattr(qwen, "SIZE", 30)
-    with pytest.raises(ConfigError, match="sha256"):
-        qwen.assemble(tmp_path / "model.gguf")
-    assert not (tmp_path / "model.gguf").exists()
-    good = hashlib.sha256(b"".join(p.read_bytes() for p in parts)).hexdigest()
-    monkeypatch.setattr(qwen, "SHA256", good)
-    out = qwen.assemble(tmp_path / "model.gguf")
-    assert out.read_bytes() == b"".join(p.read_bytes() for p in parts)

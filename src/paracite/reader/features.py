@@ -57,7 +57,8 @@ def _sentence_vector(cand: Scored, cache: dict[str, np.ndarray], dims: int) -> n
 
 def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved]) -> Group:
     """Features of the first ``TOP`` candidates (the answerer's order)."""
-    from paracite.answer.extractive import _LEANS_BACK, missing_critical, unanswered_kind
+    from paracite.answer.extractive import missing_critical, unanswered_kind
+    from paracite.text.phrases import LEANS_BACK
 
     cands = list(cands)[:TOP]
     q = (np.asarray(query.vector, dtype=np.float32) if query.vector is not None
@@ -77,7 +78,7 @@ def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved])
         own = [c.score / top, c.score, 1.0 / (1 + i), c.words, c.coverage, c.meaning, c.fit,
                1.0 / (1 + c.rank), float(c.sentence.in_footnote),
                float(c.sentence.index == 0), math.log1p(len(text)) / 6,
-               float(bool(_LEANS_BACK.search(text))),
+               float(bool(LEANS_BACK.search(text))),
                float(missing_critical(query, c, retrieved)),
                float(unanswered_kind(query, c)), float(text.rstrip().endswith(":")),
                c.meaning - best_meaning, c.words - best_words,

@@ -143,7 +143,7 @@ def generate(home: Path, minutes: float, out: Path = OUT, threads: int = 2) -> i
     from llama_cpp import Llama
 
     from paracite import Assistant, Settings
-    from paracite.reader.qwen import assemble
+    from paracite.answer.packaged import assemble
 
     out.mkdir(parents=True, exist_ok=True)
     llm = Llama(model_path=str(assemble()), n_ctx=2048, n_threads=threads, seed=0,

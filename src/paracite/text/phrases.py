@@ -78,3 +78,13 @@ CAPITALISED_RUN = re.compile(rf"\b{_CAP}(?:\s+(?:[A-Z]\.|{_CAP}))+")
 NAMED_PHRASE = re.compile(
     rf"\b(?:the\s+)?(?:\d{{4}}\s+)?{_CAP}(?:\s+(?:(?:on|of|for|against|and|to)\s+(?:the\s+)?)?"
     rf"(?:{_CAP}|[A-Z]{{2,}}))*")
+
+
+# A sentence that leans on the one before it: it opens with a pronoun or a link, or it
+# refers to 'that decision' / 'these Views' named there.
+LEANS_BACK = re.compile(
+    r"^(?:\d+\.\s+)?(?:He|She|It|They|This|These|That|Those|Its|Their|His|Her|The latter|"
+    r"The former|In (?:this|that) regard|To that end|Accordingly|However|Furthermore|"
+    r"Moreover|In addition|Also|Thereafter|Subsequently)\b|"
+    r"\b(?:that|this|these|those|such|the said) (?!is\b|was\b|are\b|were\b|the\b|a\b)"
+    r"[a-z]+s?\b")
