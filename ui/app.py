@@ -55,8 +55,10 @@ SUGGESTIONS = 4
 # One line on each answerer, shown beside the selector.
 ANSWERERS = {
     "extractive": "quotes the records' own sentences; instant, no model",
-    "local": "a small model on this machine writes the answer, checked sentence by "
-             "sentence before it is shown; 5–20 s",
+    "local": "Qwen2.5-Coder-1.5B on this machine writes the answer from the passages, "
+             "checked sentence by sentence before it is shown; 5–20 s",
+    "mixed": "paracite picks the statements, Qwen2.5-Coder-1.5B on this machine only "
+             "phrases them, checked before it is shown; 2–6 s",
     "openai": "the configured OpenAI-compatible model writes the answer, checked "
               "sentence by sentence before it is shown",
 }
@@ -241,16 +243,35 @@ def format_answer(ans: Answer, turn: int = 1, notice: str = "") -> str:
     text = md_text(ans.text)
     understood = (f"<sub>Understood as: {md_text(ans.understood_as)}</sub>"
                   "\n\n" if ans.understood_as else "")
-    note = f"\n\n<sub>ℹ️ {md_text(notice)}</sub>" if notice else ""
+    notes = [n for n in (ans.notice, notice) if n]
+    note = "".join(f"\n\n<sub>ℹ️ {md_text(n)}</sub>" for n in notes)
     plain = md_text(ans.plain_text()).replace("\n", "&#10;")
     copy = f'<span class="copy-text">{plain}</span>'
+    by = f" · answered by {md_text(answerer_label(ans.llm))}" if ans.llm != "extractive" else ""
     if not ans.found:
         return f"{understood}⚠️ {text}{note}{copy}"
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{source_anchor(turn, int(m.group(1)))})",
                          text)
     refs = "; ".join(f"[{c.marker}] {c.reference}" for c in ans.citations)
     flag = "❔ " if ans.uncertain else ""
-    return f"{understood}{flag}{linked}\n\n<sub>Sources: {md_text(refs)}</sub>{note}{copy}"
+    return (f"{understood}{flag}{linked}\n\n<sub>Sources: {md_text(refs)}{by}</sub>{note}"
+            f"{copy}")
+
+
+def answerer_label(llm: str) -> str:
+    """Who wrote an answer, as a reader understands it.
+
+    >>> answerer_label("llm:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M")
+    'Qwen2.5-Coder-1.5B-Instruct-Q4_K_M (checked against the records)'
+    >>> answerer_label("mixed:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M")
+    'Qwen2.5-Coder-1.5B-Instruct-Q4_K_M, phrasing the statements paracite chose'
+    """
+    kind, _, model = llm.partition(":")
+    if kind == "mixed":
+        return f"{model}, phrasing the statements paracite chose"
+    if kind == "llm":
+        return f"{model} (checked against the records)"
+    return llm
 
 
 def documents_table(docs: Iterable[tuple[DocumentInfo, int]]) -> list[list[Any]]:
@@ -709,16 +730,16 @@ class UI:
         yield chat, turns, gr_skip(), ""
         try:
             final: Answer | None = None
-            drafted = 0
+            checked = ""
             for part in self.assistant(llm or "extractive").stream(
                     question, history=history_pairs(turns), documents=docs or None):
                 if isinstance(part, Answer):
                     final = part
                     continue
-                drafted += len(part.split())
-                if drafted and llm != "extractive":  # how far along, never the words
+                checked += part  # an LLM's answerer yields only sentences it verified
+                if checked.strip() and llm not in (None, "", "extractive"):
                     chat[-1] = {"role": "assistant",
-                                "content": f"{CHECKING} ({drafted} words drafted)"}
+                                "content": f"{md_text(checked.strip())}\n\n{CHECKING}"}
                     yield chat, turns, gr_skip(), ""
             assert final is not None
             kept = self.base.settings.ui_turns_kept
