@@ -128,8 +128,12 @@ def test_an_llm_draft_never_reaches_the_chat_only_the_verified_answer(ui):
     shown = [str(m["content"]) for chat, *_ in steps for m in chat]
     assert not [s for s in shown if "Microsoft" in s]
     assert any(app.CHECKING in s for s in shown), "the user sees the answer is being checked"
+    # the verified sentence is shown while the rest is still being checked
+    assert any("China provided extrabudgetary resources" in s and app.CHECKING in s
+               for s in shown)
     final = steps[-1][0][-1]["content"]
     assert "China provided extrabudgetary resources" in final and "[[1]](#src-1-1)" in final
+    assert "answered by FakeListChatModel (checked against the records)" in final
 
 
 def test_answers_given_while_an_upload_is_ingested_say_so(ui):

@@ -100,6 +100,24 @@ def test_answer_markers_link_to_their_paragraph_and_sources_are_copyable():
                                  "[1] UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9")
 
 
+def test_an_answer_says_which_answerer_wrote_it_and_why_another_did():
+    cited = [citation("52. The Chair was indisposed.", [])]
+    by_model = Answer(question="q", text="The Chair was indisposed. [1]", found=True,
+                      citations=cited, llm="llm:Qwen2.5-Coder-1.5B-Instruct-Q4_K_M")
+    text = "".join(shown(app.format_answer(by_model)).text)
+    assert "answered by Qwen2.5-Coder-1.5B-Instruct-Q4_K_M (checked against the records)" in text
+    mixed = by_model.model_copy(update={"llm": "mixed:Qwen"})
+    assert "answered by Qwen, phrasing the statements paracite chose" in "".join(
+        shown(app.format_answer(mixed)).text)
+    instead = by_model.model_copy(update={"llm": "extractive", "notice": (
+        "The language model server at http://127.0.0.1:8008/v1 cannot be reached: this is "
+        "the extractive answer instead.")})
+    dom = shown(app.format_answer(instead))
+    assert "answered by" not in "".join(dom.text)
+    assert "cannot be reached: this is the extractive answer instead." in "".join(dom.text)
+    assert dom.links == ["#src-1-1"]  # the server's address is text, not a link
+
+
 def test_markdown_in_answer_and_question_text_makes_no_link_or_image():
     """Record and question text is shown as written: no link, image, autolink, tag or
     formatting is made from it; the only links are this turn's markers."""

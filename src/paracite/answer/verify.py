@@ -10,9 +10,10 @@
    of it ("87 women" is not supported by "87 Member States" even though 'women' occurs
    elsewhere in the records); otherwise it is dropped and reported in ``flagged``.
 4. With the question given, a name or number the answer adds (one the question does not
-   name) must stand in the sentence of the cited passage that matches the question best:
-   "Ms. B was elected Rapporteur" is not supported by a paragraph that names Ms. B only
-   as Chair, in another sentence than the one on the Rapporteur.
+   name) must not come from a sentence of the cited passage that matches the question less
+   well than another sentence giving another name or number: "Ms. B was elected
+   Rapporteur" is not supported by a paragraph whose sentence on the Rapporteur names
+   Mr. C and names Ms. B as Chair.
 5. Markers are renumbered 1, 2, … in order of first use, and each citation quotes the
    sentence of its passage closest to what was claimed.
 """
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 
 from paracite.answer.guard import neutralise
 from paracite.documents import Citation, Passage
-from paracite.text.phrases import LEANS_BACK
 from paracite.text.questions import content_terms, critical_terms
 from paracite.text.sentences import sentences_of, split_sentences
 from paracite.text.stats import TermStats
@@ -61,11 +61,17 @@ def support(claim: str, passage: Passage, index: TermStats | None = None) -> flo
     return len(terms & have) / len(terms)
 
 
+def _is_number(term: str) -> bool:
+    return any(ch.isdigit() for ch in term)
+
+
 def on_subject(claim: str, passage: Passage, question: str) -> bool:
-    """Every name or number ``claim`` adds to ``question`` stands in a sentence of
-    ``passage`` that matches the question best (holds the most of its content words), or
-    in the sentence right after one that leans back on it ("It was held on …"). True when
-    no sentence of the passage holds a word of the question.
+    """No name or number ``claim`` adds to ``question`` was taken from a sentence of
+    ``passage`` that matches the question less well than another sentence of it that
+    holds a name or number of the same sort the claim does not give: "Ms. Dubois was
+    elected Rapporteur" from a paragraph whose sentence on the Rapporteur names Mr. Tanaka
+    is refused; "133 Member States took part" is kept when no sentence closer to the
+    question gives another number.
 
     >>> from paracite.documents import Passage
     >>> p = Passage(document="r", title="R", paragraph="5", order=1, start=0, end=90,
@@ -77,20 +83,24 @@ def on_subject(claim: str, passage: Passage, question: str) -> bool:
     False
     """
     asked = set(tokenize(question))
-    added = [t for t in critical_terms(_MARKER.sub("", claim)) if t not in asked]
+    said = set(critical_terms(_MARKER.sub("", claim)))
+    added = [t for t in said if t not in asked]
     if not added:
         return True
-    sents = sentences_of(passage)
-    tokens = [set(tokenize(neutralise(s.text))) for s in sents]
     anchors = set(content_terms(question))
-    overlap = [len(anchors & toks) for toks in tokens]
-    best = max(overlap, default=0)
-    if best == 0:
-        return True
-    matching = [i for i, n in enumerate(overlap) if n == best]
-    matching += [i + 1 for i in matching
-                 if i + 1 < len(sents) and LEANS_BACK.search(sents[i + 1].text)]
-    return all(any(t in tokens[i] for i in matching) for t in added)
+    sents = [(set(tokenize(neutralise(s.text))), set(critical_terms(neutralise(s.text))))
+             for s in sentences_of(passage)]
+    overlap = [len(anchors & toks) for toks, _ in sents]
+    for t in added:
+        holding = [overlap[i] for i, (toks, _) in enumerate(sents) if t in toks]
+        if not holding:
+            continue  # stated across sentences, or in a footnote: support() has checked it
+        rivals = [crit - said - asked for toks, crit in sents]
+        if any(overlap[i] > max(holding)
+               and any(_is_number(r) == _is_number(t) for r in rivals[i])
+               for i in range(len(sents))):
+            return False
+    return True
 
 
 def _best_quote(claim: str, passage: Passage) -> str:
