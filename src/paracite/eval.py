@@ -204,6 +204,8 @@ class RowResult:
     in_view: bool | None = None  # answerable: some statement shown (an answer, or one the
     # refusal quotes) states the facts and a gold paragraph is among those shown
     uncertain: bool = False  # only the closest statement, marked so
+    flagged: list[str] = field(default_factory=list)  # sentences verification dropped (LLM)
+    llm: str = ""  # who answered (an LLM answerer's extractive stand-in says "extractive")
 
     @property
     def right(self) -> bool | None:
@@ -239,6 +241,8 @@ def summarize(rows: Sequence[RowResult]) -> dict[str, Any]:
         "answered_right": _mean(r.right for r in rows),
         "answer_in_view": _mean(r.in_view for r in answerable),
         "uncertain_answers": sum(r.uncertain for r in rows),
+        "wrong_shown": sum(1 for r in rows if r.found and not r.correct),
+        "dropped_sentences": sum(len(r.flagged) for r in rows),
         "fact_accuracy": _mean(r.fact_ok for r in answerable),
         "citation_recall": _mean(r.citation_recall for r in answerable),
         "citation_precision": _mean(r.citation_precision for r in answerable),
@@ -362,6 +366,7 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
             false_refusal=false_refusal(ans.found, row.answerable),
             retrieval=ranks, seconds=seconds, confidence=ans.confidence,
             standalone=ans.standalone_question, uncertain=ans.uncertain,
+            flagged=list(ans.flagged), llm=ans.llm,
             in_view=(fact_accuracy(ans.text, row.facts) and citation_recall(
                 cited + [(c.document, c.paragraph) for c in ans.see_also], row.citations))
             if row.answerable else None))

@@ -82,6 +82,12 @@ def test_summary_and_per_kind_from_row_results():
     assert s["fact_accuracy"] == 0.5 and s["false_refusal_rate"] == 0.5
     assert s["refusal_accuracy"] == 1.0 and s["hybrid_recall@5"] == 1.0
     assert set(ev.per_kind(rows)) == {"factoid", "unanswerable"}
+    assert s["wrong_shown"] == 0
+    shown_wrong = [row("factoid", True, False, True), row("unanswerable", False, None, True),
+                   row("factoid", True, True, True)]
+    shown_wrong[0].flagged = ["An unsupported sentence.", "Another."]
+    s = ev.summarize(shown_wrong)
+    assert s["wrong_shown"] == 2 and s["dropped_sentences"] == 2
 
 
 def test_dataset_rows_are_validated(tmp_path):
