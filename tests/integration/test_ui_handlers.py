@@ -47,9 +47,13 @@ def test_each_session_keeps_its_own_history(ui):
 
 
 def test_answerer_selector_offers_what_can_run(ui):
+    from paracite.answer import packaged
+
     names = ui.base.available_llms()
     assert names[0] == "extractive"
-    assert all(n in ("extractive", "local") or n.startswith("openai:") for n in names)
+    assert all(n in ("extractive", "local", "mixed") or n.startswith("openai:") for n in names)
+    # the packaged model is offered exactly when its packages are installed
+    assert ("local" in names) == ("mixed" in names) == packaged.installed()
     assert ui.assistant("extractive") is ui.base
 
 
@@ -125,15 +129,15 @@ def test_an_llm_draft_never_reaches_the_chat_only_the_verified_answer(ui):
     h = app.UI(ui.base, answerers={"fake": fake})
     assert "fake" in h.llm_names()
     steps = list(h.ask("Which Government provided extrabudgetary resources?", [], "fake", []))
-    shown = [str(m["content"]) for chat, *_ in steps for m in chat]
-    assert not [s for s in shown if "Microsoft" in s]
-    assert any(app.CHECKING in s for s in shown), "the user sees the answer is being checked"
+    messages = [str(m["content"]) for chat, *_ in steps for m in chat]
+    assert not [s for s in messages if "Microsoft" in s]
+    assert any(app.CHECKING in s for s in messages), "the user sees the answer is being checked"
     # the verified sentence is shown while the rest is still being checked
     assert any("China provided extrabudgetary resources" in s and app.CHECKING in s
-               for s in shown)
+               for s in messages)
     final = steps[-1][0][-1]["content"]
     assert "China provided extrabudgetary resources" in final and "[[1]](#src-1-1)" in final
-    assert "answered by FakeListChatModel (checked against the records)" in final
+    assert "answered by FakeListChatModel (checked against the records)" in shown(final)
 
 
 def test_answers_given_while_an_upload_is_ingested_say_so(ui):
