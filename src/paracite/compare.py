@@ -42,6 +42,7 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
     refused_rightly = [not r["found"] for r in unanswerable]
     false_refusals = [not r["found"] for r in answerable]
     wrong = [bool(r["found"] and not r["correct"]) for r in rows]
+    shown_right = [bool(r["correct"]) for r in rows if r["found"]]
     seconds = [r["seconds"] for r in rows]
 
     def share(values: list[bool]) -> str:
@@ -53,6 +54,7 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
     return {"questions": len(rows), "right": share(right),
             "refusals": share(refused_rightly), "false_refusals": share(false_refusals),
             "wrong_shown": f"{sum(wrong)} ({sum(wrong) / max(len(rows), 1):.3f})",
+            "precision": share(shown_right),
             "fabricated": sum(r["fabricated"] for r in rows),
             "dropped": sum(len(r.get("flagged", [])) for r in rows),
             "p50": f"{percentile(seconds, 50):.2f}", "p95": f"{percentile(seconds, 95):.2f}"}
@@ -61,19 +63,20 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
 def table(out: Path = OUT, modes: tuple[str, ...] = MODES,
           sets: tuple[str, ...] = SETS) -> str:
     lines = ["| set | answerer | questions | answered right | refused rightly (unanswerable) "
-             "| false refusals | wrong answers shown | fabricated citations | sentences "
-             "dropped by verification | p50 / p95 s |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| false refusals | wrong answers shown (share of all) | right among answers shown "
+             "| fabricated citations | sentences dropped by verification | p50 / p95 s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for dataset in sets:
         for mode in modes:
             path = out / f"{mode}-{dataset}" / "results.json"
             if not path.exists():
-                lines.append(f"| {dataset} | {mode} | not run | | | | | | | |")
+                lines.append(f"| {dataset} | {mode} | not run | | | | | | | | |")
                 continue
             f = figures(json.loads(path.read_text()))
             lines.append(f"| {dataset} | {mode} | {f['questions']} | {f['right']} | "
                          f"{f['refusals']} | {f['false_refusals']} | {f['wrong_shown']} | "
-                         f"{f['fabricated']} | {f['dropped']} | {f['p50']} / {f['p95']} |")
+                         f"{f['precision']} | {f['fabricated']} | {f['dropped']} | "
+                         f"{f['p50']} / {f['p95']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -22,6 +22,7 @@ def test_figures_count_right_refusals_and_wrong_answers_shown():
     assert f["right"].startswith("0.333 [")
     assert f["refusals"].startswith("0.500 [") and f["false_refusals"].startswith("0.333 [")
     assert f["wrong_shown"] == "2 (0.400)" and f["dropped"] == 1
+    assert f["precision"].startswith("0.333 [")  # 1 of the 3 answers shown is right
     assert f["p50"] == "3.00" and f["p95"] == "5.00"
 
 
