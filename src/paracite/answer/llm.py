@@ -24,7 +24,7 @@ from typing import Any
 from paracite import prompts
 from paracite.answer.extractive import REFUSAL, ExtractiveAnswerer, refusal
 from paracite.answer.guard import neutralise
-from paracite.answer.verify import verify
+from paracite.answer.verify import Verified, verify
 from paracite.conversation import History, condense
 from paracite.documents import Answer, Passage
 from paracite.errors import ConfigError, ExtraMissingError, LLMError
@@ -167,13 +167,18 @@ class LLMAnswerer:
         ans = self.fallback.answer(query, retrieved, index)
         return ans.model_copy(update={"llm": "extractive", "notice": _notice(exc)})
 
+    def check(self, text: str, passages: Sequence[Passage], query: Query,
+              index: TermStats | None) -> Verified:
+        """``text`` as verification keeps it, against ``passages`` ([n] is passages[n-1])."""
+        s = self.settings
+        return verify(text, passages, s.min_support, s.min_support_unmarked, index,
+                      query.standalone)
+
     def finish(self, query: Query, raw: str, retrieved: Sequence[Retrieved],
                index: TermStats | None = None) -> Answer:
-        passages = [r.passage for r in retrieved]
         if REFUSAL.lower().rstrip(".") in raw.lower():
             return refusal(query.text, retrieved, self.settings.see_also)
-        checked = verify(raw, passages, self.settings.min_support,
-                         self.settings.min_support_unmarked, index, query.standalone)
+        checked = self.check(raw, [r.passage for r in retrieved], query, index)
         if not checked.citations:
             ans = refusal(query.text, retrieved, self.settings.see_also)
             return ans.model_copy(update={"flagged": checked.flagged})
@@ -182,50 +187,51 @@ class LLMAnswerer:
 
     def answer(self, query: Query, retrieved: Sequence[Retrieved],
                index: TermStats) -> Answer:
-        retrieved = self.pick(query, retrieved, index)
+        picked = self.pick(query, retrieved, index)
         try:
-            raw = self._invoke(self._messages(query, retrieved))
-        except LLMError as exc:
+            raw = self._invoke(self._messages(query, picked))
+        except LLMError as exc:  # the extractive answer, from everything retrieved
             return self._instead(exc, query, retrieved, index)
         log.debug("raw LLM answer: %r", raw)
-        return self.finish(query, raw, retrieved, index)
+        return self.finish(query, raw, picked, index)
 
     def stream_answer(self, query: Query, retrieved: Sequence[Retrieved],
                       index: TermStats) -> Iterator[str | Answer]:
         """The answer's text as its sentences are written and verified (numbered as in the
         final answer; a sentence the cited passage does not support is never yielded),
         then the whole Answer."""
-        retrieved = self.pick(query, retrieved, index)
+        picked = self.pick(query, retrieved, index)
+        passages = [r.passage for r in picked]
         pending, shown = "", ""
         done: list[str] = []
         pieces: list[str] = []
         try:
-            for chunk in self.model.stream(self._messages(query, retrieved), stop=_STOP):
+            for chunk in self.model.stream(self._messages(query, picked), stop=_STOP):
                 text = str(getattr(chunk, "content", chunk))
                 pieces.append(text)
                 *finished, pending = _SENTENCE_END.split(pending + text)
                 if finished:
                     done += finished
-                    yield from self._new_text(done, shown, retrieved, query, index)
-                    shown = self._verified(" ".join(done), retrieved, query, index)
+                    shown, new = self._grown(shown, " ".join(done), passages, query, index)
+                    if new:
+                        yield new
         except Exception as exc:
             yield self._instead(failure(exc, self.settings), query, retrieved, index)
             return
         if pending.strip():
-            yield from self._new_text([*done, pending], shown, retrieved, query, index)
-        yield self.finish(query, "".join(pieces), retrieved, index)
+            _, new = self._grown(shown, " ".join([*done, pending]), passages, query, index)
+            if new:
+                yield new
+        yield self.finish(query, "".join(pieces), picked, index)
 
-    def _new_text(self, done: Sequence[str], shown: str, retrieved: Sequence[Retrieved],
-                  query: Query, index: TermStats) -> Iterator[str]:
-        now = self._verified(" ".join(done), retrieved, query, index)
+    def _grown(self, shown: str, text: str, passages: Sequence[Passage], query: Query,
+               index: TermStats) -> tuple[str, str]:
+        """The verified text of ``text``, and what of it is new after ``shown`` ('' when
+        nothing is, or when verification renumbered what was shown)."""
+        now = self.check(text, passages, query, index).text
         if len(now) > len(shown) and now.startswith(shown):
-            yield now[len(shown):].lstrip() + " "
-
-    def _verified(self, text: str, retrieved: Sequence[Retrieved], query: Query,
-                  index: TermStats) -> str:
-        s = self.settings
-        return verify(text, [r.passage for r in retrieved], s.min_support,
-                      s.min_support_unmarked, index, query.standalone).text
+            return now, now[len(shown):].lstrip() + " "
+        return shown, ""
 
 
 class MixedAnswerer(LLMAnswerer):
@@ -257,8 +263,7 @@ class MixedAnswerer(LLMAnswerer):
         passages = [by_id[c.passage_id] for c in ans.citations if c.passage_id in by_id]
         if len(passages) != len(ans.citations) or REFUSAL.lower().rstrip(".") in raw.lower():
             return ans
-        checked = verify(raw, passages, self.settings.min_support,
-                         self.settings.min_support_unmarked, index, query.standalone)
+        checked = self.check(raw, passages, query, index)
         if not checked.citations:
             return ans.model_copy(update={"flagged": checked.flagged})
         return ans.model_copy(update={"text": checked.text, "citations": checked.citations,
