@@ -93,13 +93,12 @@ class LocalChatModel(BaseChatModel):
         return "paracite-local-llama-cpp"
 
     def _call(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool,
-              deadline: _Deadline | None = None) -> Any:
+              deadline: _Deadline) -> Any:
         from llama_cpp import LogitsProcessorList
 
         llm = _load(self.model_path, self.n_ctx, self.n_threads)
         chat = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)}
                 for m in messages]
-        deadline = deadline or _Deadline(self.timeout, llm.token_eos())
         return llm.create_chat_completion(
             messages=chat, stop=stop, max_tokens=self.max_tokens,
             temperature=self.temperature, top_k=1, seed=0, stream=stream,
