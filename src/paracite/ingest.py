@@ -54,9 +54,11 @@ from paracite.text.sentences import sentences_of
 log = logging.getLogger(__name__)
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "4"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
+PARSER_VERSION = "5"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
 # 3: format characters removed, paragraph numbers of any length, long passages split;
-# 4: Snowball stems in the keyword index, sentence vectors stored with each passage
+# 4: Snowball stems in the keyword index, sentence vectors stored with each passage;
+# 5: cover metadata (parsing/cover.py): the issuing body from the masthead's layout and the
+# slug, session dates when a cover prints no issue date
 MANIFEST = "manifest.toml"
 LOCK_FILE = "ingest.lock"
 CATALOG_FILE = "documents.json"

@@ -97,7 +97,9 @@ def test_table_of_contents_lines_are_not_paragraphs():
      "Research Institute", "E/2025/88", "12 June 2025"),
     ("A_HRC_EMRIP_2025_1.en.pdf", "Annotated provisional agenda", "A/HRC/EMRIP/2025/1",
      "14 April 2025"),
-    ("E_2025_28.en.pdf", "Report on the sixty-eighth session", "E/2025/28", None),
+    # an Official Records cover prints no issue date: the session's dates stand for it
+    ("E_2025_28.en.pdf", "Report on the sixty-eighth session", "E/2025/28",
+     "6 December 2024 and 10–14 March 2025"),
 ])
 def test_title_symbol_and_issue_date_come_from_the_cover(name, title, symbol, date):
     parsed, _ = passages_of(name)

@@ -169,7 +169,13 @@ def test_splitting_long_passages_grows_linearly_too(shape):
 
 
 def pdf_line_rules():
-    from paracite.parsing import pdf
+    from paracite.parsing import cover, pdf
+    from paracite.parsing import un_patterns as un
+    from paracite.parsing.layout import Line
+
+    def masthead(s: str) -> list[Line]:
+        return [Line(s, 1, 60, 706, 20), Line("Distr.: General", 1, 397, 705, 10),
+                Line(s, 1, 60, 568, 12), Line("Report of the " + s, 1, 123, 500, 14)]
 
     return {  # what each rule is given, and the rule
         "sentence end then spaces": (lambda n: "a." + " " * n + "b",
@@ -181,12 +187,22 @@ def pdf_line_rules():
         "capitals before a marker": (lambda n: "word1 " + "A" * n + ".1",
                                      lambda s: pdf._glued_markers(s, {"1"}, {"1"})),
         "symbol-like cover line": (lambda n: "A/" + "B-C/" * (n // 4) + "!",
-                                   lambda s: pdf._document_symbol(s)),
-        "symbol-like footer": (lambda n: "A/" + "B-" * (n // 2), lambda s: pdf._is_noise(s, None)),
+                                   lambda s: cover.document_symbol(s)),
+        "symbol-like footer": (lambda n: "A/" + "B-" * (n // 2), lambda s: un.is_noise(s, None)),
         "masthead of spaces": (lambda n: "General Assembly" + " " * n + "x",
-                               lambda s: pdf._issuing_body([s], None)),
+                               lambda s: cover.issuing_body(masthead(s), "Report of the " + s,
+                                                            3, 10.0, 123.0)),
+        "masthead of name words": (lambda n: "Committee " + "of the " * (n // 7),
+                                   lambda s: cover.issuing_body(masthead(s), None, 3, 10.0,
+                                                                123.0)),
         "title of words": (lambda n: "Report of the " + "a " * (n // 2),
-                           lambda s: pdf._title([s, s], None)),
+                           lambda s: cover.title([s, s], None)),
+        "session days": (lambda n: "(" + "1–" * (n // 2) + "x",
+                         lambda s: cover.cover_date([Line(s, 1, 60, 500, 20)])),
+        "session places": (lambda n: "A, " * (n // 3) + "1 May 2025 x",
+                           lambda s: cover.cover_date([Line(s, 1, 60, 500, 20)])),
+        "held without dates": (lambda n: "held on " + "1 and " * (n // 6) + "x",
+                               lambda s: cover.cover_date([Line(s, 1, 60, 500, 10)])),
     }
 
 

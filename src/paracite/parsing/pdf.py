@@ -17,6 +17,7 @@ What pypdf's plain text gives for UN documents, and what is done with it:
 - **Tables of contents** (dot leaders "……… 19 - 22   8") are dropped: they are not
   paragraphs and would be mistaken for numbered ones.
 
+The cover's title, issuing body and date are read by :mod:`paracite.parsing.cover`.
 Structure (which number continues the sequence, what is a heading, joining paragraphs
 cut by a page break) is decided later by :mod:`paracite.parsing.un_structure`.
 """
@@ -33,6 +34,7 @@ from typing import Any
 from paracite.errors import ParseError
 from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import Block, ParsedFile, to_superscript
+from paracite.parsing.cover import document_symbol, read_cover, symbol_from_headers
 from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line, Page, read_page, text_end
 
 log = logging.getLogger(__name__)
@@ -54,14 +56,13 @@ _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}[.)]|\(?[ivxlc]{1,
                          r"[IVXL]{1,5}\.|[A-Z]\.|[-•–])$")
 _TABLE_GAP = 3.0  # more space than this many line steps between two lines ends a table
 
-_SYMBOL_MAX = 120  # characters: a longer line is never a document symbol (and is not matched)
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LOWER_RUN = re.compile(r"[a-z]+")
 _JOIN_KEEP = 256  # characters of a paragraph being joined that the next line looks at
 _LOOK_BACK = 64  # characters before a glued number that tell what it follows
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s{1,4}(\S.*)$")
 _RULE = re.compile(r"^\s*_{5,}\s*$")
-_TOC = re.compile(r"\.{5,}|…{3,}")
+_TOC = un.CONTENTS_LEADERS
 _HEADING_START = re.compile(r"^\s*(?:[IVXL]+\.|[A-Z]\.|Chapter\b|Annex\b|\([a-z]\))\s")
 # ends a sentence, possibly followed by a footnote number not yet made a superscript
 _CLOSED = re.compile(r"[.:;!?)\]\"”’]\s*+(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]*+)\s*+$")  # possessive:
@@ -161,23 +162,6 @@ def _tables(lines: list[Line], leading: float) -> list[tuple[int, int, list[str]
 
 def _norm(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip())
-
-
-def _is_noise(line: str, symbol: str | None) -> bool:
-    s = line.strip()
-    if not s:
-        return True
-    if symbol and s.rstrip("*") in (symbol, *symbol.split("-")):
-        return True
-    if len(s) < 60 and un.SYMBOL_LINE.match(s):
-        return True
-    if any(p.match(s) for p in un.NOISE_LINES):
-        return True
-    # a footer of several marks in any order: "24-14711 2/3", "2/3 24-14711 (E)"
-    tokens = s.split()
-    return len(tokens) > 1 and all(
-        un.NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
-        for t in tokens)
 
 
 _INFLATE_CHUNK = 1 << 20  # bytes inflated at a time when counting a stream's size
@@ -345,14 +329,6 @@ def _stream_size(stream: Any, limit: int) -> int:
         return 0
 
 
-def _document_symbol(first_page: str) -> str | None:
-    for line in first_page.splitlines()[:15]:
-        s = re.sub(r"^\s*United Nations\s+", "", line.strip())
-        if len(s) <= _SYMBOL_MAX and un.SYMBOL_LINE.match(s) and "/" in s:
-            return s.rstrip("*")
-    return None
-
-
 def _running_lines(pages: list[Page]) -> set[tuple[str, int]]:
     """Lines (digits aside) that repeat at the same height in the top/bottom zone of many
     pages: running headers and footers. The height matters: many items of an agenda end
@@ -385,7 +361,7 @@ def _strip_edges(page: Page, symbol: str | None, running: set[tuple[str, int]]
     lines = page.lines
 
     def noise(ln: Line) -> bool:
-        return _is_noise(ln.plain, symbol) or _running_key(ln) in running
+        return un.is_noise(ln.plain, symbol) or _running_key(ln) in running
 
     def at_edge(ln: Line) -> bool:
         return ln.y > page.height * (1 - _EDGE_ZONE) or ln.y < page.height * _EDGE_ZONE
@@ -525,7 +501,7 @@ def parse_pdf(path: Path, *, max_pages: int = 5000,
         for ln in page.lines:
             ln.text = ln.text.replace("\u00a0", " ")
     split = [t.replace("\u00a0", " ").splitlines() for t in raw_pages]
-    symbol = _document_symbol(raw_pages[0]) or _symbol_from_headers(split)
+    symbol = document_symbol(raw_pages[0]) or symbol_from_headers(split)
     running = _running_lines(pages)
     body_size = _body_size(pages)
 
@@ -683,13 +659,10 @@ def parse_pdf(path: Path, *, max_pages: int = 5000,
     flush()
     emit_notes(len(body))
 
-    # the issue date stands alone on a cover line ("7 March 2025"); a date inside a
-    # title ("(7–11 April 2025)") is the session's, not the document's
-    date = next((m for ln in split[0] if (m := un.DATE.fullmatch(ln.strip()))), None)
-    title = _title(split[0], symbol)
+    cover = read_cover(pages[0], symbol, body_size, odd)
     return ParsedFile(blocks=blocks, source_text="\n".join(source_parts),
-                      pages=len(raw_pages), title=title, symbol=symbol,
-                      date=date.group(0) if date else None, body=_issuing_body(split[0], title))
+                      pages=len(raw_pages), title=cover.title, symbol=symbol,
+                      date=cover.date, body=cover.body)
 
 
 _REFERENCE_WORDS = frozenset({
@@ -756,88 +729,3 @@ def _glued_markers(text: str, notes: set[str], earlier: set[str]) -> str:
     if earlier:
         text = _GLUED_END.sub(lambda m: keep(m, earlier), text)
     return text
-
-
-_DOC_TYPE = re.compile(r"(?i)^(?:draft report|report|annotated provisional agenda|provisional "
-                       r"agenda|note by|summary of|national report|organizational and "
-                       r"procedural|letter dated|identical letters dated|note verbale dated|"
-                       r"draft resolution|draft decision|resolution adopted by|decision "
-                       r"adopted by|draft conclusions|annual report|statement by)\b")
-# Cover lines that follow a title but are not part of it
-_AFTER_TITLE = re.compile(r"(?i)^(?:summary|addendum|corrigendum|contents|page|note|"
-                          r"(?:[IVX]+|[A-Z]|\d+)\.\s)")
-# The body issuing the document, printed on the cover's masthead
-_BODY = re.compile(r"^(General Assembly|Security Council|Economic and Social Council|"
-                   r"Human Rights Council|Trade and Development Board|Executive Board\b.*|"
-                   r"Commission (?:on|for)\b.*|Committee (?:on|for)\b.*|Conference of\b.*|"
-                   r"Meeting of the States Parties\b.*|Special Committee\b.*|"
-                   r"United Nations Children’s Fund|Human Rights Council Expert Mechanism\b.*)"
-                   r"(?:\s+Distr\..*)?$")
-_TITLE_MAX = 200  # characters: a title never runs longer
-_TITLE_TAIL_WORDS = 4  # a short capitalised line finishing an unpunctuated title
-_COVER_LINES = 25  # the masthead is among the first lines of the cover
-_JOIN_WORDS = {"of", "the", "and", "for", "in", "to", "on", "with", "by", "a", "an"}
-_NOT_TITLE = re.compile(r"(?i)^(?:united nations|distr|original|general assembly|economic and "
-                        r"social council|security council|english|french|spanish|limited|"
-                        r"general|\d|\*)")
-
-
-def _title(first_page: list[str], symbol: str | None) -> str | None:
-    """The document's title from its cover: the line naming what it is ("Report on …",
-    "Provisional agenda …", "Note by the Secretariat"), with the lines that finish it."""
-    lines = [ln.strip() for ln in first_page if ln.strip()]
-    for i, ln in enumerate(lines):
-        if _DOC_TYPE.match(ln) and not un.NUMBERED_PARAGRAPH.match(ln) and not _TOC.search(ln):
-            title = ln
-            j = i + 1
-            while j < len(lines) and not un.NUMBERED_PARAGRAPH.match(lines[j]) \
-                    and not _AFTER_TITLE.match(lines[j]) and not un.DATE.fullmatch(lines[j]) \
-                    and not _DOC_TYPE.match(lines[j]) and not _NOT_TITLE.match(lines[j]) \
-                    and not _TOC.search(lines[j]) \
-                    and not _is_noise(lines[j], symbol) and len(title) < _TITLE_MAX and (
-                    title.split()[-1].lower() in _JOIN_WORDS
-                    or (title.isupper() and lines[j].isupper())
-                    or lines[j].rstrip("*").istitle() and len(lines[j].split()) <= 3
-                    or lines[j][:1].islower()  # the title goes on: "… on population" /
-                    # "and sustainable development"; "Report of the Disarmament" /
-                    # "Commission for 2025"
-                    or (j == i + 1 and not ends_sentence(title) and lines[j][:1].isupper()
-                        and len(lines[j].split()) <= _TITLE_TAIL_WORDS)):
-                title = f"{title} {lines[j]}"
-                j += 1
-            return re.sub(r"\*+", "", title).strip()
-    cands = [ln for ln in lines if not _is_noise(ln, symbol) and not _NOT_TITLE.match(ln)
-             and len(ln.split()) >= 3 and not un.DATE.search(ln)
-             and not un.NUMBERED_PARAGRAPH.match(ln)]
-    return cands[0] if cands else None
-
-
-def ends_sentence(text: str) -> bool:
-    return bool(re.search(r"[.:;!?)”\"]\s*$", text))
-
-
-def _issuing_body(first_page: list[str], title: str | None) -> str | None:
-    """The body named on the cover's masthead: "Economic and Social Council",
-    "Executive Board of the United Nations Development Programme …" (its lines joined
-    while one ends on "of the", "and" or a comma)."""
-    lines = [ln.strip() for ln in first_page[:_COVER_LINES] if ln.strip()]
-    for i, ln in enumerate(lines):
-        s = re.sub(r"^\s*United Nations\s+", "", ln)
-        if (m := _BODY.match(s)) and not (title and s in title):
-            body = re.sub(r"(?<!\s)\s+Distr\..*$", "", m.group(1)).strip()
-            for nxt in lines[i + 1:i + 3]:
-                if not (body.split()[-1].lower() in _JOIN_WORDS or body.endswith(",")):
-                    break
-                body = f"{body} {nxt}"
-            return body
-    return None
-
-
-def _symbol_from_headers(pages: list[list[str]]) -> str | None:
-    """The symbol printed in the running headers, for covers that do not show it."""
-    seen: Counter[str] = Counter()
-    for lines in pages[1:]:
-        for ln in [x.strip() for x in lines if x.strip()][:3]:
-            if len(ln) <= _SYMBOL_MAX and un.SYMBOL_LINE.match(ln) and "/" in ln:
-                seen[ln.rstrip("*")] += 1
-    return seen.most_common(1)[0][0] if seen else None

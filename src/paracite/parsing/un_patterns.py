@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import re
 
+MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+          "December")
 # "6 March 2025"
-DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"
-                  r"September|October|November|December) \d{4}\b")
+DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
+# Dates of a session, as printed: "13–17 March 2025", "10 to 14 March 2025", "12 February–1 March
+# and 9–27 September 2024", "6 December 2024 and 10–14 March 2025" (a single date too): days,
+# each with its month and year where printed, joined by dashes, "to", "and" or commas, the
+# last with its month and year. At most eight parts: a search stays linear in the line.
+DATE_SPAN = re.compile(rf"\b(?:\d{{1,2}}(?: (?:{MONTHS})(?: \d{{4}})?)?(?:\s*[–—-]\s*|\s+(?:to|and)"
+                       rf"\s+|,\s+)){{0,8}}\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
 # A line that is only a symbol: "E/2025/44-E/C.16/2025/9", "A/HRC/WG.6/34/ITA/3*"
 SYMBOL_LINE = re.compile(r"^(?:[A-Z]{1,8}(?:\.\d+)?/)+[A-Z0-9][\w.\-/]*\*?(?:\s*[-–]\s*"
                          r"(?:[A-Z]{1,8}(?:\.\d+)?/)+[\w.\-/]+)?$")
@@ -52,3 +59,25 @@ NOISE_LINES = [
 # One mark of a footer made of several, in any order: "24-14711 2/3", "2/3 24-14711 (E)"
 NOISE_TOKEN = re.compile(r"\d{1,4}/\d{1,4}|(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\*?|\([A-Z]\)|\d{6}|"
                          r"\*\d{6,}\*|[ivxlc]{1,6}|\d{1,4}")
+# Dot leaders of a table of contents line ("Introduction ......... 3")
+CONTENTS_LEADERS = re.compile(r"\.{5,}|…{3,}")
+
+
+def is_noise(line: str, symbol: str | None) -> bool:
+    """A line that is a page's furniture, not its text: empty, the document's ``symbol``
+    (or one of a joint symbol's parts), a symbol line, a page mark or job number
+    (NOISE_LINES), or a footer of several such marks in any order."""
+    s = line.strip()
+    if not s:
+        return True
+    if symbol and s.rstrip("*") in (symbol, *symbol.split("-")):
+        return True
+    if len(s) < 60 and SYMBOL_LINE.match(s):
+        return True
+    if any(p.match(s) for p in NOISE_LINES):
+        return True
+    # a footer of several marks in any order: "24-14711 2/3", "2/3 24-14711 (E)"
+    tokens = s.split()
+    return len(tokens) > 1 and all(
+        NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
+        for t in tokens)
