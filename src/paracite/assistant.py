@@ -13,9 +13,9 @@ from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
 from paracite.chain import Answerer, Chain, check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
-from paracite.embed import Embedder, EmbedderIdentity, ProgressFn
+from paracite.embed import Embedder, EmbedderIdentity
 from paracite.errors import ExtraMissingError, NotFoundError, ParaciteError
-from paracite.ingest import FileResult, Ingestor, IngestReport
+from paracite.ingest import FileResult, Ingestor, IngestProgressFn, IngestReport
 from paracite.retrieve import HybridRetriever
 from paracite.settings import Settings
 from paracite.store import Store
@@ -146,7 +146,7 @@ class Assistant:
         yield from self.chain.stream(question, history, documents)
 
     def ingest(self, paths: Sequence[str | Path] | None = None, *,
-               progress: ProgressFn | None = None,
+               progress: IngestProgressFn | None = None,
                on_file: Callable[[FileResult], None] | None = None,
                replace: bool = False, prune: bool = False, reembed: bool = False
                ) -> IngestReport:
@@ -164,8 +164,17 @@ class Assistant:
         is the one way to use a store made with another embedder: without it such a store
         raises EmbedderMismatchError, naming both models, and is left as it is.
 
+        ``progress``: called with a :class:`paracite.ingest.IngestProgress` as the run
+        goes through its phases: ``reading`` a file (a PDF page by page), ``structuring``
+        it, ``embedding`` (counted in passages, ending at the report's ``embedded``),
+        ``storing`` it; with ``reembed``, ``reembedding`` the stored passages first.
+        ``on_file``: called with each file's result as it is final.
+
         A store that cannot be written (damaged, read-only, PARACITE_HOME a file) raises
         StoreError or ConfigError before any file is read.
+
+        For one new Markdown file of one passage the events are, as (phase, done, total):
+        reading 0/1, 1/1; structuring 0/1, 1/1; embedding 0/1, 1/1; storing 0/1, 1/1.
         """
         targets = list(paths) if paths else [self.settings.inbox]
         ingestor = Ingestor(self.settings, self.store, self.embedder)

@@ -18,7 +18,7 @@ from paracite.assistant import Assistant
 from paracite.chain import check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.errors import ExtraMissingError, ParaciteError
-from paracite.ingest import FileResult
+from paracite.ingest import FileResult, IngestProgress
 from paracite.settings import Settings
 
 # Characters a terminal acts on instead of showing: C0 controls but line feed and tab (ESC
@@ -74,24 +74,59 @@ def format_passage(p: Passage, width: int = 88) -> str:
     return out
 
 
+def progress_label(event: IngestProgress) -> tuple[str, str]:
+    """What an ingest progress bar says it is doing, and the unit it counts.
+
+    >>> progress_label(IngestProgress("reading", "report.pdf", 3, 12, 0, 2))
+    ('reading report.pdf', 'page')
+    >>> progress_label(IngestProgress("embedding", "", 120, 444, 0, 2))
+    ('embedding', 'passage')
+    """
+    name = printable(event.file)
+    return {"reading": (f"reading {name}", "page"),
+            "structuring": (f"structuring {name}", "file"),
+            "embedding": ("embedding", "passage"),
+            "storing": (f"storing {name}", "file"),
+            "reembedding": ("re-embedding stored passages", "passage")}[event.phase]
+
+
+class IngestBar:
+    """One progress bar on stderr that follows an ingest: "reading report.pdf: 3/12 page",
+    "embedding: 120/444 passage", with the files done so far after the rate. A new bar
+    for each phase of each file; ``close`` clears it (before a file's line is printed)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.key: tuple[str, str] | None = None
+
+    def __call__(self, event: IngestProgress) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None or self.key != (event.phase, event.file):
+            self.close()
+            desc, unit = progress_label(event)
+            self.bar = tqdm(total=event.total, desc=desc, unit=unit, leave=False,
+                            disable=self.quiet)
+            self.key = (event.phase, event.file)
+        self.bar.total = event.total  # the passages to embed grow as files are read
+        self.bar.n = event.done
+        if event.files_total:
+            self.bar.set_postfix_str(f"{event.files_done}/{event.files_total} files",
+                                     refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = self.key = None
+
+
 def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    bar: tqdm | None = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None or bar.total != total:
-            if bar is not None:
-                bar.close()
-            bar = tqdm(total=total, desc="embedding", unit="passage", leave=False,
-                       disable=args.quiet)
-        bar.n = done
-        bar.refresh()
+    bar = IngestBar(args.quiet)
 
     def on_file(res: FileResult) -> None:
-        if bar is not None:
-            bar.close()
+        bar.close()
         if res.status == "failed":
             print(f"  failed     {printable(res.reason)}", file=sys.stderr)
         elif res.status == "duplicate":
@@ -103,8 +138,11 @@ def _cmd_ingest(a: Assistant, args: argparse.Namespace) -> int:
             if res.reason and res.status in ("added", "updated"):
                 print(f"{'':13}{printable(res.reason)}")  # e.g. the id it was given, and why
 
-    report = a.ingest(args.paths or None, progress=progress, on_file=on_file,
-                      replace=args.replace, prune=args.prune, reembed=args.reembed)
+    try:
+        report = a.ingest(args.paths or None, progress=bar, on_file=on_file,
+                          replace=args.replace, prune=args.prune, reembed=args.reembed)
+    finally:
+        bar.close()
     for note in report.notes:
         print(f"note: {printable(note)}")
     print(report.summary())

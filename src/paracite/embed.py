@@ -23,6 +23,8 @@ from paracite.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# An embedder's own progress: texts embedded so far, of the texts given to one embed call.
+# (What an ingest reports, in passages and phases, is paracite.ingest.IngestProgress.)
 ProgressFn = Callable[[int, int], None]
 
 

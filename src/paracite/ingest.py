@@ -22,6 +22,8 @@
   waits up to ``Settings.ingest_wait_s`` and then refuses. A store left by an ingest that
   was killed half-way still opens and answers; its half-written document has mixed file
   hashes (see ``Store.documents``), so the next ingest parses it again and completes it.
+- Progress comes as :class:`IngestProgress` events, in phases: reading (a PDF page by page,
+  from the worker process), structuring, embedding (counted in passages) and storing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,7 +45,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from paracite.documents import DocumentInfo, Passage
-from paracite.embed import Embedder, ProgressFn, pack_vectors
+from paracite.embed import Embedder, pack_vectors
 from paracite.errors import IngestError, ParaciteError
 from paracite.parsing.blocks import ParsedFile
 from paracite.parsing.un_structure import recover
@@ -67,6 +70,47 @@ PDF_SUFFIXES = {".pdf"}
 PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf")
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed"]
+Phase = Literal["reading", "structuring", "embedding", "storing", "reembedding"]
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where an ingest is: one event of ``Assistant.ingest(progress=...)``.
+
+    Each phase starts at ``done`` 0 and ends at ``done == total``:
+
+    - ``reading`` ``file``: a PDF's pages, ``done`` of ``total`` pages read (the page
+      count); a text or Markdown file is one step (0/1, then 1/1).
+    - ``structuring`` ``file``: paragraphs, footnotes and sections recovered (0/1, 1/1).
+    - ``embedding`` (``file`` is ""; the files read so far are embedded together):
+      ``done`` passages of ``total`` have their vectors (a passage counts once it and its
+      sentences are embedded). ``total`` grows when later files are read; the last event
+      has ``done == total ==`` the report's ``embedded`` (new and changed passages; an
+      updated file's unchanged passages are not embedded again).
+    - ``storing`` ``file``: its passages written to the store (0/1, 1/1).
+    - ``reembedding`` (only with ``reembed=True``, before the files; ``file`` is ""):
+      ``done`` of ``total`` stored passages embedded again (ends at ``report.reembedded``).
+
+    ``files_done`` of ``files_total``: the files found so far finished (stored, unchanged,
+    duplicate or failed; both are 0 while re-embedding). An unchanged file is not read, so
+    it has no events of its own; the last event of a run that sent any has ``files_done
+    == files_total``.
+
+    >>> e = IngestProgress("reading", "report.pdf", 3, 12, files_done=0, files_total=2)
+    >>> f"{e.phase} {e.file}: page {e.done}/{e.total}"
+    'reading report.pdf: page 3/12'
+    """
+
+    phase: Phase
+    file: str
+    done: int
+    total: int
+    files_done: int
+    files_total: int
+
+
+IngestProgressFn = Callable[[IngestProgress], None]
+StepFn = Callable[[Phase, int, int], None]  # what a stage reports: phase, done, total
 
 
 @dataclass
@@ -247,22 +291,81 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list
     return files, folders
 
 
-def parse_file(path: Path, settings: Settings | None = None) -> ParsedFile:
-    """Run the format parser for ``path``'s type, within the settings' limits."""
+def parse_file(path: Path, settings: Settings | None = None,
+               on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
+    """Run the format parser for ``path``'s type, within the settings' limits.
+    ``on_page(done, total)``: before the first page and after each page is read (a text
+    file is one page)."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from paracite.parsing.markdown import parse_markdown
 
-        return parse_markdown(path)
+        if on_page:
+            on_page(0, 1)
+        parsed = parse_markdown(path)
+        if on_page:
+            on_page(1, 1)
+        return parsed
     if suffix in PDF_SUFFIXES:
         from paracite.parsing.pdf import parse_pdf
 
         s = settings or Settings()
-        return parse_pdf(path, max_pages=s.max_pages,
-                         max_inflated_bytes=int(s.max_inflated_mb * 1_048_576))
+        with _pages_reported(on_page):
+            return parse_pdf(path, max_pages=s.max_pages,
+                             max_inflated_bytes=int(s.max_inflated_mb * 1_048_576))
     kinds = ", ".join(sorted(PDF_SUFFIXES | TEXT_SUFFIXES))
     raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; "
                       f"paracite reads {kinds}")
+
+
+class _PageHook(threading.local):
+    on_page: Callable[[int, int], None] | None = None
+    total: int | None = None
+
+
+_page_hook = _PageHook()
+_page_hook_lock = threading.Lock()
+
+
+@contextmanager
+def _pages_reported(on_page: Callable[[int, int], None] | None) -> Iterator[None]:
+    """``on_page(done, total)`` as ``parse_pdf`` reads each page, in this thread.
+
+    A stopgap until ``parse_pdf`` takes a page callback itself (parsing/pdf.py is not this
+    module's to change): ``parse_pdf`` reads each page with ``layout.read_page``, which is
+    wrapped once per process; the wrapper reports to the thread that asked and is a plain
+    call for every other. The integration test of ingest progress fails if pdf.py stops
+    reading pages that way."""
+    if on_page is None:
+        yield
+        return
+    from paracite.parsing import pdf
+
+    with _page_hook_lock:
+        if not getattr(pdf.read_page, "reports_pages", False):
+            pdf.read_page = _reporting(pdf.read_page)  # type: ignore[assignment]
+    _page_hook.on_page, _page_hook.total = on_page, None
+    try:
+        yield
+    finally:
+        _page_hook.on_page = _page_hook.total = None
+
+
+def _reporting(read_page: Callable[[Any, int], Any]) -> Callable[[Any, int], Any]:
+    def reporting_read_page(page: Any, number: int) -> Any:
+        hook = _page_hook.on_page
+        if hook is None:
+            return read_page(page, number)
+        if _page_hook.total is None:
+            reader = getattr(page, "pdf", None)
+            _page_hook.total = len(reader.pages) if reader is not None else 0
+            hook(0, _page_hook.total)
+        read = read_page(page, number)
+        hook(number, max(number, _page_hook.total))
+        return read
+
+    reporting_read_page.reports_pages = True  # type: ignore[attr-defined]
+    return reporting_read_page
 
 
 def file_hash(data: bytes, entry: dict[str, Any]) -> str:
@@ -273,10 +376,15 @@ def file_hash(data: bytes, entry: dict[str, Any]) -> str:
 
 
 def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str,
-                 settings: Settings | None = None) -> tuple[DocumentInfo, list[Passage]]:
-    """Parse one file into its DocumentInfo and passages (no embedding)."""
+                 settings: Settings | None = None, progress: StepFn | None = None
+                 ) -> tuple[DocumentInfo, list[Passage]]:
+    """Parse one file into its DocumentInfo and passages (no embedding). ``progress``
+    hears ("reading", page, pages) as pages are read, then ("structuring", 0, 1)."""
     settings = settings or Settings()
-    parsed = parse_file(path, settings)
+    on_page = (lambda done, total: progress("reading", done, total)) if progress else None
+    parsed = parse_file(path, settings, on_page)
+    if progress:
+        progress("structuring", 0, 1)
     info = DocumentInfo(
         id=doc_id,
         title=str(entry.get("title") or parsed.title or path.stem),
@@ -357,16 +465,23 @@ class _Run:
 
 
 def embed_passages(embedder: Embedder, passages: Sequence[Passage],
-                   progress: ProgressFn | None = None
+                   progress: Callable[[int, int], None] | None = None, chunk: int = 0
                    ) -> tuple[list[Passage], list[list[float]]]:
     """The passages with their sentence vectors set, and each passage's vector, in one
     embedding pass. A passage of several sentences has each embedded too, so the answerer
     can score sentences by meaning without embedding at question time; a one-sentence
-    passage reuses its passage vector."""
+    passage reuses its passage vector.
+
+    ``progress(done, total)`` counts passages: one is done when it and its sentences are
+    embedded. All texts are sorted by length once and given to the embedder ``chunk`` at
+    a time (0: all in one call; a multiple of its batch size keeps the batches of one
+    sorted call, which pad least)."""
     texts = [p.searchable_text() for p in passages]
     split = [[s.scored_text for s in sentences_of(p)] for p in passages]
     extra = [t for sents in split if len(sents) > 1 for t in sents]
-    vectors = embedder.embed(texts + extra, progress=progress) if texts else []
+    owner = list(range(len(texts))) + [i for i, sents in enumerate(split) if len(sents) > 1
+                                       for _ in sents]
+    vectors = _embed_sorted(embedder, texts + extra, owner, progress, chunk)
     extra_at = len(texts)
     done: list[Passage] = []
     for i, p in enumerate(passages):
@@ -380,6 +495,78 @@ def embed_passages(embedder: Embedder, passages: Sequence[Passage],
     return done, vectors[:len(texts)]
 
 
+def _embed_sorted(embedder: Embedder, texts: list[str], owner: list[int],
+                  progress: Callable[[int, int], None] | None, chunk: int
+                  ) -> list[list[float]]:
+    """Vectors of ``texts``, shortest first in chunks; ``progress`` counts the owners (text
+    ``i`` belongs to passage ``owner[i]``) whose texts are all embedded."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    left = [0] * (max(owner) + 1 if owner else 0)
+    for o in owner:
+        left[o] += 1
+    total, done = len(left), 0
+    out: list[list[float]] = [[] for _ in texts]
+    step = chunk or len(order) or 1
+    for start in range(0, len(order), step):
+        idx = order[start:start + step]
+        counted = False
+
+        def finished(n: int, of: int, idx: list[int] = idx) -> None:
+            """Counts the chunk when the embedder reports it embedded (or, if it reports
+            nothing, when ``embed`` returns): what is done is shown as soon as it is."""
+            nonlocal counted, done
+            if n < of or counted:
+                return
+            counted = True
+            for i in idx:
+                left[owner[i]] -= 1
+                done += left[owner[i]] == 0
+            if progress:
+                progress(done, total)
+
+        vecs = embedder.embed([texts[i] for i in idx], progress=finished)
+        finished(len(idx), len(idx))
+        for i, v in zip(idx, vecs, strict=True):
+            out[i] = v
+    return out
+
+
+class _Progress:
+    """One run's progress: the stages' (phase, done, total) as IngestProgress events, with
+    the file counts and the run's embedding totals."""
+
+    def __init__(self, fn: IngestProgressFn | None) -> None:
+        self.fn = fn
+        self.files_done = self.files_total = 0
+        self.embedded = 0  # passages embedded so far in this run
+        self.last: IngestProgress | None = None
+
+    def __call__(self, phase: Phase, file: str, done: int, total: int) -> None:
+        if self.fn is not None:
+            self.last = IngestProgress(phase, file, done, total, self.files_done,
+                                       self.files_total)
+            self.fn(self.last)
+
+    def for_file(self, name: str) -> StepFn:
+        return lambda phase, done, total: self(phase, name, done, total)
+
+    def embedding(self, passages: int) -> Callable[[int, int], None]:
+        """The callback for embedding ``passages`` more: reports the run's counts."""
+        total = self.embedded + passages
+
+        def report(done: int, _of: int) -> None:
+            self("embedding", "", self.embedded + done, total)
+
+        report(0, passages)
+        return report
+
+    def finish(self) -> None:
+        """The last event again if files finished after it (unchanged, duplicate, failed
+        files send none of their own), so a run ends at files_done == files_total."""
+        if self.last is not None and self.last.files_done < self.files_total:
+            self(self.last.phase, self.last.file, self.last.done, self.last.total)
+
+
 class Ingestor:
     """Brings files into the store. ``Assistant.ingest`` is the public entry point."""
 
@@ -388,7 +575,7 @@ class Ingestor:
         self.store = store
         self.embedder = embedder
 
-    def run(self, paths: Sequence[str | Path], progress: ProgressFn | None = None,
+    def run(self, paths: Sequence[str | Path], progress: IngestProgressFn | None = None,
             on_file: Callable[[FileResult], None] | None = None, *, replace: bool = False,
             prune: bool = False, reembed: bool = False) -> IngestReport:
         """Ingest files and folders. ``replace``: a file whose id is taken by another source
@@ -396,20 +583,29 @@ class Ingestor:
         become empty removes its documents (default: they are kept, with a note).
         ``reembed``: first embed every stored passage again with the configured embedder
         (the way out of EmbedderMismatchError); the store switches to the new vectors only
-        once all are made."""
+        once all are made. ``progress`` hears where the run is (:class:`IngestProgress`)."""
         if not reembed:
             self.store.check_writable()  # a damaged or read-only store fails once, here
         worker = shared_worker(self.settings.parse_timeout_s, self.settings.parse_memory_mb,
                                PARSERS)
+        steps = _Progress(progress)
         with self.writer_lock():
             again, t0 = 0, time.perf_counter()
             if reembed:
                 again = self.store.reembed(
-                    lambda passages: embed_passages(self.embedder, passages), progress)
+                    lambda passages: embed_passages(self.embedder, passages, chunk=self._chunk),
+                    lambda done, total: steps("reembedding", "", done, total))
             took = time.perf_counter() - t0
-            report = self._run(paths, progress, on_file, replace, prune, worker)
+            report = self._run(paths, steps, on_file, replace, prune, worker)
             report.reembedded, report.seconds = again, report.seconds + took
             return report
+
+    @property
+    def _chunk(self) -> int:
+        """Texts per embedder call: one batch. ``embed_passages`` has sorted all texts by
+        length already, so the batches are the ones one sorted call would make, and
+        progress moves after each of them."""
+        return self.settings.embed_batch_size
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
@@ -434,12 +630,13 @@ class Ingestor:
         finally:
             lock.release()
 
-    def _run(self, paths: Sequence[str | Path], progress: ProgressFn | None,
+    def _run(self, paths: Sequence[str | Path], steps: _Progress,
              on_file: Callable[[FileResult], None] | None, replace: bool,
              prune: bool, worker: ParseWorker) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         files, folders = discover(paths)
+        steps.files_total = len(files)
         stored = self._load_catalog()
         run = _Run(stored, replace, worker)
         manifests: dict[Path, Manifest] = {}
@@ -449,8 +646,13 @@ class Ingestor:
                 manifests[folder] = read_manifest(folder)
             return manifests[folder]
 
-        def record(res: FileResult) -> None:
+        def record(res: FileResult, found: bool = True, stored: bool = False) -> None:
+            """``found``: the result of a file this run found (not a removal); ``stored``:
+            its passages were just written."""
             report.files.append(res)
+            steps.files_done += found
+            if stored:
+                steps("storing", res.source, 1, 1)
             if on_file:
                 on_file(res)
 
@@ -461,15 +663,18 @@ class Ingestor:
         pending: list[_Pending] = []
 
         def flush() -> None:
-            fresh, vectors = embed_passages(
-                self.embedder, [p for job in pending for p in job.fresh], progress)
+            passages = [p for job in pending for p in job.fresh]
+            progress = steps.embedding(len(passages)) if passages else None
+            fresh, vectors = embed_passages(self.embedder, passages, progress, self._chunk)
+            steps.embedded += len(passages)
             at = 0
             for job in pending:
                 n = len(job.fresh)
                 job.fresh = fresh[at:at + n]
+                steps("storing", job.result.source, 0, 1)
                 self._write(job, vectors[at:at + n])
                 at += n
-                record(job.result)
+                record(job.result, stored=True)
             pending.clear()
 
         # Files the manifest describes go first: of two copies, the described one is kept;
@@ -482,7 +687,7 @@ class Ingestor:
                 if problem:
                     raise IngestError(f"{path.name}: {problem}")
                 entry = manifest(folder).entries.get(path.name, {})
-                res = self._ingest_file(path, folder, entry, run)
+                res = self._ingest_file(path, folder, entry, run, steps.for_file(path.name))
             except ParaciteError as exc:
                 res = FileResult(path.name, "", "failed", reason=str(exc))
             except OSError as exc:
@@ -496,7 +701,8 @@ class Ingestor:
                 record(res)
         flush()
         for res in self._removals(stored, run, files, folders, prune, report):
-            record(res)
+            record(res, found=False)
+        steps.finish()
         self._save_catalog(stored)
         report.seconds = time.perf_counter() - t0
         log.info("ingest: %s", report.summary())
@@ -539,9 +745,10 @@ class Ingestor:
         return out
 
     def _ingest_file(self, path: Path, folder: Path, entry: dict[str, Any],
-                     run: _Run) -> FileResult | _Pending:
+                     run: _Run, progress: StepFn) -> FileResult | _Pending:
         """Check and parse one file: a result when nothing is to be embedded, else the
-        passages waiting for their vectors."""
+        passages waiting for their vectors. ``progress`` hears its reading (page by page,
+        from the worker) and structuring."""
         if not path.exists():
             raise IngestError(f"{path.name}: no such file (a broken link?)")
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
@@ -586,8 +793,9 @@ class Ingestor:
                                            reason=note)
                 return run.seen[raw]
 
-        info, passages = run.worker.call(
-            passages_for, path, entry, doc_id, digest, self.settings, name=path.name)
+        info, passages = run.worker.call(passages_for, path, entry, doc_id, digest,
+                                         self.settings, name=path.name, progress=progress)
+        progress("structuring", 1, 1)
         info = info.model_copy(update={"bytes_hash": raw})
         have = self.store.passage_hashes(doc_id)
         fresh = [p for p in passages if have.get(p.id) != p.content_hash]

@@ -10,6 +10,11 @@ each file to a child process and waits at most ``Settings.parse_timeout_s`` for 
   bomb ends in a MemoryError there instead of swapping the machine;
 - a child that dies (a crash in a C extension, the OOM killer) is reported likewise.
 
+A job may report progress (a PDF's pages as they are read): ``call(..., progress=fn)``
+calls the job with a ``progress`` keyword that sends each event, a small tuple, through
+the pipe, and ``fn(*event)`` runs in the caller's process as it arrives. The time limit
+is for the whole job, however often it reports.
+
 The caller's process keeps answering questions meanwhile: the web UI never waits on a
 parser's GIL.
 
@@ -35,7 +40,8 @@ log = logging.getLogger(__name__)
 
 
 def _serve(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> None:
-    """The child's loop: receive (function, args), send back (ok, result or error)."""
+    """The child's loop: receive (function, args, reports), send back (ok, result or
+    error), preceded, when the job reports, by (None, event) for each event."""
     import importlib
     import resource
 
@@ -55,9 +61,10 @@ def _serve(conn: Connection, memory_mb: int, preload: tuple[str, ...]) -> None:
             return
         if job is None:
             return
-        fn, args = job
+        fn, args, reports = job
+        kwargs = {"progress": lambda *event: conn.send((None, event))} if reports else {}
         try:
-            result = fn(*args)
+            result = fn(*args, **kwargs)
         except MemoryError:
             conn.send((False, ("MemoryError", "", False)))
             continue
@@ -112,29 +119,32 @@ class ParseWorker:
                 raise ParseError("the parsing worker process did not start")
         return self._conn
 
-    def call(self, fn: Callable[..., Any], *args: Any, name: str) -> Any:
+    def call(self, fn: Callable[..., Any], *args: Any, name: str,
+             progress: Callable[..., None] | None = None) -> Any:
         """``fn(*args)`` in the worker. Raises ParseError naming ``name`` when it fails,
         runs out of time or memory, or the worker dies; re-raises paracite's own errors
-        with their message."""
-        with self._lock:
-            return self._call(fn, args, name)
+        with their message.
 
-    def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str) -> Any:
+        ``progress``: ``fn`` is called as ``fn(*args, progress=send)``, and each
+        ``send(*event)`` in the worker calls ``progress(*event)`` here. An exception from
+        ``progress`` ends the call (and the worker, which a new one replaces)."""
+        with self._lock:
+            return self._call(fn, args, name, progress)
+
+    def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str,
+              progress: Callable[..., None] | None) -> Any:
         conn = self._start()
         t0 = time.monotonic()
-        conn.send((fn, args))
-        if not conn.poll(self.timeout_s):
-            self._stop(kill=True)
-            raise ParseError(f"{name}: parsing took longer than {self.timeout_s:g} s and was "
-                             "stopped (PARACITE_PARSE_TIMEOUT_S); the file may be damaged "
-                             "or built to exhaust a parser")
-        try:
-            ok, payload = conn.recv()
-        except (EOFError, OSError):
-            code = self._proc.exitcode if self._proc is not None else None
-            self._stop(kill=True)
-            raise ParseError(f"{name}: the parser stopped unexpectedly (exit code {code}) "
-                             "reading this file; it was skipped") from None
+        conn.send((fn, args, progress is not None))
+        while True:
+            ok, payload = self._receive(conn, t0 + self.timeout_s, name)
+            if ok is not None:
+                break
+            try:
+                progress(*payload)  # type: ignore[misc]  # only a reporting job sends events
+            except BaseException:
+                self._stop(kill=True)  # the rest of this job's messages must not reach the next
+                raise
         log.debug("parsed %s in %.2f s", name, time.monotonic() - t0)
         if ok:
             return payload
@@ -146,6 +156,23 @@ class ParseWorker:
                              "and was stopped (PARACITE_PARSE_MEMORY_MB)")
         detail = f"{kind}: {message}" if message else kind
         raise ParseError(f"{name}: could not be read ({detail[:300]}); it was skipped")
+
+    def _receive(self, conn: Connection, deadline: float, name: str) -> Any:
+        """The job's next message, (None, event) or (ok, payload), by ``deadline`` (a job
+        that reports all the time is stopped there too, however many events are queued)."""
+        left = deadline - time.monotonic()
+        if left <= 0 or not conn.poll(left):
+            self._stop(kill=True)
+            raise ParseError(f"{name}: parsing took longer than {self.timeout_s:g} s and was "
+                             "stopped (PARACITE_PARSE_TIMEOUT_S); the file may be damaged "
+                             "or built to exhaust a parser")
+        try:
+            return conn.recv()
+        except (EOFError, OSError):
+            code = self._proc.exitcode if self._proc is not None else None
+            self._stop(kill=True)
+            raise ParseError(f"{name}: the parser stopped unexpectedly (exit code {code}) "
+                             "reading this file; it was skipped") from None
 
     def _stop(self, kill: bool) -> None:
         if self._conn is not None and not kill:
