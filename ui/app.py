@@ -45,6 +45,8 @@ from urllib.parse import quote
 from paracite.assistant import UPLOADS, Assistant
 from paracite.documents import Answer, Citation, DocumentInfo, Passage
 from paracite.errors import ParaciteError
+from paracite.ingest import IngestProgress
+from paracite.pages import PageImage
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +66,61 @@ ANSWERERS = {
 }
 INGEST_NOTICE = ("Files are being ingested: this answer uses the documents stored before "
                  "the upload finished.")
-CHECKING = "⏳ Writing the answer and checking it against the records …"
+CHECKING = "Writing the answer and checking it against the records …"
+# Fonts every machine with Chromium has (Debian: DejaVu, Liberation); nothing is loaded
+# from the network (the CSP forbids it). Every glyph paracite shows is in DejaVu Sans:
+# no emoji (a machine without an emoji font draws a box).
+FONTS = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "sans-serif"]
+MONO_FONTS = ["DejaVu Sans Mono", "Liberation Mono", "monospace"]
+# Text colours of the sources panel: 4.5:1 or more on its background in both modes.
 CSS = """
+body, .gradio-container {font-variant:normal; font-feature-settings:normal;}
+#sources-col {position:sticky; top:8px; align-self:flex-start;}
+#sources {max-height:calc(100vh - 80px); overflow-y:auto; overscroll-behavior:contain;}
 #sources .src {border:1px solid var(--border-color-primary); border-radius:8px;
   padding:10px 12px; margin:0 0 10px;}
 #sources .src h4 {margin:0 0 4px; font-size:0.95em;}
-#sources .meta, #sources .note {color:var(--body-text-color-subdued); font-size:0.85em;}
+#sources .meta, #sources .note, #sources .context, #sources .empty {color:#4b5563;}
+.dark #sources .meta, .dark #sources .note, .dark #sources .context,
+.dark #sources .empty {color:#c9cfd8;}
+#sources .meta, #sources .note {font-size:0.85em;}
 #sources .meta {margin-bottom:6px;}
 #sources .text {white-space:pre-wrap; font-size:0.92em; line-height:1.45;}
-#sources .context {white-space:pre-wrap; font-size:0.85em; color:var(--body-text-color-subdued);
+#sources .context {white-space:pre-wrap; font-size:0.85em;
   border-left:3px solid var(--border-color-primary); padding-left:8px; margin:4px 0;}
+#sources .context-fold > summary {cursor:pointer; font-size:0.85em; margin-top:6px;}
+#sources a {color:#0b57d0;}
+.dark #sources a {color:#8ab4f8;}
+#sources .deleted {background:#f3f4f6; color:#1f2328; border-radius:4px; padding:2px 6px;
+  display:inline-block; margin:4px 0;}
+.dark #sources .deleted {background:#374151; color:#f3f4f6;}
+#sources figure.page {margin:6px -12px 6px; position:relative;}
+#sources figure.page img {width:100%; height:auto; display:block; cursor:zoom-in;
+  border-top:1px solid var(--border-color-primary);
+  border-bottom:1px solid var(--border-color-primary);}
+#sources figure.page figcaption {font-size:0.85em; padding:2px 12px; color:#4b5563;}
+.dark #sources figure.page figcaption {color:#c9cfd8;}
+#sources .turn[open] > summary {position:sticky; top:0; z-index:2;
+  background:var(--block-background-fill); padding:4px 0;}
+#queued {font-size:0.9em; margin:2px 0 6px; padding:6px 10px; border-radius:6px;
+  background:#eef2ff; color:#1e1b4b;}
+.dark #queued {background:#1e1b4b; color:#e0e7ff;}
+#queued:empty {display:none;}
+#doc-table table {width:100%; border-collapse:collapse; font-size:0.9em;}
+#doc-table th, #doc-table td {text-align:left; padding:4px 8px; vertical-align:top;
+  border-bottom:1px solid var(--border-color-primary); overflow-wrap:normal;
+  word-break:normal; hyphens:none;}
+#doc-table td.n {text-align:right;}
+#doc-table .k {display:none;}
+@media (max-width: 640px) {
+  #doc-table thead {display:none;}
+  #doc-table table, #doc-table tbody, #doc-table tr, #doc-table td {display:block;
+    width:auto;}
+  #doc-table tr {border:1px solid var(--border-color-primary); border-radius:8px;
+    margin:0 0 8px; padding:6px 8px;}
+  #doc-table td {border:none; padding:1px 0; text-align:left !important;}
+  #doc-table .k {display:inline; font-weight:600; margin-right:6px;}
+}
 #sources mark {background:#fff3b0; color:#1f2328; padding:0 1px;}
 .dark #sources mark {background:#5c4b00; color:#fff8db;}
 #sources .see-also {border-style:dashed;}
@@ -82,9 +129,6 @@ CSS = """
 .dark #sources .refusal-banner {background:#4a1c1a; color:#ffe9e7; border-color:#a8423b;}
 #sources .turn > summary, #sources .turn > h3 {cursor:pointer; font-weight:600;
   margin:8px 0 6px; font-size:0.95em;}
-#sources .page summary {cursor:pointer; font-size:0.85em; margin-top:6px;}
-#sources .page img {max-width:100%; border:1px solid var(--border-color-primary);
-  margin-top:4px;}
 .copy-text {display:none !important;}
 #sources .src.flash {outline:3px solid var(--color-accent); outline-offset:2px;}
 #filter-chip {flex-grow:0 !important; min-width:max-content;}
@@ -105,23 +149,24 @@ def md_text(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def md_code(text: str) -> str:
-    """``text`` as inline code (a document id): backticks inside cannot end it."""
-    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
-
-
 # -- formatting (pure functions, unit-tested) --------------------------------------------
 
 class SourceExtras:
     """What the sources panel shows besides the cited paragraph itself: which documents
-    are PDFs (their page image and file can be shown) and, for the rest, the paragraphs
-    before and after each cited one (by passage id)."""
+    are PDFs (their page image and file can be shown), for the rest the paragraphs
+    before and after each cited one (by passage id), and which documents are stored
+    (``stored``; None: not known, all are taken as stored): a citation of a deleted one
+    keeps its text and says the document was deleted."""
 
     def __init__(self, pdfs: Iterable[str] = (),
-                 context: Mapping[str, tuple[Passage | None, Passage | None]] | None = None
-                 ) -> None:
+                 context: Mapping[str, tuple[Passage | None, Passage | None]] | None = None,
+                 stored: Iterable[str] | None = None) -> None:
         self.pdfs = set(pdfs)
         self.context = dict(context or {})
+        self.stored = None if stored is None else set(stored)
+
+    def deleted(self, doc_id: str) -> bool:
+        return self.stored is not None and doc_id not in self.stored
 
 
 def _highlight(text: str, quotes: Sequence[str]) -> str:
@@ -148,22 +193,38 @@ def source_anchor(turn: int, marker: int) -> str:
 
 
 def _page_view(c: Citation) -> str:
-    """The cited page as an image with the paragraph highlighted, and a link that opens
-    the PDF at that page (served by the UI's own routes)."""
+    """The cited page as an image, shown at once at the panel's width, the paragraph
+    highlighted (the image says so itself when it could not be found on the page); a
+    click opens it at full size, and a link opens the PDF at that page (both served by
+    the UI's own routes). The page script finds the highlight from the image's address
+    ('/paracite/page/<id>.json' says where it is) and scrolls to it."""
     if not c.passage_id or not c.page:
         return ""
     shown = html.escape(c.page_shown)
-    src = f"/paracite/page/{quote(c.passage_id, safe='')}.png"
+    pid = quote(c.passage_id, safe="")
+    src = f"/paracite/page/{pid}.png"
     pdf = f"/paracite/pdf/{quote(c.document, safe='')}#page={c.page}"
-    return (f'<details class="page"><summary>See it on the page (p. {shown})</summary>'
-            f'<img src="{src}" loading="lazy" alt="page {shown} of {html.escape(c.document)}, '
-            f'the cited paragraph highlighted">'
-            f'<div class="note"><a href="{pdf}" target="_blank" rel="noopener">Open the PDF at '
-            f"page {shown}</a></div></details>")
+    return (f'<figure class="page">'
+            f'<a href="{src}" target="_blank" rel="noopener" title="Open the page at full '
+            f'size"><img src="{src}" loading="lazy" alt="page {shown} of '
+            f'{html.escape(c.document_label)}, the cited paragraph highlighted"></a>'
+            f'<figcaption>Page {shown} · <a href="{pdf}" target="_blank" rel="noopener">'
+            f"Open the PDF at page {shown}</a></figcaption></figure>")
 
 
 def _context(text: str) -> str:
     return f'<div class="context">{html.escape(text)}</div>'
+
+
+def _context_fold(before: Passage | None, after: Passage | None) -> str:
+    """The paragraphs before and after a cited one, folded (a click shows them)."""
+    if not (before or after):
+        return ""
+    which = " and ".join(w for w, p in (("before", before), ("after", after)) if p)
+    plural = "s" if before and after else ""
+    return (f'<details class="context-fold"><summary>The paragraph{plural} {which}</summary>'
+            f"{_context(before.text) if before else ''}"
+            f"{_context(after.text) if after else ''}</details>")
 
 
 def format_source(c: Citation, turn: int = 1, see_also: bool = False,
@@ -178,13 +239,14 @@ def format_source(c: Citation, turn: int = 1, see_also: bool = False,
     notes = "".join(f'<div class="note">{html.escape(f.marker)} {html.escape(f.text)}</div>'
                     for f in c.footnotes)
     section = f'<div class="meta">{html.escape(c.section)}</div>' if c.section else ""
-    before, after = extras.context.get(c.passage_id, (None, None))
-    body = f'<div class="text">{_highlight(c.text, c.quote)}</div>'
-    if c.document in extras.pdfs:
-        body += _page_view(c)
+    text = f'<div class="text">{_highlight(c.text, c.quote)}</div>'
+    if extras.deleted(c.document):  # the text stays (it is the answer's); no page, no file
+        body = ('<div class="deleted">Document deleted: this is the text as it was cited; '
+                "its page and file are no longer available.</div>" + text)
+    elif c.document in extras.pdfs:
+        body = _page_view(c) + text
     else:
-        body = ((_context(before.text) if before else "") + body
-                + (_context(after.text) if after else ""))
+        body = text + _context_fold(*extras.context.get(c.passage_id, (None, None)))
     return (f'<div class="src{" see-also" if see_also else ""}" {anchor}>'
             f"<h4>{html.escape(head)} — {html.escape(c.title)}</h4>"
             f'<div class="meta">{" · ".join(meta)}</div>{section}{body}{notes}</div>')
@@ -244,16 +306,16 @@ def format_answer(ans: Answer, turn: int = 1, notice: str = "") -> str:
     understood = (f"<sub>Understood as: {md_text(ans.understood_as)}</sub>"
                   "\n\n" if ans.understood_as else "")
     notes = [n for n in (ans.notice, notice) if n]
-    note = "".join(f"\n\n<sub>ℹ️ {md_text(n)}</sub>" for n in notes)
+    note = "".join(f"\n\n<sub>ℹ {md_text(n)}</sub>" for n in notes)
     plain = md_text(ans.plain_text()).replace("\n", "&#10;")
     copy = f'<span class="copy-text">{plain}</span>'
     by = f" · answered by {md_text(answerer_label(ans.llm))}" if ans.llm != "extractive" else ""
     if not ans.found:
-        return f"{understood}⚠️ {text}{note}{copy}"
+        return f"{understood}⚠ {text}{note}{copy}"
     linked = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{source_anchor(turn, int(m.group(1)))})",
                          text)
     refs = "; ".join(f"[{c.marker}] {c.reference}" for c in ans.citations)
-    flag = "❔ " if ans.uncertain else ""
+    flag = "(uncertain) " if ans.uncertain else ""
     return (f"{understood}{flag}{linked}\n\n<sub>Sources: {md_text(refs)}{by}</sub>{note}"
             f"{copy}")
 
@@ -274,17 +336,64 @@ def answerer_label(llm: str) -> str:
     return llm
 
 
-def documents_table(docs: Iterable[tuple[DocumentInfo, int]]) -> list[list[Any]]:
-    """The document table's rows: what a reader looks for first, the id last."""
-    return [[d.symbol or "", d.title, d.date or "", n, d.id] for d, n in docs]
+TABLE_HEADERS = ["symbol", "body", "title", "date", "passages"]
 
 
-TABLE_HEADERS = ["symbol", "title", "date", "passages", "id"]
+def documents_table(docs: Sequence[tuple[DocumentInfo, int]]) -> str:
+    """The documents as an HTML table (symbol, body, title, date, passages; ids are for
+    URLs and the API). On a phone each row becomes a card with its field names (CSS)."""
+    if not docs:
+        return '<div class="empty">No documents yet.</div>'
+    head = "".join(f"<th>{h}</th>" for h in TABLE_HEADERS)
+    rows = []
+    for d, n in docs:
+        cells = [("symbol", d.symbol or "—", ""), ("body", d.body or "—", ""),
+                 ("title", d.title, ""), ("date", d.date or "—", ""),
+                 ("passages", f"{n:,}", ' class="n"')]
+        rows.append("<tr>" + "".join(
+            f'<td{cls}><span class="k">{k}</span>{html.escape(v)}</td>'
+            for k, v, cls in cells) + "</tr>")
+    return _one_line(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+                     "</tbody></table>")
 
 
-def filter_chip(docs: Sequence[str] | None) -> str:
+def progress_step(e: IngestProgress) -> tuple[tuple[int, int], str, str]:
+    """What the upload's one progress display shows for an ingest event: (done, total),
+    the phase in words, the unit counted.
+
+    >>> from paracite.ingest import IngestProgress as P
+    >>> progress_step(P("reading", "a.pdf", 3, 12, files_done=0, files_total=2))
+    ((3, 12), 'Reading a.pdf: page 3 of 12 · 0 of 2 files done', 'pages')
+    >>> progress_step(P("embedding", "", 120, 444, files_done=1, files_total=1))
+    ((120, 444), 'Embedding passages: 120 of 444', 'passages')
+    """
+    files = f" · {e.files_done} of {e.files_total} files done" if e.files_total > 1 else ""
+    if e.phase == "reading":
+        return (e.done, e.total), f"Reading {e.file}: page {e.done} of {e.total}{files}", \
+            "pages"
+    if e.phase == "embedding":
+        return (e.done, e.total), f"Embedding passages: {e.done:,} of {e.total:,}", "passages"
+    if e.phase == "reembedding":
+        return (e.done, e.total), (f"Embedding stored passages again: {e.done:,} of "
+                                   f"{e.total:,}"), "passages"
+    what = {"structuring": "Structuring", "storing": "Storing"}.get(e.phase, e.phase)
+    return (e.done, e.total), f"{what} {e.file}{files}", "steps"
+
+
+def document_labels(docs: Iterable[DocumentInfo]) -> dict[str, str]:
+    """Each document's label (``DocumentInfo.label``: short symbol, else title), by id;
+    a label two documents share (a document in two languages) gets its id after it."""
+    docs = list(docs)
+    seen: dict[str, int] = {}
+    for d in docs:
+        seen[d.label] = seen.get(d.label, 0) + 1
+    return {d.id: d.label if seen[d.label] == 1 else f"{d.label} ({d.id})" for d in docs}
+
+
+def filter_chip(docs: Sequence[str] | None, labels: Mapping[str, str] | None = None) -> str:
     """The text of the chip that shows an active document filter (click: remove it)."""
-    return f"Only: {', '.join(docs)}  ✕" if docs else ""
+    labels = labels or {}
+    return f"Only: {', '.join(labels.get(d, d) for d in docs)}  ✕" if docs else ""
 
 
 # -- the conversation, as kept in the browser ---------------------------------------------
@@ -657,10 +766,12 @@ class UI:
         wanted: dict[str, tuple[str, str]] = {}
         for ans in answers:
             for c in (*ans.citations, *ans.see_also):
-                ids = _neighbour_ids(c.passage_id) if c.document not in pdfs else None
+                ids = (_neighbour_ids(c.passage_id) if c.document not in pdfs
+                       and any(d.id == c.document for d, _ in docs) else None)
                 if ids:
                     wanted[c.passage_id] = ids
         context: dict[str, tuple[Passage | None, Passage | None]] = {}
+        stored = {d.id for d, _ in docs}
         if wanted:
             try:
                 found = self.base.store.get_passages(sorted({i for p in wanted.values()
@@ -668,7 +779,7 @@ class UI:
             except ParaciteError:
                 found = {}
             context = {pid: (found.get(b), found.get(a)) for pid, (b, a) in wanted.items()}
-        return SourceExtras(pdfs=pdfs, context=context)
+        return SourceExtras(pdfs=pdfs, context=context, stored=stored)
 
     def sources_html(self, turns: Sequence[Turn], open_turn: int | None = None) -> str:
         answers = turn_answers(turns)
@@ -677,10 +788,10 @@ class UI:
         return format_sources(answers, open_turn, self.extras(answers),
                               [t["question"] for t in turns])
 
-    def page_image(self, passage_id: str) -> Path | None:
-        """The PNG of the page a passage starts on, the passage highlighted (cached under
-        PARACITE_HOME/pages, at most page_cache_mb of them, least recently used out); None
-        when it is not a stored PDF passage."""
+    def page_image(self, passage_id: str) -> PageImage | None:
+        """The PNG of the page a passage starts on, the passage highlighted, and where
+        (cached under PARACITE_HOME/pages, at most page_cache_mb of them, least recently
+        used out); None when it is not a stored PDF passage."""
         from paracite.pages import page_image
 
         passage = self.base.store.get_passages([passage_id]).get(passage_id)
@@ -690,9 +801,8 @@ class UI:
         if doc is None or not is_pdf(doc):
             return None
         settings = self.base.settings
-        image = page_image(passage, doc, settings.home / PAGE_CACHE,
-                           max_mb=settings.page_cache_mb)
-        return image.path if image is not None else None
+        return page_image(passage, doc, settings.home / PAGE_CACHE,
+                          max_mb=settings.page_cache_mb)
 
     def pdf_file(self, doc_id: str) -> Path | None:
         """The stored PDF a document comes from (None for other documents)."""
@@ -709,25 +819,31 @@ class UI:
     def ask(self, question: str, turns: Any, llm: str, docs: list[str] | None
             ) -> Iterator[tuple[Any, ...]]:
         """Answer one question in a conversation: yields (chat, turns, sources, question
-        box). An LLM's draft is never shown: the chat says it is being checked, and the
-        answer appears once its sentences passed the citation check."""
+        box, Ask button). The box is emptied once, when the question is taken; what is
+        typed while the answer is written stays in it (the page script queues it). Ask is
+        disabled until the answer is there. An LLM's draft is never shown: the chat says
+        it is being checked, and the answer appears once its sentences passed the
+        citation check."""
+        import gradio as gr
+
+        busy, free = gr.update(interactive=False), gr.update(interactive=True)
         question = (question or "").strip()
         turns = self.turns(turns)
         chat = chat_messages(turns)
         if not question:
-            yield chat, turns, self.sources_html(turns), ""
+            yield chat, turns, self.sources_html(turns), gr_skip(), free
             return
         most = self.base.settings.max_question_chars
         if len(question) > most:  # refused before it is shown or kept anywhere
             chat.append({"role": "assistant", "content": (
-                f"⚠️ That question is {len(question):,} characters long; questions of up to "
+                f"⚠ That question is {len(question):,} characters long; questions of up to "
                 f"{most:,} characters are answered. Shorten it and ask again.")})
-            yield chat, turns, gr_skip(), gr_skip()
+            yield chat, turns, gr_skip(), gr_skip(), free
             return
         notice = INGEST_NOTICE if self.ingesting else ""
         chat.append({"role": "user", "content": md_text(question)})
         chat.append({"role": "assistant", "content": CHECKING})
-        yield chat, turns, gr_skip(), ""
+        yield chat, turns, gr_skip(), "", busy
         try:
             final: Answer | None = None
             checked = ""
@@ -740,14 +856,19 @@ class UI:
                 if checked.strip() and llm not in (None, "", "extractive"):
                     chat[-1] = {"role": "assistant",
                                 "content": f"{md_text(checked.strip())}\n\n{CHECKING}"}
-                    yield chat, turns, gr_skip(), ""
+                    yield chat, turns, gr_skip(), gr_skip(), busy
             assert final is not None
             kept = self.base.settings.ui_turns_kept
             turns = [*turns, new_turn(question, final, notice, key=self.key)][-kept:]
-            yield chat_messages(turns), turns, self.sources_html(turns), ""
+            yield chat_messages(turns), turns, self.sources_html(turns), gr_skip(), free
         except ParaciteError as exc:
-            chat[-1] = {"role": "assistant", "content": f"⚠️ {md_text(str(exc))}"}
-            yield chat, turns, self.sources_html(turns), ""
+            chat[-1] = {"role": "assistant", "content": f"⚠ {md_text(str(exc))}"}
+            yield chat, turns, self.sources_html(turns), gr_skip(), free
+        except Exception:  # the page must not stay waiting; the error is logged
+            log.exception("question not answered: %r", question)
+            chat[-1] = {"role": "assistant", "content": "⚠ paracite failed on this "
+                        "question (the error is in the server's log). Ask again or rephrase."}
+            yield chat, turns, self.sources_html(turns), gr_skip(), free
 
     def show_turn(self, turns: Any, index: Any) -> str:
         """The sources panel opened at the answer a chat message belongs to."""
@@ -783,11 +904,27 @@ class UI:
         """A new conversation: no history, no sources, no document filter."""
         return [], [], format_sources(None), [], ""
 
+    def choices(self, docs: Sequence[tuple[DocumentInfo, int]] | None = None
+                ) -> list[tuple[str, str]]:
+        """(label, id) of every document, for the filter and the delete list: people read
+        the label, the events get the id."""
+        docs = self.base.documents() if docs is None else docs
+        labels = document_labels(d for d, _ in docs)
+        return [(labels[d.id], d.id) for d, _ in docs]
+
+    def chip(self, selected: Sequence[str] | None) -> str:
+        """The filter chip's text, the documents named by their labels."""
+        try:
+            labels = document_labels(d for d, _ in self.base.documents())
+        except ParaciteError:
+            labels = {}
+        return filter_chip(selected, labels)
+
     def status(self, docs: list[tuple[DocumentInfo, int]] | None = None) -> str:
         try:
             docs = self.base.documents() if docs is None else docs
         except ParaciteError as exc:
-            return f"⚠️ {md_text(str(exc))}"
+            return f"⚠ {md_text(str(exc))}"
         n = sum(c for _, c in docs)
         text = (f"Ready · {len(docs)} documents, {n} passages" if docs
                 else "Ready · no documents yet: add PDF, Markdown or text files below")
@@ -812,20 +949,26 @@ class UI:
             report = self.base.delete_document(doc_id)
         except ParaciteError as exc:
             said = _ABS_PATH.sub(r"\1", str(exc))
-            return f"❌ {md_text(said)}"
+            return f"✘ {md_text(said)}"
         doc = next((d for d, _ in docs if d.id == doc_id), None)
         if doc is not None and doc.bytes_hash and not any(
                 d.bytes_hash == doc.bytes_hash for d, _ in docs if d.id != doc_id):
             forget(self.base.settings.home / PAGE_CACHE, doc.bytes_hash)
+        label = document_labels(d for d, _ in docs).get(doc_id, doc_id)
         gone = " and its uploaded file" if report.file_removed else ""
-        return f"🗑️ {md_code(doc_id)} deleted: {report.passages} passages{gone}."
+        return f"✔ {md_text(label)} deleted: {report.passages} passages{gone}."
 
     def delete_question(self, doc_id: str | None) -> str:
-        counts = {d.id: n for d, n in self.base.documents()}
+        docs = self.base.documents()
+        counts = {d.id: n for d, n in docs}
         if not doc_id or doc_id not in counts:
             return "Choose a document to delete."
-        return (f"Delete **{md_text(doc_id)}** and its {counts[doc_id]} passages from the "
-                "store? Answers will no longer cite it; an uploaded file is deleted too.")
+        doc = next(d for d, _ in docs if d.id == doc_id)
+        label = document_labels(d for d, _ in docs)[doc_id]
+        title = f" ({md_text(doc.title)})" if doc.symbol else ""
+        return (f"Delete **{md_text(label)}**{title} and its {counts[doc_id]:,} passages from "
+                "the store? Answers will no longer cite it; an uploaded file is deleted too. "
+                "Earlier answers keep its text.")
 
     # -- uploads ------------------------------------------------------------------------
     def unstored(self) -> list[Path]:
@@ -868,7 +1011,7 @@ class UI:
                 given = getattr(f, "orig_name", None) or src.name
                 name = safe_name(given)
                 if progress is not None:
-                    progress((k, len(files)), desc=f"copying {name}", unit="files")
+                    progress((k, len(files)), desc=f"Receiving {name}", unit="files")
                 try:
                     lines += self._take(src, given, name, folder, targets, created)
                 finally:
@@ -879,7 +1022,7 @@ class UI:
                 self.claims.discard(path)
         stored = self.base.documents()
         return ("\n\n".join(lines), gr.update(value=documents_table(stored)),
-                gr.update(choices=[d.id for d, _ in stored]))
+                gr.update(choices=self.choices(stored)))
 
     def reingest(self, progress: Any = None) -> str:
         """Ingest again the upload files the store does not hold (``unstored``), as an
@@ -901,19 +1044,10 @@ class UI:
                 progress: Any) -> list[str]:
         """Ingest the claimed ``targets``: one report line per file (or one error line);
         files in ``created`` (made by this upload) are deleted when nothing uses them."""
-        finished: list[str] = []
-
-        def on_progress(done: int, total: int) -> None:
+        def on_progress(event: IngestProgress) -> None:
             if progress is not None:
-                progress((done, total), unit="passages",
-                         desc=f"embedding passages · {len(finished)} of {len(targets)} "
-                              "files done")
-
-        def on_file(result: Any) -> None:
-            finished.append(result.source)
-            if progress is not None:
-                progress((len(finished), len(targets)), unit="files",
-                         desc=f"{result.source}: {result.status}")
+                fraction, desc, unit = progress_step(event)
+                progress(fraction, desc=desc, unit=unit)
 
         lines: list[str] = []
         unused: set[Path] = set()
@@ -922,11 +1056,11 @@ class UI:
             self._ingesting += 1
         try:
             if targets:
-                files_done = self.base.ingest(list(targets.values()), progress=on_progress,
-                                              on_file=on_file).files
+                files_done = self.base.ingest(list(targets.values()),
+                                              progress=on_progress).files
         except ParaciteError as exc:  # e.g. another ingest holds the store
             said = _ABS_PATH.sub(r"\1", str(exc))
-            lines.append(f"❌ {md_text(said)}")
+            lines.append(f"✘ {md_text(said)}")
             unused = set(created)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -935,17 +1069,22 @@ class UI:
         finally:
             with self._lock:
                 self._ingesting -= 1
+        try:
+            labels = document_labels(d for d, _ in self.base.documents()) if files_done else {}
+        except ParaciteError:
+            labels = {}
         for r in files_done:
             reason = md_text(_ABS_PATH.sub(r"\1", r.reason))
             if r.status == "failed":
-                lines.append(f"❌ {reason}")
+                lines.append(f"✘ {reason}")
             elif r.status == "duplicate":
-                lines.append(f"ℹ️ {reason}")
+                lines.append(f"ℹ {reason}")
             else:
-                lines.append(f"✅ {md_text(r.source)} → {md_code(r.document)}: {r.status}, "
+                label = labels.get(r.document, r.document)
+                lines.append(f"✔ {md_text(r.source)} → {md_text(label)}: {r.status}, "
                              f"{r.passages} passages")
                 if reason:  # e.g. stored under another id because its id was taken
-                    lines.append(f"ℹ️ {reason}")
+                    lines.append(f"ℹ {reason}")
             if r.status in ("failed", "duplicate") and targets.get(r.source) in created:
                 unused.add(targets[r.source])
         self._delete_unused(unused)
@@ -969,23 +1108,23 @@ class UI:
         refused = gradio_upload(src, self.received)
         if refused:
             log.warning("upload of %s refused: %s", src, refused)
-            return [f"❌ {md_text(name)}: refused, {refused}"]
+            return [f"✘ {md_text(name)}: refused, {refused}"]
         if (Path(given).suffix.lower() not in UPLOAD_TYPES
                 or Path(name).suffix.lower() not in UPLOAD_TYPES):
-            return [f"❌ {md_text(name)}: not a PDF, Markdown or text file"]
+            return [f"✘ {md_text(name)}: not a PDF, Markdown or text file"]
         try:
             size_mb = src.stat().st_size / 1_048_576
         except OSError:
-            return [f"❌ {md_text(name)}: the upload is no longer there; choose the file again"]
+            return [f"✘ {md_text(name)}: the upload is no longer there; choose the file again"]
         if size_mb > settings.max_upload_mb:
             shown = f"{size_mb:.1f} MB" if size_mb >= 0.1 else f"{size_mb * 1024:.0f} KB"
-            return [f"❌ {md_text(name)}: {shown} is over the {settings.max_upload_mb:g} MB "
+            return [f"✘ {md_text(name)}: {shown} is over the {settings.max_upload_mb:g} MB "
                     "limit"]
         try:
             dest, new = store_upload(src, folder, name, self.claims)
         except OSError as exc:
             log.warning("upload %s not stored: %s", name, exc)
-            return [f"❌ {md_text(name)}: could not be stored "
+            return [f"✘ {md_text(name)}: could not be stored "
                     f"({md_text(exc.strerror or 'error')})"]
         if new:
             created.add(dest)
@@ -1020,14 +1159,14 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
 
     ui = UI(assistant or Assistant(), answerers)
     base = ui.base
-    with gr.Blocks(title="paracite") as demo:
+    with gr.Blocks(title="paracite", fill_width=True) as demo:
         ui.received = demo.upload_file_set  # what gradio's /upload route wrote
         gr.Markdown("## paracite — answers from UN meeting records, cited to the paragraph")
         status = gr.Markdown("Loading …", elem_id="status")
         convo = gr.BrowserState([], storage_key="paracite-conversation",
                                 secret=BROWSER_STORAGE_KEY)
         with gr.Row():
-            with gr.Column(scale=3):
+            with gr.Column(scale=5):
                 chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
                                   buttons=["copy"], sanitize_html=True,
                                   latex_delimiters=[],  # '$$' in a record is text
@@ -1041,7 +1180,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
                 with gr.Row():
                     ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
                     new_btn = gr.Button("New conversation", elem_id="new")
-                gr.Markdown("Suggested questions, from the documents' headings:",
+                gr.Markdown("Suggested questions, each answered by the documents:",
                             elem_id="suggest-label")
                 with gr.Row(elem_id="suggestions"):
                     suggest = [gr.Button(visible=False, size="sm", elem_id=f"suggest-{i}",
@@ -1054,13 +1193,13 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
                                       "before it is shown.")
                     docs = gr.CheckboxGroup([], label="Ask only these documents "
                                             "(none ticked: all)", elem_id="docs")
-            with gr.Column(scale=2):
+            with gr.Column(scale=8, elem_id="sources-col"):
                 gr.Markdown("### Sources")
                 sources = gr.Markdown(format_sources(None), elem_id="sources",
                                       sanitize_html=True, latex_delimiters=[])
         with gr.Accordion("Documents", open=True):
-            table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, elem_id="doc-table",
-                                 wrap=True, column_widths=["20%", "42%", "14%", "10%", "14%"])
+            table = gr.Markdown(documents_table([]), elem_id="doc-table", sanitize_html=True,
+                                latex_delimiters=[])
             files = gr.File(label="Add PDF, Markdown or text files", file_count="multiple",
                             file_types=UPLOAD_TYPES, elem_id="upload")
             upload_btn = gr.Button("Ingest uploaded files", elem_id="ingest")
@@ -1085,13 +1224,14 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
         def refresh(selected: list[str] | None) -> tuple[Any, ...]:
             stored = base.documents()
             ids = [d.id for d, _ in stored]
+            choices = ui.choices(stored)
             shown = ui.suggestions()
             buttons = [gr.update(value=shown[i], visible=True) if i < len(shown)
                        else gr.update(visible=False) for i in range(SUGGESTIONS)]
             missing = ui.unstored_note(ui.unstored())
             return (gr.update(value=documents_table(stored)),
-                    gr.update(choices=ids, value=[d for d in selected or [] if d in ids]),
-                    gr.update(choices=ids, value=None), *buttons, ui.status(stored),
+                    gr.update(choices=choices, value=[d for d in selected or [] if d in ids]),
+                    gr.update(choices=choices, value=None), *buttons, ui.status(stored),
                     gr.update(visible=bool(missing)), missing)
 
         def restore(turns: Any) -> tuple[Any, ...]:
@@ -1104,12 +1244,14 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
         demo.load(restore, [convo], [chat, convo, sources, question], api_name=False).then(
             refresh, [docs], listing, api_name=False)
 
-        # -- asking
-        outs = [chat, convo, sources, question]
-        ask_btn.click(ui.ask, [question, convo, llm, docs], outs, api_name="ask")
-        question.submit(ui.ask, [question, convo, llm, docs], outs, api_name=False)
-        for b in suggest:
-            b.click(ui.ask, [b, convo, llm, docs], outs, api_name=False)
+        # -- asking: Ask and Enter are one event, one question at a time per page. While an
+        # answer is written, Ask is disabled and the page script queues what is asked
+        # meanwhile (Enter, a suggestion), showing it; "always_last" holds a question
+        # sent before the page saw the answer end, instead of dropping it. A suggestion
+        # is asked through the box (paracite.js), so it queues the same way.
+        gr.on([ask_btn.click, question.submit], ui.ask, [question, convo, llm, docs],
+              [chat, convo, sources, question, ask_btn], api_name="ask",
+              trigger_mode="always_last", show_progress_on=[chat])
 
         def select(turns: Any, evt: gr.SelectData) -> str:
             return ui.show_turn(turns, evt.index)
@@ -1131,7 +1273,7 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
         chat.clear(ui.reset, None, reset_outs, api_name=False)
 
         # -- the filter chip: shown while a filter is on; clicking it removes the filter
-        docs.change(lambda d: gr.update(value=filter_chip(d), visible=bool(d)), docs, chip,
+        docs.change(lambda d: gr.update(value=ui.chip(d), visible=bool(d)), docs, chip,
                     api_name=False)
         chip.click(lambda: [], None, docs, api_name=False)
 
@@ -1143,13 +1285,14 @@ def build(assistant: Assistant | None = None, answerers: Mapping[str, Any] | Non
             return (message, gr.update(value=None), *refresh(selected))
 
         upload_btn.click(do_upload, [files, docs], [upload_result, files, *listing],
-                         api_name="do_upload")
+                         api_name="do_upload", show_progress_on=[upload_result])
 
         def do_reingest(selected: list[str] | None,
                         progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             return (ui.reingest(progress), *refresh(selected))
 
-        reingest_btn.click(do_reingest, [docs], [upload_result, *listing], api_name=False)
+        reingest_btn.click(do_reingest, [docs], [upload_result, *listing], api_name=False,
+                           show_progress_on=[upload_result])
 
         delete_btn.click(lambda d: (gr.update(visible=bool(d)), ui.delete_question(d)),
                          delete_pick, [confirm_row, confirm_text], api_name=False)
@@ -1329,19 +1472,31 @@ def add_routes(outer: Any, ui: UI | None) -> None:
     if ui is None:
         return
 
-    @outer.get("/paracite/page/{passage_id}.png", include_in_schema=False)
-    def page_png(passage_id: str) -> Any:
+    def drawn(passage_id: str) -> PageImage:
         if not _PASSAGE_ID.fullmatch(passage_id):
             raise HTTPException(404)
         try:
-            path = ui.page_image(passage_id)
+            image = ui.page_image(passage_id)
         except ParaciteError as exc:
             log.warning("page image of %s not made: %s", passage_id, exc)
-            path = None
-        if path is None:
+            image = None
+        if image is None:
             raise HTTPException(404)
-        return FileResponse(path, media_type="image/png",
+        return image
+
+    @outer.get("/paracite/page/{passage_id}.png", include_in_schema=False)
+    def page_png(passage_id: str) -> Any:
+        return FileResponse(drawn(passage_id).path, media_type="image/png",
                             headers={"cache-control": "private, max-age=3600"})
+
+    @outer.get("/paracite/page/{passage_id}.json", include_in_schema=False)
+    def page_box(passage_id: str) -> Any:
+        """Where the highlight is on the page image (shares of its height), for the page
+        script to scroll it into view; ``highlighted`` false: it was not found there."""
+        image = drawn(passage_id)
+        top, bottom = image.box or (None, None)
+        return {"page": image.page, "highlighted": image.highlighted, "top": top,
+                "bottom": bottom}
 
     @outer.get("/paracite/pdf/{doc_id}", include_in_schema=False)
     def pdf(doc_id: str) -> Any:
@@ -1367,7 +1522,8 @@ def make_app(demo: Any, settings: Any, port: int | None = None) -> tuple[Any, An
     add_routes(outer, getattr(demo, "paracite_ui", None))
     gr.mount_gradio_app(outer, demo, path="/", server_name=settings.ui_host,
                         server_port=port or settings.ui_port, show_error=False, css=CSS,
-                        theme=gr.themes.Default(), ssr_mode=False, allowed_paths=[],
+                        theme=gr.themes.Default(font=FONTS, font_mono=MONO_FONTS),
+                        ssr_mode=False, allowed_paths=[],
                         run_history=False,  # no run log in the browser, no bucket upload
                         footer_links=["api"],  # no "Runs", no settings/recording panel
                         head=HEAD,

@@ -8,12 +8,46 @@ parsed back out of generated text.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 PassageKind = Literal["paragraph", "table_row", "table", "front_matter"]
+# A joint symbol prints each organ's symbol, joined by a hyphen: "E/2025/31-E/CN.16/2025/4".
+_JOINT_SYMBOL = re.compile(r"-(?=[A-Z][A-Z0-9.]*/)")
+_LABEL_TITLE_MAX = 60  # characters of a title used as a label (a document without symbol)
+
+
+def short_symbol(symbol: str) -> str:
+    """The first symbol of a joint symbol, as people cite the document.
+
+    >>> short_symbol("E/2025/31-E/CN.16/2025/4")
+    'E/2025/31'
+    >>> short_symbol("UNODC/CCPCJ/EG.4/2017/1/Rev.1")
+    'UNODC/CCPCJ/EG.4/2017/1/Rev.1'
+    """
+    return _JOINT_SYMBOL.split(symbol.strip(), maxsplit=1)[0]
+
+
+def document_label(symbol: str | None, title: str, doc_id: str = "") -> str:
+    """The one name of a document a person reads: its UN symbol (short form) where it
+    has one, else its title (cut at a word, with '…', when long), else its id.
+
+    >>> document_label("E/2025/28-E/CN.7/2025/15", "Report on the sixty-eighth session")
+    'E/2025/28'
+    >>> document_label(None, "Working Group on Beacons", "beacons")
+    'Working Group on Beacons'
+    >>> document_label(None, "A very long title " * 6)
+    'A very long title A very long title A very long title A…'
+    """
+    if symbol and symbol.strip():
+        return short_symbol(symbol)
+    title = " ".join(title.split())
+    if len(title) > _LABEL_TITLE_MAX:
+        title = title[:_LABEL_TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return title or doc_id
 
 
 class Footnote(BaseModel):
@@ -42,6 +76,12 @@ class DocumentInfo(BaseModel):
     bytes_hash: str = Field(default="", description="sha256 of the file's bytes alone: "
                             "the same file under another name is ingested once.")
     pages: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Its name wherever a person reads it (``document_label``); the id is for URLs,
+        commands and the API."""
+        return document_label(self.symbol, self.title, self.id)
 
 
 # How sentence vectors are made (text.sentences + the embedder); part of every passage's
@@ -164,34 +204,41 @@ class Citation(BaseModel):
         return self.printed_page or (str(self.page) if self.page else "")
 
     @property
+    def document_label(self) -> str:
+        """The cited document's name as people read it (``document_label``)."""
+        return document_label(self.symbol, self.title, self.document)
+
+    @property
     def label(self) -> str:
-        """Short human reference, e.g. 'report ¶22' or 'agenda, item 1 (b), ¶3'."""
+        """Short human reference, e.g. 'UNODC/CCPCJ/EG.4/2017/4 ¶22' or
+        'UNODC/CCPCJ/EG.4/2017/1/Rev.1, item 1 (b), ¶3'."""
         if self.paragraph[:1].isdigit():
-            return f"{self.document} ¶{self.paragraph}"
-        return f"{self.document}, {self.paragraph}"
+            return f"{self.document_label} ¶{self.paragraph}"
+        return f"{self.document_label}, {self.paragraph}"
 
     @property
     def reference(self) -> str:
         """The one label shown everywhere: the short label and the printed page.
 
-        >>> Citation(marker=1, document="report", title="t", paragraph="22", page=9,
-        ...          printed_page="5", text="x").reference
-        'report ¶22, p. 5'
+        >>> Citation(marker=1, document="report", title="t", symbol="A/1", paragraph="22",
+        ...          page=9, printed_page="5", text="x").reference
+        'A/1 ¶22, p. 5'
         """
         page = self.page_shown
         return f"{self.label}, p. {page}" if page else self.label
 
     @property
     def plain_reference(self) -> str:
-        """The reference to paste into a text: the document symbol (else its id), the
-        paragraph and the printed page, e.g. 'UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9'.
+        """The reference to paste into a text: the document's label (its short symbol,
+        else its title), the paragraph and the printed page, e.g.
+        'UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9'.
 
         >>> Citation(marker=1, document="agenda", title="t", symbol="A/1", text="x",
         ...          paragraph="item 1 (b), ¶3").plain_reference
         'A/1, item 1 (b), ¶3'
         """
         para = f"¶{self.paragraph}" if self.paragraph[:1].isdigit() else self.paragraph
-        parts = [self.symbol or self.document, para]
+        parts = [self.document_label, para]
         if self.page_shown:
             parts.append(f"p. {self.page_shown}")
         return ", ".join(parts)

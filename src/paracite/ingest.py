@@ -33,7 +33,6 @@ import hashlib
 import json
 import logging
 import re
-import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -310,62 +309,11 @@ def parse_file(path: Path, settings: Settings | None = None,
         from paracite.parsing.pdf import parse_pdf
 
         s = settings or Settings()
-        with _pages_reported(on_page):
-            return parse_pdf(path, max_pages=s.max_pages,
-                             max_inflated_bytes=int(s.max_inflated_mb * 1_048_576))
+        return parse_pdf(path, max_pages=s.max_pages,
+                         max_inflated_bytes=int(s.max_inflated_mb * 1_048_576), on_page=on_page)
     kinds = ", ".join(sorted(PDF_SUFFIXES | TEXT_SUFFIXES))
     raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; "
                       f"paracite reads {kinds}")
-
-
-class _PageHook(threading.local):
-    on_page: Callable[[int, int], None] | None = None
-    total: int | None = None
-
-
-_page_hook = _PageHook()
-_page_hook_lock = threading.Lock()
-
-
-@contextmanager
-def _pages_reported(on_page: Callable[[int, int], None] | None) -> Iterator[None]:
-    """``on_page(done, total)`` as ``parse_pdf`` reads each page, in this thread.
-
-    A stopgap until ``parse_pdf`` takes a page callback itself (parsing/pdf.py is not this
-    module's to change): ``parse_pdf`` reads each page with ``layout.read_page``, which is
-    wrapped once per process; the wrapper reports to the thread that asked and is a plain
-    call for every other. The integration test of ingest progress fails if pdf.py stops
-    reading pages that way."""
-    if on_page is None:
-        yield
-        return
-    from paracite.parsing import pdf
-
-    with _page_hook_lock:
-        if not getattr(pdf.read_page, "reports_pages", False):
-            pdf.read_page = _reporting(pdf.read_page)  # type: ignore[assignment]
-    _page_hook.on_page, _page_hook.total = on_page, None
-    try:
-        yield
-    finally:
-        _page_hook.on_page = _page_hook.total = None
-
-
-def _reporting(read_page: Callable[[Any, int], Any]) -> Callable[[Any, int], Any]:
-    def reporting_read_page(page: Any, number: int) -> Any:
-        hook = _page_hook.on_page
-        if hook is None:
-            return read_page(page, number)
-        if _page_hook.total is None:
-            reader = getattr(page, "pdf", None)
-            _page_hook.total = len(reader.pages) if reader is not None else 0
-            hook(0, _page_hook.total)
-        read = read_page(page, number)
-        hook(number, max(number, _page_hook.total))
-        return read
-
-    reporting_read_page.reports_pages = True  # type: ignore[attr-defined]
-    return reporting_read_page
 
 
 def file_hash(data: bytes, entry: dict[str, Any]) -> str:

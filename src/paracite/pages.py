@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -50,7 +50,7 @@ __all__ = ["DEFAULT_SCALE", "PageError", "PageImage", "Rect", "evict", "forget",
 log = logging.getLogger(__name__)
 
 # Bump when matching or drawing changes: cached PNGs of older versions are not reused.
-PAGES_VERSION = "1"
+PAGES_VERSION = "2"
 # 1.5 x 72 dpi = 108 dpi: an A4 page is 893 x 1263 px, sharp on screen, ~0.1 s to draw.
 DEFAULT_SCALE = 1.5
 # A page larger than this many pixels on its longer side is drawn smaller (a poster-size
@@ -100,6 +100,10 @@ FUZZY_FLOOR = 88.0
 FILL = (255, 221, 0, 90)
 OUTLINE = (204, 140, 0, 255)
 PAD_PT = 1.5
+# A page the passage was not found on says so across its top (not an unmarked page).
+NOT_FOUND = "The cited paragraph could not be located on this page: read it in the text."
+BANNER_FILL = (180, 35, 24)  # white text on it: 6.4:1
+BOX_KEY = "paracite-box"  # PNG text chunk: the highlight's top and bottom, 0-1 of the height
 
 _LOCK = threading.RLock()
 _TABLE_KINDS = ("table", "table_row")
@@ -120,11 +124,14 @@ class Rect(NamedTuple):
 
 @dataclass(frozen=True)
 class PageImage:
-    """A drawn page: the PNG, its 1-based PDF page index, whether a region is marked."""
+    """A drawn page: the PNG, its 1-based PDF page index, whether a region is marked, and
+    where (``box``: the top and bottom of the marked lines as shares of the image's
+    height, for a viewer to scroll to; None when nothing is marked)."""
 
     path: Path
     page: int
     highlighted: bool
+    box: tuple[float, float] | None = None
 
 
 Role = Literal["only", "first", "last", "middle"]
@@ -661,9 +668,37 @@ def locate(pdf: Path, page: int, text: str, pages: Sequence[int] = (),
 
 # -- drawing ----------------------------------------------------------------------------------
 
-def _draw(pg: pdfium.PdfPage, rects: Sequence[Rect], out: Path, scale: float) -> Path:
+def _banner(image: Any, text: str) -> None:
+    """Write ``text`` in white on a red band across the top of ``image`` (in place)."""
+    from PIL import ImageDraw, ImageFont
+
+    size = max(12, image.width // 48)
+    font = ImageFont.load_default(size=size)
+    draw = ImageDraw.Draw(image)
+    words, lines, line = text.split(), [], ""
+    for w in words:  # wrap to the page's width
+        tried = f"{line} {w}".strip()
+        if line and draw.textlength(tried, font=font) > image.width - 2 * size:
+            lines.append(line)
+            line = w
+        else:
+            line = tried
+    lines.append(line)
+    height = size * (len(lines) + 1) + size // 2 * len(lines)
+    draw.rectangle((0, 0, image.width, height), fill=BANNER_FILL)
+    for i, ln in enumerate(lines):
+        draw.text((size, size // 2 + i * (size + size // 2)), ln, fill=(255, 255, 255),
+                  font=font)
+
+
+def _draw(pg: pdfium.PdfPage, rects: Sequence[Rect], out: Path, scale: float,
+          banner: str = "") -> tuple[float, float] | None:
+    """Draw the page to ``out`` with ``rects`` marked (with none, ``banner`` written
+    across its top, if given); returns the marked region's top and bottom as shares of
+    the height."""
     import pypdfium2.raw as raw
     from PIL import Image, ImageDraw
+    from PIL.PngImagePlugin import PngInfo
 
     width, height = pg.get_size()
     scale = min(scale, MAX_SIDE_PX / max(width, height, 1.0))
@@ -677,21 +712,44 @@ def _draw(pg: pdfium.PdfPage, rects: Sequence[Rect], out: Path, scale: float) ->
                               ctypes.byref(dx), ctypes.byref(dy))
         return dx.value, dy.value
 
+    tops, bottoms = [], []
     for r in rects:
         (x0, y0), (x1, y1) = device(r.left, r.top), device(r.right, r.bottom)
         draw.rectangle((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
                        fill=FILL, outline=OUTLINE, width=max(1, round(scale)))
+        tops.append(min(y0, y1))
+        bottoms.append(max(y0, y1))
     composed = Image.alpha_composite(image, overlay).convert("RGB")
+    box = None
+    info = PngInfo()
+    if tops:
+        box = (round(max(0, min(tops)) / composed.height, 4),
+               round(min(composed.height, max(bottoms)) / composed.height, 4))
+        info.add_text(BOX_KEY, f"{box[0]} {box[1]}")
+    elif banner:
+        _banner(composed, banner)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        composed.save(tmp, format="PNG")
+        composed.save(tmp, format="PNG", pnginfo=info)
         os.replace(tmp, out)
     except OSError as e:
         raise PageError(f"cannot write {out} ({e}); check that the folder is writable") from e
     finally:
         tmp.unlink(missing_ok=True)
-    return out
+    return box
+
+
+def _box(path: Path) -> tuple[float, float] | None:
+    """The marked region recorded in a drawn page (``_draw``), None if there is none."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            top, bottom = (float(x) for x in im.text.get(BOX_KEY, "").split())
+    except (OSError, ValueError):
+        return None
+    return top, bottom
 
 
 def render(pdf: Path, page: int, rects: Sequence[Rect], out: Path,
@@ -702,7 +760,8 @@ def render(pdf: Path, page: int, rects: Sequence[Rect], out: Path,
     ``scale``: pixels per point (1.0 = 72 dpi). Raises ``PageError``.
     """
     with _open_page(pdf, page) as pg:
-        return _draw(pg, rects, out, scale)
+        _draw(pg, rects, out, scale)
+    return out
 
 
 # -- the cached entry point ---------------------------------------------------------------
@@ -752,17 +811,18 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
     for path, highlighted in ((marked, True), (plain, False)):
         if path.is_file():
             _touch(path)
-            return PageImage(path, page, highlighted)
+            return PageImage(path, page, highlighted, _box(path) if highlighted else None)
     try:
         with _open_page(source, page) as pg:
             rects = _locate(pg, page, passage.text, passage.pages, passage.kind)
-            out = _draw(pg, rects, marked if rects else plain, scale)
+            out = marked if rects else plain
+            box = _draw(pg, rects, out, scale, banner=NOT_FOUND)
     except PageError as e:
         log.warning("%s", e)
         return None
     if max_mb is not None:
         evict(cache, int(max_mb * 1_048_576), keep=out)
-    return PageImage(out, page, bool(rects))
+    return PageImage(out, page, bool(rects), box)
 
 
 def _touch(path: Path) -> None:

@@ -159,7 +159,7 @@ def test_cli_ask_prints_answer_and_cited_paragraph(cli, records_home):
     out = cli(records_home, "ask", "Who opened the meeting, and why?")
     assert out.returncode == 0, out.stderr
     flat = " ".join(out.stdout.split())
-    assert "South Africa" in flat and "[1] report ¶52, p. 9" in flat
+    assert "South Africa" in flat and "[1] UNODC/CCPCJ/EG.4/2017/4 ¶52, p. 9" in flat
     js = cli(records_home, "ask", "--json", "How many Member States attended?")
     assert json.loads(js.stdout)["citations"][0]["paragraph"] == "57"
 

@@ -130,5 +130,5 @@ def test_the_installed_paracite_command_runs_in_its_own_process(records_home):
                            "Who opened the meeting, and why?"], capture_output=True,
                           text=True, env=env, timeout=300)
     assert docs.returncode == 0, docs.stderr
-    assert "South Africa" in docs.stdout and "[1] report ¶52, p. 9" in " ".join(
+    assert "South Africa" in docs.stdout and "[1] UNODC/CCPCJ/EG.4/2017/4 ¶52, p. 9" in " ".join(
         docs.stdout.split())

@@ -272,7 +272,8 @@ def test_a_read_only_store_answers_and_refuses_ingest(records_template, records_
             assert "Traceback" not in res.stderr
         assert [x.split()[0] for x in docs.stdout.splitlines()] == ["agenda", "report"]
         assert "is read-only: reading a copy of it" in docs.stderr
-        assert "Erik Planken (Netherlands)" in ask.stdout and "[1] report ¶22" in ask.stdout
+        assert "Erik Planken (Netherlands)" in ask.stdout
+        assert "[1] UNODC/CCPCJ/EG.4/2017/4 ¶22" in ask.stdout
         assert show.stdout.startswith("report ¶ 22")
         one_clear_line(ingest, f"the passage store at {home} is read-only")
         assert {p: p.stat().st_mtime_ns for p in home.rglob("*")} == before
@@ -358,7 +359,7 @@ def test_control_characters_of_a_record_print_as_visible_escapes(hostile, run_cl
         show.stdout
     assert "\\x7f\\x9b31m" in show.stdout
     assert "Expert Group\\x1b]8;;\\x07" in docs.stdout
-    assert "[1] hostile ¶1" in ask.stdout
+    assert "[1] Report of the \\x1b]8;;https://evil.example/\\x07Expert Group" in ask.stdout
 
     import paracite
 

@@ -273,8 +273,9 @@ def test_the_running_ui_answers_after_another_process_removed_a_document(tmp_pat
         for q in (question, "What is the provisional agenda?"):
             chat, *_ = client.predict(q, [], "extractive", [], api_name="/ask")
             said = str(chat[-1])
-            assert "⚠️ the passage store" not in said and "Error" not in said, said
-            assert "report ¶" not in said, said  # nothing cited or quoted from the report
+            assert "⚠ the passage store" not in said and "Error" not in said, said
+            # nothing cited or quoted from the report
+            assert "UNODC/CCPCJ/EG.4/2017/4 ¶" not in said.replace("\\", ""), said
         chat, *_ = client.predict("What is the provisional agenda?", [],
                                   "extractive", [], api_name="/ask")
         assert "agenda" in str(chat[-1])

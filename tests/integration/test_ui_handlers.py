@@ -27,14 +27,18 @@ def ui(tmp_path_factory):
 
 
 def final(gen):
+    """The chat, turns, sources panel and question box an ask ends with (and its Ask
+    button is enabled again)."""
     *_, last = list(gen)
-    return last
+    assert last[4]["interactive"] is True, "Ask is enabled once the answer is there"
+    return last[:4]
 
 
 def test_document_filter_limits_the_sources(ui):
     chat, turns, sources, _ = final(ui.ask("When will the report be adopted?", [],
                                            "extractive", ["agenda"]))
-    assert "agenda, " in sources and "report ¶" not in sources
+    assert "UNODC/CCPCJ/EG.4/2017/1/Rev.1, " in sources
+    assert "UNODC/CCPCJ/EG.4/2017/4 ¶" not in sources
     assert turns[-1]["question"] == "When will the report be adopted?"
 
 
@@ -59,7 +63,7 @@ def test_answerer_selector_offers_what_can_run(ui):
 
 def test_errors_are_shown_without_paths_or_tracebacks(ui):
     chat, _, _, _ = final(ui.ask("?!?", [], "extractive", []))
-    assert chat[-1]["content"].startswith("⚠️") and "Traceback" not in chat[-1]["content"]
+    assert chat[-1]["content"].startswith("⚠") and "Traceback" not in chat[-1]["content"]
     assert "/" not in chat[-1]["content"]
 
 
@@ -75,9 +79,9 @@ def test_upload_is_stored_under_home_with_a_sanitised_name(ui, tmp_path):
     home = ui.base.settings.home
     assert (home / "uploads" / "bureau.md").is_file()
     assert not (home.parent / "bureau.md").exists() and not (home / "bureau.md").exists()
-    assert "✅ bureau.md → `bureau`: added" in shown(msg)
+    assert "✔ bureau.md → bureau: added" in shown(msg)
     again, _, _ = ui.upload([received(ui, src, "copy of bureau.md")])
-    assert shown(again) == ("ℹ️ copy_of_bureau.md: same content as bureau.md; ingested once, "
+    assert shown(again) == ("ℹ copy_of_bureau.md: same content as bureau.md; ingested once, "
                             "as 'bureau'")
 
 
@@ -88,8 +92,8 @@ def test_upload_refuses_other_types_and_bad_files_with_reasons(ui, tmp_path):
     bad.write_bytes(b"%PDF-1.7 truncated")
     msg, _, _ = ui.upload([received(ui, exe, "setup.exe"), received(ui, bad, "broken.pdf")])
     msg = shown(msg)
-    assert "❌ setup.exe: not a PDF, Markdown or text file" in msg
-    assert "❌ broken.pdf: damaged or truncated PDF" in msg
+    assert "✘ setup.exe: not a PDF, Markdown or text file" in msg
+    assert "✘ broken.pdf: damaged or truncated PDF" in msg
     assert str(tmp_path) not in msg and "Traceback" not in msg
 
 
@@ -104,7 +108,7 @@ def test_upload_while_another_ingest_holds_the_store_is_refused_clearly(tmp_path
     ui = app.UI(a)
     with FileLock(str(a.settings.home / "ingest.lock")):
         msg, _, _ = ui.upload([received(ui, src, "note.md")])
-    assert shown(msg).startswith("❌ another ingest is writing to this store")
+    assert shown(msg).startswith("✘ another ingest is writing to this store")
     assert a.store.count() == 0
 
 
@@ -116,7 +120,7 @@ def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(tmp_pat
     big.write_text("1. A paragraph of a record. " * 100)
     ui = app.UI(a)
     msg, _, _ = ui.upload([received(ui, big, "big.md")])
-    assert shown(msg) == "❌ big.md: 3 KB is over the 0.001 MB limit"
+    assert shown(msg) == "✘ big.md: 3 KB is over the 0.001 MB limit"
     assert not (a.settings.home / "uploads" / "big.md").exists()
 
 
@@ -233,9 +237,9 @@ def test_uploads_missing_from_the_store_are_ingested_again_and_never_deleted(
     assert [f.name for f in ui.unstored()] == ["a.md", "b.md", "broken.pdf"]
     calls = []
     said = shown(ui.reingest(lambda value, desc="", unit="": calls.append((value, unit))))
-    assert "✅ a.md → `a`: added, 2 passages" in said
-    assert "✅ b.md → `b`: added, 2 passages" in said
-    assert "❌ broken.pdf: damaged or truncated PDF" in said
+    assert "✔ a.md → a: added, 2 passages" in said
+    assert "✔ b.md → b: added, 2 passages" in said
+    assert "✘ broken.pdf: damaged or truncated PDF" in said
     assert "busy.md" not in said
     assert ("passages" in [u for _, u in calls] and calls[-1] == ((3, 3), "files"))
     assert sorted(d.id for d, _ in ui.base.documents()) == ["a", "b"]
@@ -256,7 +260,7 @@ def test_deleting_a_pdf_document_removes_its_cached_page_images(tmp_path, embedd
         ("para", "2. The Working Group elected Ms. Sigrun Olafsdottir (Iceland) as Chair."),
     ], symbol="A/WG.99/2026/1")
     msg, _, _ = ui.upload([received(ui, pdf, "bulletin.pdf")])
-    assert "✅ bulletin.pdf" in shown(msg)
+    assert "✔ bulletin.pdf" in shown(msg)
     pages = ui.base.settings.home / "pages"
     for p in ui.base.passages("bulletin"):
         assert ui.page_image(p.id) is not None
@@ -291,9 +295,48 @@ def test_upload_reports_progress_per_file_and_per_batch_of_passages(tmp_path):
                                "of a record.\n\n" for n in range(1, 6)))
         srcs.append(received(ui, src, name))
     msg, _, _ = ui.upload(srcs, progress)
-    assert msg.count("✅") == 2
-    units = [u for _, _, u in calls]
-    assert units.count("files") >= 2 and "passages" in units
-    files_done = [v for v, _, u in calls if u == "files"]
-    assert files_done[-1] == (2, 2), files_done
-    assert any("embedding passages" in d for _, d, _ in calls)
+    assert msg.count("✔") == 2
+    said = [d for _, d, _ in calls]
+    assert said[:2] == ["Receiving one.md", "Receiving two.md"]
+    assert "Reading one.md: page 1 of 1 · 0 of 2 files done" in said
+    assert "Reading two.md: page 1 of 1 · 0 of 2 files done" in said
+    assert said[-1] == "Storing two.md · 1 of 2 files done" or said[-1].endswith("2 of 2 "
+                                                                               "files done")
+    assert [v for v, d, _ in calls if d.startswith("Embedding")][-1] == (10, 10)
+
+
+def test_upload_progress_goes_through_the_phases_and_ends_at_the_stored_count(ui, tmp_path):
+    """One display, phases in order (receiving, reading page i of n, structuring,
+    embedding passages i of n, storing); the last embedding count is what the report
+    and the documents table say was stored."""
+    from tests.pdfgen import write_pdf
+
+    body = [("para", f"{n}. The Working Group on Quays reviewed quay {n}, its cranes and "
+             "its lights, and asked for a costed plan of repairs before its next session "
+             "in Valletta.") for n in range(1, 40)]
+    pdf = write_pdf(tmp_path / "quays.pdf", [("heading", "I. Organization of the session"),
+                                              *body], symbol="A/WG.93/2026/1")
+    calls: list[tuple[tuple[int, int], str, str]] = []
+
+    def progress(fraction, desc="", unit=""):
+        calls.append((fraction, desc, unit))
+
+    msg, table, _ = ui.upload([received(ui, pdf, "quays.pdf")], progress)
+    stored = dict((d.id, n) for d, n in ui.base.documents())["quays"]
+    pages = next(d.pages for d, _ in ui.base.documents() if d.id == "quays")
+    assert pages is not None and pages >= 2
+    said = [desc for _, desc, _ in calls]
+    assert said[0] == "Receiving quays.pdf"
+    reading = [d for d in said if d.startswith("Reading quays.pdf")]
+    assert reading[-1] == f"Reading quays.pdf: page {pages} of {pages}"
+    last_read = calls[said.index(reading[-1])]
+    assert last_read[0] == (pages, pages) and last_read[2] == "pages"
+    phases = [d.split()[0] for d in said]
+    order = ["Receiving", "Reading", "Structuring", "Embedding", "Storing"]
+    firsts = [phases.index(p) for p in order]
+    assert firsts == sorted(firsts), phases
+    embedding = [(f, d) for f, d, _ in calls if d.startswith("Embedding passages")]
+    assert embedding[-1] == ((stored, stored), f"Embedding passages: {stored} of {stored}")
+    assert all(f[0] <= f[1] for f, _ in embedding)
+    assert f"A/WG.93/2026/1: added, {stored} passages" in shown(msg)
+    assert f"<td class=\"n\"><span class=\"k\">passages</span>{stored}</td>" in table["value"]

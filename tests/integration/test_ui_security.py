@@ -305,8 +305,8 @@ def test_gradio_temporary_copies_are_deleted_after_the_upload(tmp_path, embedder
         msg, _, _ = ui.upload([Received(ok, "minutes.md"), Received(refused, "setup.exe"),
                                Received(mine, "mine.md")])
         msg = shown(msg)
-        assert "✅ minutes.md" in msg and "❌ setup.exe" in msg
-        assert "❌ mine.md: refused, not a file uploaded through this page" in msg
+        assert "✔ minutes.md" in msg and "✘ setup.exe" in msg
+        assert "✘ mine.md: refused, not a file uploaded through this page" in msg
         assert not ok.exists() and not refused.exists()
         assert mine.exists()
         assert (a.settings.home / "uploads" / "minutes.md").is_file()
@@ -328,7 +328,7 @@ def test_gradio_temporary_copy_is_deleted_on_the_real_server(server, tmp_path):
     client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
     result = client.predict([gradio_client.handle_file(str(src))], [],
                             api_name="/do_upload")
-    assert f"✅ {name}" in shown(result[0])
+    assert f"✔ {name}" in shown(result[0])
     assert (a.settings.home / "uploads" / name).is_file()
     assert not list(Path(get_upload_folder()).rglob(name)), "gradio's copy is still there"
 
@@ -340,11 +340,11 @@ def test_copies_of_failed_and_duplicate_uploads_are_deleted(tmp_path, embedder):
     good.write_text(record("The bureau met."))
     bad.write_bytes(b"%PDF-1.7 truncated")
     msg, _, _ = ui.upload([received(ui, good, "bureau.md"), received(ui, bad, "broken.pdf")])
-    assert "❌ broken.pdf" in shown(msg) and "✅ bureau.md" in shown(msg)
+    assert "✘ broken.pdf" in shown(msg) and "✔ bureau.md" in shown(msg)
     folder = a.settings.home / "uploads"
     assert sorted(p.name for p in folder.iterdir()) == ["bureau.md"]
     dup, _, _ = ui.upload([received(ui, good, "copy of bureau.md")])
-    assert shown(dup).startswith("ℹ️ copy_of_bureau.md: same content as bureau.md")
+    assert shown(dup).startswith("ℹ copy_of_bureau.md: same content as bureau.md")
     assert sorted(p.name for p in folder.iterdir()) == ["bureau.md"]
     assert [d.id for d, _ in a.documents()] == ["bureau"]
 
@@ -374,7 +374,7 @@ def test_uploads_are_never_deleted_when_the_ui_starts(tmp_path, embedder):
 def test_a_reason_given_with_an_added_file_is_shown_as_an_info_line(tmp_path, embedder,
                                                                     monkeypatch):
     """The ingest layer stores a new file whose id is taken under a suffixed id, and says
-    so in FileResult.reason: the UI shows it after the ✅ line (paths as file names)."""
+    so in FileResult.reason: the UI shows it after the ✔ line (paths as file names)."""
     from paracite.ingest import FileResult, IngestReport
 
     a = new_assistant(tmp_path / "home", embedder)
@@ -387,8 +387,8 @@ def test_a_reason_given_with_an_added_file_is_shown_as_an_info_line(tmp_path, em
     ui = app.UI(a)
     msg, _, _ = ui.upload([received(ui, src, "Report.md")])
     assert shown(msg).split("\n\n") == [
-        "✅ Report.md → `report-2`: added, 3 passages",
-        "ℹ️ Report.md: the id 'report' belongs to report.md; stored as 'report-2'"]
+        "✔ Report.md → `report-2`: added, 3 passages",
+        "ℹ Report.md: the id 'report' belongs to report.md; stored as 'report-2'"]
 
 
 # -- 6. events sent to the queue by hand (issue 21) ---------------------------------------
@@ -587,7 +587,7 @@ def ui_process(tmp_path_factory, embedder):
 def assert_not_taken(port: int, home: Path, cache: Path, secret: Path, said: str) -> None:
     """The secret file was refused with a line saying so, is still where it was, and
     nothing of it is in the store, the upload folder or gradio's upload folder."""
-    assert "❌ secret.md: refused" in said, said
+    assert "✘ secret.md: refused" in said, said
     assert secret.read_text() == SECRET
     copies = [f for f in [*(home / "uploads").rglob("*"), *cache.rglob("*")]
               if f.is_file() and not f.is_symlink() and b"ZEPHYR" in f.read_bytes()]

@@ -93,7 +93,7 @@ def test_format_answer_prints_no_control_character_of_the_record():
     assert_inert(out)
     assert "\\x1b]52;c;" in out and "\\u202eNetherlands" in out
     assert out.count("\\x1b]8;;https://evil.example/") == 2  # title and footnote
-    assert "See also: report\\x1b[2J" in out
+    assert "See also: UNODC/CCPCJ/EG.4/2017/4\\x9b31m\\x85\\x90 ¶22" in out
 
 
 def test_json_answer_is_still_json_and_inert():

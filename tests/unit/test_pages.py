@@ -275,6 +275,33 @@ def test_page_image_of_another_page_is_shown_without_a_highlight(doc, tmp_path):
     assert got.path.name.endswith(".plain.png")
 
 
+def test_the_page_image_records_where_the_highlight_is_for_a_viewer_to_scroll_to(doc,
+                                                                                   tmp_path):
+    info, p = doc[0], doc[1]["4"]
+    got = page_image(p, info, tmp_path / "pages")
+    assert got is not None and got.box is not None
+    with Image.open(got.path) as image:
+        ys = sorted(y for _, y in highlighted(image))
+        height = image.height
+    top, bottom = got.box
+    assert 0 <= top < bottom <= 1
+    assert abs(top * height - ys[0]) <= 4 and abs(bottom * height - ys[-1]) <= 4
+    again = page_image(p, info, tmp_path / "pages")  # from the cache: read back from the PNG
+    assert again is not None and again.box == got.box
+
+
+def test_a_page_the_paragraph_is_not_found_on_says_so_on_the_image(doc, tmp_path):
+    p = doc[1]["1"]
+    got = page_image(p, doc[0], tmp_path / "pages", page=2)
+    assert got is not None and not got.highlighted and got.box is None
+    with Image.open(got.path) as image:
+        rgb = image.convert("RGB")
+        red = sum(1 for x in range(0, rgb.width, 3) if rgb.getpixel((x, 3)) == pages.BANNER_FILL)
+    assert red > 0.9 * len(range(0, rgb.width, 3)), "a red band across the top says so"
+    with Image.open(render(pdf_of(doc), 2, [], tmp_path / "plain.png", scale=1.0)) as plain:
+        assert plain.convert("RGB").getpixel((3, 3)) != pages.BANNER_FILL  # render: no band
+
+
 def test_page_image_of_a_continued_paragraph_marks_both_pages(doc, tmp_path):
     p = next(p for p in doc[1].values() if len(p.pages) == 2)
     for page in p.pages:

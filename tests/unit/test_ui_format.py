@@ -76,7 +76,7 @@ def citation(text: str, quote: list[str], marker: int = 1) -> Citation:
 def test_source_shows_provenance_full_text_and_highlights_the_supporting_sentence():
     text = "52. The meeting was opened. The Chair was indisposed."
     out = app.format_source(citation(text, ["The Chair was indisposed."]))
-    assert 'id="src-1-1"' in out and "report ¶52, p. 9" in out
+    assert 'id="src-1-1"' in out and "UNODC/CCPCJ/EG.4/2017/4 ¶52, p. 9" in out
     assert "UNODC/CCPCJ/EG.4/2017/4" in out and "III. Organization" in out
     assert "52. The meeting was opened. <mark>The Chair was indisposed.</mark>" in out
 
@@ -95,7 +95,7 @@ def test_answer_markers_link_to_their_paragraph_and_sources_are_copyable():
     assert "[[1]](#src-3-1)" in out
     dom = shown(out)
     assert dom.links == ["#src-3-1"]
-    assert "Sources: [1] report ¶52, p. 9" in "".join(dom.text)
+    assert "Sources: [1] UNODC/CCPCJ/EG.4/2017/4 ¶52, p. 9" in "".join(dom.text)
     assert "".join(dom.copy) == ("The Chair was indisposed. [1]\n\n"
                                  "[1] UNODC/CCPCJ/EG.4/2017/4, ¶52, p. 9")
 
@@ -146,15 +146,15 @@ def test_sources_panel_shows_record_markdown_as_text():
                                            citations=[c])], extras=app.SourceExtras(
         pdfs={"report"})))
     assert dom.images == ["/paracite/page/report%3A00051.png"]
-    assert dom.links == ["/paracite/pdf/report#page=9"]
+    assert dom.links == ["/paracite/page/report%3A00051.png", "/paracite/pdf/report#page=9"]
     assert "".join(dom.text).count(HOSTILE) == 2  # the turn's title and the paragraph
 
 
 def test_messages_with_file_names_and_errors_make_no_link():
-    said = app.md_text("❌ [x](http://evil.example): no such file <img src=x>")
+    said = app.md_text("✘ [x](http://evil.example): no such file <img src=x>")
     dom = shown(said)
     assert dom.links == [] and dom.images == []
-    assert "".join(dom.text).strip() == "❌ [x](http://evil.example): no such file <img src=x>"
+    assert "".join(dom.text).strip() == "✘ [x](http://evil.example): no such file <img src=x>"
 
 
 def test_each_answer_keeps_its_own_sources_in_the_panel():
@@ -277,7 +277,7 @@ def test_a_rewritten_follow_up_shows_how_it_was_understood_and_a_plain_one_does_
 def test_refusal_is_marked_and_shows_see_also_passages():
     ans = Answer(question="q", text="The records do not answer this question.", found=False,
                  see_also=[citation("57. The meeting was attended by ...", [], marker=0)])
-    assert app.format_answer(ans).startswith("⚠️ The records do not answer")
+    assert app.format_answer(ans).startswith("⚠ The records do not answer")
     panel = app.format_sources(ans)
     assert "refusal-banner" in panel and "see-also" in panel and 'id="src-1-0"' not in panel
 
@@ -309,8 +309,9 @@ def test_an_uncertain_answer_is_flagged_and_an_unclear_one_shows_no_sources():
     ans = Answer(question="q", text="The records may not answer this directly; the closest "
                  "statement in them is: The session opened on 3 March. [1]", found=True,
                  citations=[cit], uncertain=True)
-    assert app.format_answer(ans).startswith("❔ ")
-    assert not app.format_answer(ans.model_copy(update={"uncertain": False})).startswith("❔")
+    assert app.format_answer(ans).startswith("(uncertain) ")
+    sure = ans.model_copy(update={"uncertain": False})
+    assert not app.format_answer(sure).startswith("(uncertain)")
     unclear = Answer.unclear("Which country is he from?", "he", person=True)
     panel = app.format_sources(unclear)
     assert "not searched" in panel and "Closest" not in panel

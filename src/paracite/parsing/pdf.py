@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,8 @@ _INFLATE_CHUNK = 1 << 20  # bytes inflated at a time when counting a stream's si
 
 
 def _read_pages(path: Path, max_pages: int = 5000,
-                max_inflated_bytes: int = 400 * 2**20) -> list[Page]:
+                max_inflated_bytes: int = 400 * 2**20,
+                on_page: Callable[[int, int], None] | None = None) -> list[Page]:
     head = path.read_bytes()[:1024]
     if not head:
         raise ParseError(f"{path.name}: empty file (0 bytes); skipped")
@@ -204,7 +206,14 @@ def _read_pages(path: Path, max_pages: int = 5000,
                                  "allowed (PARACITE_MAX_PAGES); skipped")
             if _inflated_bytes(reader, max_inflated_bytes) > max_inflated_bytes:
                 raise too_big
-            return [read_page(page, n) for n, page in enumerate(reader.pages, 1)]
+            if on_page:
+                on_page(0, count)
+            pages = []
+            for n, page in enumerate(reader.pages, 1):
+                pages.append(read_page(page, n))
+                if on_page:
+                    on_page(n, count)
+            return pages
     except ParseError:
         raise
     except LimitReachedError as exc:  # one of pypdf's own limits
@@ -484,15 +493,17 @@ def _join(prev: str, nxt: str, words: frozenset[str] = frozenset()) -> str:
 
 
 def parse_pdf(path: Path, *, max_pages: int = 5000,
-              max_inflated_bytes: int = 400 * 2**20) -> ParsedFile:
+              max_inflated_bytes: int = 400 * 2**20,
+              on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
     """Parse a UN PDF into blocks (see the module docstring for the rules).
+    ``on_page(done, total)``: before the first page's text is read and after each page.
 
     Refused with a ParseError, before any page's text is read: a PDF of more than
     ``max_pages`` pages, or whose content streams (with the forms and font maps its pages
     use) inflate to more than ``max_inflated_bytes``. Unicode format characters (zero-width
     spaces, bidi marks …) are removed from the text as it is read (see layout.read_page).
     """
-    pages = _read_pages(path, max_pages, max_inflated_bytes)
+    pages = _read_pages(path, max_pages, max_inflated_bytes, on_page)
     raw_pages = ["\n".join(ln.plain for ln in page.lines) for page in pages]
     if not any(t.strip() for t in raw_pages):
         raise ParseError(f"{path.name}: no extractable text; scanned PDFs need OCR, which "
