@@ -81,7 +81,9 @@ body, .gradio-container {font-variant:normal; font-feature-settings:normal;}
   padding:10px 12px; margin:0 0 10px;}
 #sources .src h4 {margin:0 0 4px; font-size:0.95em;}
 #sources .meta, #sources .note, #sources .context, #sources .empty {color:#4b5563;}
-.dark #sources .meta, .dark #sources .note, .dark #sources .context,
+.dark #sources .meta {color:#c9cfd8;}
+.dark #sources .note {color:#c9cfd8;}
+.dark #sources .context {color:#c9cfd8;}
 .dark #sources .empty {color:#c9cfd8;}
 #sources .meta, #sources .note {font-size:0.85em;}
 #sources .meta {margin-bottom:6px;}
@@ -111,6 +113,7 @@ body, .gradio-container {font-variant:normal; font-feature-settings:normal;}
   border-bottom:1px solid var(--border-color-primary); overflow-wrap:normal;
   word-break:normal; hyphens:none;}
 #doc-table td.n {text-align:right;}
+#doc-table td.sym .v {white-space:nowrap;}
 #doc-table .k {display:none;}
 @media (max-width: 640px) {
   #doc-table thead {display:none;}
@@ -347,11 +350,11 @@ def documents_table(docs: Sequence[tuple[DocumentInfo, int]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in TABLE_HEADERS)
     rows = []
     for d, n in docs:
-        cells = [("symbol", d.symbol or "—", ""), ("body", d.body or "—", ""),
+        cells = [("symbol", d.symbol or "—", ' class="sym"'), ("body", d.body or "—", ""),
                  ("title", d.title, ""), ("date", d.date or "—", ""),
                  ("passages", f"{n:,}", ' class="n"')]
         rows.append("<tr>" + "".join(
-            f'<td{cls}><span class="k">{k}</span>{html.escape(v)}</td>'
+            f'<td{cls}><span class="k">{k}</span> <span class="v">{html.escape(v)}</span></td>'
             for k, v, cls in cells) + "</tr>")
     return _one_line(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
                      "</tbody></table>")
