@@ -387,7 +387,7 @@ def test_a_reason_given_with_an_added_file_is_shown_as_an_info_line(tmp_path, em
     ui = app.UI(a)
     msg, _, _ = ui.upload([received(ui, src, "Report.md")])
     assert shown(msg).split("\n\n") == [
-        "✔ Report.md → `report-2`: added, 3 passages",
+        "✔ Report.md → report-2: added, 3 passages",  # not stored (a stand-in ingest): its id
         "ℹ Report.md: the id 'report' belongs to report.md; stored as 'report-2'"]
 
 
