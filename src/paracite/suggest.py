@@ -1,27 +1,35 @@
-"""Suggested questions, drawn from the headings of the loaded documents.
+"""Suggested questions, made from what the loaded documents state.
 
-A heading is a topic the record itself names ("Election of officers"); a question about it
-is one the record can answer, provided a paragraph sits under it. Headings are cleaned
-(numbering stripped, case restored), those that name no topic are skipped ("Contents",
-"Annex", "I."), and each remaining one is turned into a question by the first template
-whose words fit it, else by a general one. Templates are a small table below: they know
-kinds of headings (a procedural act, an event, a debate, a list of findings), never
-particular documents.
+A delegate asks who was elected Chair, when and where a session was held, which Government
+paid for the meeting, what the body decided at its 5th meeting. The procedural sentences of
+UN records state exactly these things in a few fixed ways; ``text.statements`` reads them
+(an election, a session held or to be held, an opening, an adoption, a decision, a report
+introduced, support provided, attendance), and each is asked about in the ways a table
+below lists (``ASKS``), naming the body and the session or meeting as the document names
+them ("the sixty-eighth session of the Commission on Narcotic Drugs"). A question is only
+made when the paragraph states the part that answers it (no date, no "when") and every
+number and ordinal it names (the answerer requires them of the paragraph it cites); a
+question two paragraphs make with different answers is ambiguous and not made.
 
-Questions name no document. A symbol or a name in a question is a term the answer's
-passage must contain (``text.questions.critical_terms``), which a paragraph under
-"Election of officers" rarely does; "the report" pulls in passages that mention reports
-rather than the topic, and "the records" is a word the records lack, so the answerer
-refuses. Topics are never repeated, so the topic alone finds its heading's paragraphs
-(their searchable text includes the heading). ``Suggestion.document`` says where each
-came from, for a caller that wants to ask within that document.
+Suggestions take turns between documents and, within one, between kinds of question (who,
+when, where, how many, what). Each is checked before it is offered (``Assistant.
+suggestions`` asks it): kept when the answer says what its statement says (``accepted``).
+When the statements run out, questions about headings follow, as before this module read
+statements: a heading is cleaned (numbering stripped, case restored), those that name no
+topic or only procedure ("Summary of deliberations") are skipped, and the rest are asked
+about by the first template whose words fit them.
 
 >>> from paracite.documents import Passage
->>> ps = [Passage(document="r", title="Report of the meeting", paragraph=str(i + 1),
-...               section=s, start=0, end=1, order=i, text="The meeting adopted it.")
-...       for i, s in enumerate(["I. Adoption of the agenda", "II. Election of officers"])]
->>> [s.question for s in suggest(ps, 2)]
-['What was decided on the adoption of the agenda?', 'What was decided on the election of officers?']
+>>> texts = ["The Expert Group to Conduct a Study on Cybercrime met in Vienna.",
+...          "The third meeting of the Expert Group will be opened on Monday, 10 April 2017.",
+...          "The meeting was attended by representatives of 87 Member States."]
+>>> ps = [Passage(document="r", title="Report on the meeting of the Expert Group to Conduct"
+...               " a Study on Cybercrime", paragraph=str(i + 1), start=0, end=1, order=i,
+...               text=t) for i, t in enumerate(texts)]
+>>> for s in suggest(ps, 2):
+...     print(s.question)
+When will the third meeting of the Expert Group be opened?
+How many Member States attended the meeting of the Expert Group?
 """
 
 from __future__ import annotations
@@ -32,9 +40,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from paracite.documents import Passage
-from paracite.text.questions import MONTHS
+from paracite.documents import Answer, Passage
+from paracite.text.phrases import ORDINAL
+from paracite.text.questions import MONTHS, critical_terms, is_detail
+from paracite.text.sentences import split_sentences
+from paracite.text.statements import BODY_HEADS, Names, Statement, read
 from paracite.text.stems import stem
+from paracite.text.tokens import tokenize, words
 
 # -- what a heading is ---------------------------------------------------------------
 # Longer headings are sentences or titles, not topics a person would ask about by name.
@@ -359,18 +371,194 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# -- choosing among them -------------------------------------------------------------
+# -- questions from what the records state -------------------------------------------------
 @dataclass(frozen=True)
 class Suggestion:
-    """A suggested question and the heading it comes from."""
+    """A suggested question and where it comes from.
+
+    ``sources``: the (document, paragraph label) pairs whose text the question was made
+    from: an answer that cites one of them answers it. ``kind``: the statement it asks
+    about ('elected', 'held', ...; see :mod:`paracite.text.statements`) or 'heading' for
+    a question about a heading's topic. ``heading``/``section``/``topic``: the heading a
+    topic question comes from; for a statement, the heading and section its paragraph
+    sits under (no topic)."""
 
     question: str
     document: str
     heading: str = ""  # the heading as the record has it (one part of ``section``)
     section: str = ""  # the heading path of the paragraphs it asks about
     topic: str = ""  # the heading cleaned
+    paragraph: str = ""  # the label of the paragraph it was made from (the first source)
+    kind: str = "heading"
+    sources: tuple[tuple[str, str], ...] = ()
+    answer: str = ""  # what the statement says answers it ('Erik Planken (Netherlands)')
 
 
+@dataclass(frozen=True)
+class Ask:
+    """How a statement of one kind is asked about: ``template`` names the statement's
+    parts (``{body}``, ``{event}``, ``{office}``, ...); ``needs``: parts it cannot do
+    without; ``answer``: the part that answers it (two statements that make the same
+    question with different answers make an ambiguous question, not asked)."""
+
+    kind: str
+    asks: str  # who, when, where, how many, what: spread over the suggestions
+    template: str
+    needs: tuple[str, ...]
+    answer: str
+
+
+# Each a way delegates ask about a kind of procedural fact; a statement lacking a part a
+# question needs (no date: no 'when') is not asked that way.
+ASKS: tuple[Ask, ...] = (
+    Ask("elected", "who", "Who was elected {office} of {body}{at_session}?",
+        ("person", "office", "body"), "person"),
+    Ask("elected", "who", "Who were elected officers of {body}{at_session}?",
+        ("officers", "body"), "sentence"),
+    Ask("office", "who", "Who took up the functions of {office} of {body}?",
+        ("person", "office", "body"), "person"),
+    Ask("held", "when", "When was {event} held?", ("event", "date"), "date"),
+    Ask("held", "where", "Where was {event} held?", ("event", "place"), "place"),
+    Ask("will_hold", "when", "When will {event} be {verb}?", ("event", "date"), "date"),
+    Ask("will_hold", "where", "Where will {event} be held?", ("event", "place", "held"),
+        "place"),
+    Ask("opened", "who", "Who opened {event}?", ("event", "person"), "person"),
+    Ask("provided", "which", "Which Government {verb} {thing}?",
+        ("government", "thing", "verb"), "person"),
+    Ask("provided", "who", "Who {verb} {thing}?", ("thing", "verb", "not_government"),
+        "person"),
+    Ask("attended", "how many", "How many {unit} attended {event}?",
+        ("event", "count", "unit"), "count"),
+    Ask("adopted", "when", "When did {body} adopt {thing}?", ("body", "thing", "date"),
+        "date"),
+    Ask("introduced", "who", "Who introduced {thing}?", ("person", "thing"), "person"),
+    Ask("decided", "what", "What did {body} decide at its {meeting}?", ("body", "meeting"),
+        "sentence"),
+)
+# Which kinds come first within a document: the officers and the session itself before
+# what was done at it.
+KIND_ORDER = ("elected", "held", "will_hold", "opened", "provided", "attended", "adopted",
+              "office", "introduced", "decided")
+
+
+def _parts(st: Statement) -> dict[str, str]:
+    """A statement's parts as a template names them, with the flags ``needs`` tests."""
+    parts = {k: v for k, v in vars(st).items() if isinstance(v, str)}
+    parts["at_session"] = f" at its {st.session} session" if st.session else ""
+    parts["officers"] = "yes" if st.office == "officers" else ""
+    if st.office == "officers":
+        parts["office"] = ""
+    government = st.person.startswith(("the Government", "the Governments"))
+    parts["government"] = "yes" if government else ""
+    parts["not_government"] = "" if government else "yes"
+    parts["held"] = "yes" if st.verb == "held" else ""
+    return parts
+
+
+def questions_of(st: Statement) -> list[tuple[Ask, str, str]]:
+    """(how, question, answer) for each way a statement can be asked about.
+
+    >>> from paracite.text.statements import Statement
+    >>> st = Statement("held", "", event="the sixty-eighth session of the Commission",
+    ...                date="10 to 14 March 2025", place="Vienna")
+    >>> for _, question, answer in questions_of(st):
+    ...     print(question, "|", answer)
+    When was the sixty-eighth session of the Commission held? | 10 to 14 march 2025
+    Where was the sixty-eighth session of the Commission held? | vienna
+    """
+    parts = _parts(st)
+    out = []
+    for ask in ASKS:
+        if ask.kind == st.kind and all(parts.get(k) for k in ask.needs):
+            question = _sentence(" ".join(ask.template.format(**parts).split()))
+            out.append((ask, question, " ".join(parts[ask.answer].lower().split())))
+    return out
+
+
+@dataclass
+class _Asked:
+    """A question made from statements: where they are, and what they answer."""
+
+    question: str
+    asks: str
+    kind: str
+    rank: tuple[int, int, int]
+    sources: list[Passage]
+    answers: set[str]
+
+    whole: bool = False  # answered by the statement as a whole: no part to look for
+
+    def suggestion(self) -> Suggestion:
+        first = self.sources[0]
+        answer = "" if self.whole else next(iter(self.answers))
+        return Suggestion(self.question, first.document, first.section.split(" > ")[-1],
+                          first.section, paragraph=first.paragraph, kind=self.kind,
+                          sources=tuple(dict.fromkeys((p.document, p.paragraph)
+                                                      for p in self.sources)),
+                          answer=answer)
+
+
+def names_of(passages: Sequence[Passage]) -> Names:
+    """The bodies one document names; its title and cover say which one it is about."""
+    lead = "\n".join([passages[0].title] + [p.text for p in passages
+                                            if p.kind == "front_matter"]) if passages else ""
+    return Names((p.text for p in passages), lead, passages[0].title if passages else "")
+
+
+def _own_ordinals(passages: Sequence[Passage]) -> set[str]:
+    """The ordinals the title and cover give the document's own session or meeting
+    ('sixty-eighth' of 'Report on the sixty-eighth session'): a statement about another
+    one (an earlier meeting, recalled) ranks after those about it."""
+    lead = " ".join([passages[0].title] + [p.text for p in passages
+                                           if p.kind == "front_matter"]) if passages else ""
+    return {m.group(1).lower() for m in re.finditer(
+        rf"({ORDINAL.pattern}) (?:[a-z-]+ )?(?:session|meeting)", lead, re.IGNORECASE)}
+
+
+def _details_stated(question: str, p: Passage) -> bool:
+    """Whether the paragraph itself states every number and ordinal the question names,
+    as the answerer requires of the paragraph it cites."""
+    own = set(tokenize(f"{p.searchable_text()} {p.paragraph}"))
+    return all(t in own for t in critical_terms(question) if is_detail(t))
+
+
+def statement_questions(by_doc: dict[str, list[Passage]]) -> dict[str, list[_Asked]]:
+    """Each document's questions about what its paragraphs state, best first (its own
+    body's acts before others', by ``KIND_ORDER``, then in reading order). A question two
+    paragraphs make with different answers ('What did the Commission decide at its 5th
+    meeting?', asked of seven decisions) is dropped; with the same answer (a date stated
+    in the agenda and in the report) it is one question with both as sources."""
+    made: dict[str, _Asked] = {}
+    for doc_id in sorted(by_doc):
+        ps = by_doc[doc_id]
+        names = names_of(ps)
+        own = names.written(names.own) if names.own else ""
+        current = _own_ordinals(ps)
+        for p in ps:
+            if p.kind != "paragraph":
+                continue
+            for sentence in split_sentences(p.text):
+                for st in read(sentence, names, p.text):
+                    about_own = bool(own) and own in f"{st.body} {st.event}"
+                    ordinals = {m.group(0).lower() for m in ORDINAL.finditer(st.event)}
+                    past = bool(current and ordinals and not ordinals & current)
+                    for ask, question, answer in questions_of(st):
+                        if not _details_stated(question, p):
+                            continue
+                        rank = (not about_own or past, KIND_ORDER.index(st.kind), p.order)
+                        a = made.setdefault(question, _Asked(
+                            question, ask.asks, st.kind, rank, [], set(),
+                            ask.answer == "sentence"))
+                        a.sources.append(p)
+                        a.answers.add(answer)
+    out: dict[str, list[_Asked]] = {}
+    for a in made.values():
+        if len(a.answers) == 1:
+            out.setdefault(a.sources[0].document, []).append(a)
+    return {d: sorted(qs, key=lambda a: a.rank) for d, qs in out.items()}
+
+
+# -- the fallback: questions about headings ---------------------------------------------------
 def topic_key(topic: str) -> str:
     """What two headings share when they name the same topic: their words' stems.
 
@@ -380,13 +568,40 @@ def topic_key(topic: str) -> str:
     return " ".join(stem(w) for w in _WORD.findall(topic.lower()))
 
 
+# Words of a meeting's procedure and of a document's parts: a heading made only of them
+# ("Summary of deliberations", "Adoption of the agenda", "Action taken by the Commission")
+# is a topic every record has; a question about it is a vague one. The statements those
+# sections make are asked about instead (above).
+_PROCEDURAL_WORDS = (
+    "adoption agenda organization organizational work election officers opening closing "
+    "closure session meeting meetings attendance documentation statement statements general "
+    "debate deliberations discussion dialogue exchange summary recommendations conclusions "
+    "findings report reports matters other action actions taken consideration introduction "
+    "credentials participation procedural procedure proceedings item items provisional "
+    "annotations observations proposals messages priorities lessons main key progress "
+    "update status decisions decision resolutions resolution draft adopted considered "
+    "programme future duration dates venue and of the on by to for in at its with a an "
+    "administrative financial questions subsidiary body bodies")
+PROCEDURAL = frozenset(stem(w) for w in _PROCEDURAL_WORDS.split()) | {
+    stem(h.lower()) for h in BODY_HEADS}
+
+
+def specific(topic: str) -> bool:
+    """Whether a heading names a subject of its own, not only procedure.
+
+    >>> specific("Summary of deliberations"), specific("Migrants, refugees and asylum seekers")
+    (False, True)
+    """
+    return any(stem(w.lower()) not in PROCEDURAL for w in _WORD.findall(topic))
+
+
 @dataclass
 class _Candidate:
     heading: str
     section: str
     topic: str
     key: str
-    paragraphs: int = 0
+    paragraphs: list[str] = field(default_factory=list)
 
 
 def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
@@ -404,7 +619,8 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
         if p.kind != "paragraph" or not p.section:
             continue
         parts = [s.strip() for s in p.section.split(" > ")]
-        if any(_TOC.search(part) for part in parts):
+        if any(_TOC.search(part) for part in parts) or clean_heading(parts[0]).lower() in (
+                "contents", "table of contents"):  # the contents, read as headings
             continue
         for depth in range(len(parts) - 1, -1, -1):
             topic = clean_heading(parts[depth])
@@ -415,59 +631,171 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
             if key not in found:
                 found[key] = _Candidate(parts[depth], " > ".join(parts[:depth + 1]), topic, key)
                 group_of[key] = parts[0]
-            found[key].paragraphs += 1
+            found[key].paragraphs.append(p.paragraph)
             break
     groups: dict[str, list[_Candidate]] = {}
     for c in found.values():  # reading order
         groups.setdefault(group_of[c.key], []).append(c)
-    ranked = sorted((sorted(g, key=lambda c: -c.paragraphs) for g in groups.values()),
-                    key=lambda g: -g[0].paragraphs)
+    ranked = sorted((sorted(g, key=lambda c: -len(c.paragraphs)) for g in groups.values()),
+                    key=lambda g: -len(g[0].paragraphs))
     out: list[_Candidate] = []
     for rank in range(max((len(g) for g in ranked), default=0)):
         out += [g[rank] for g in ranked if rank < len(g)]
     return out
 
 
-# How many topics may be tried for each question asked for, when a check turns them down:
-# it bounds the time a check costs (an answer each) on records whose headings answer badly.
+# How many questions may be tried for each one asked for, when a check turns them down:
+# it bounds the time checks cost (an answer each) on records that answer badly.
 TRIES_PER_QUESTION = 3
 
+Check = Callable[["Suggestion"], "bool | Answer"]
 
-def suggest(passages: Iterable[Passage], n: int = 4,
-            check: Callable[[Suggestion], bool] | None = None) -> list[Suggestion]:
-    """Up to ``n`` questions about the topics of these passages' documents: one from each
-    document in turn (in id order), each document's spread over its sections (see
-    ``_candidates``); no topic twice. Only headings with a paragraph under them are asked
-    about. ``check``: a suggestion it turns down is skipped (``Assistant.suggestions``
-    asks each one and keeps those the records answer); at most ``TRIES_PER_QUESTION × n``
-    are checked. Deterministic: the same passages give the same questions."""
+
+def accepted(s: Suggestion, result: bool | Answer) -> bool:
+    """Whether a check's result keeps a suggestion: True, or an answer that is found, not
+    hedged, and says what the statement the question was made from says answers it (a
+    name, a date, a place, a number), from that paragraph or another (the executive
+    summary repeats the session's dates); for a question whose answer is a whole
+    statement ('What did the Committee decide ...?'), one that cites a paragraph the
+    question was made from. Any other answer answers some other question.
+
+    >>> from paracite.documents import Answer, Citation
+    >>> s = Suggestion("Who?", "r", sources=(("r", "22"),), answer="erik planken (netherlands)")
+    >>> cite = Citation(marker=1, document="r", title="T", paragraph="3", text="x")
+    >>> accepted(s, Answer(question="Who?", text="Erik Planken took up. [1]", found=True,
+    ...                    citations=[cite]))
+    False
+    """
+    if isinstance(result, bool):
+        return result
+    if not result.found or result.uncertain:
+        return False
+    needed = [w for w in words(s.answer) if w not in _TITLES]
+    if needed:  # a paragraph states several things: the answer must say this one
+        said = set(words(result.text))
+        return all(w in said for w in needed)
+    return not s.sources or any((c.document, c.paragraph) in s.sources
+                                for c in result.citations)
+
+
+_TITLES = frozenset({"mr", "ms", "mrs", "dr", "prof", "h.e"})
+
+
+def suggest(passages: Iterable[Passage], n: int = 4, check: Check | None = None
+            ) -> list[Suggestion]:
+    """Up to ``n`` questions about what these passages' documents state: who was elected,
+    when and where a session was held, what a body adopted or decided (see
+    ``statement_questions``), taking turns between documents (in id order) and, within
+    them, between kinds of question (who, when, where, how many, what). When the
+    statements run out, questions about headings' topics follow (``_candidates``),
+    procedural headings left out. No question twice.
+
+    ``check``: asked of each suggestion before it is kept; it returns a bool, or the
+    answer to the question, which must cite a paragraph the question came from (see
+    ``accepted``). At most ``TRIES_PER_QUESTION × n`` are checked. Deterministic: the
+    same passages give the same questions."""
     if n <= 0:
         return []
     by_doc: dict[str, list[Passage]] = {}
     for p in passages:
         by_doc.setdefault(p.document, []).append(p)
-    queues: list[tuple[str, Usage, list[_Candidate]]] = []
-    for doc_id in sorted(by_doc):
-        ps = sorted(by_doc[doc_id], key=lambda p: p.order)
-        cands = _candidates(ps)
-        if cands:
-            queues.append((doc_id, Usage.of(p.text for p in ps), cands))
-    out: list[Suggestion] = []
+    for doc_id in by_doc:
+        by_doc[doc_id].sort(key=lambda p: p.order)
+    chooser = _Chooser(n, check)
+    chooser.take(statement_questions(by_doc))
+    if len(chooser.out) < n:
+        chooser.take(_heading_questions(by_doc))
+    return chooser.out
+
+
+class _Chooser:
+    """Takes questions in turns between documents, each turn the best question of a kind
+    (who, when, ...) asked least so far; checks each, within a budget."""
+
+    def __init__(self, n: int, check: Check | None) -> None:
+        self.n, self.check = n, check
+        self.tries = TRIES_PER_QUESTION * n
+        self.out: list[Suggestion] = []
+        self.asked: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.used: set[tuple[str, str]] = set()
+
+    def take(self, queues: dict[str, list[_Asked]]) -> None:
+        queues = {d: list(q) for d, q in sorted(queues.items()) if q}
+        while len(self.out) < self.n and self.tries > 0 and any(queues.values()):
+            for doc_id in list(queues):
+                queue = queues[doc_id]
+                while queue and len(self.out) < self.n and self.tries > 0:
+                    a = min(queue, key=self._order)  # queue: best first; min keeps the first
+                    queue.remove(a)
+                    if self._keep(a):
+                        break
+
+    def _order(self, a: _Asked) -> tuple[int, bool]:
+        """The kind of question asked least so far, then one about a paragraph not yet
+        asked about (not 'where' after 'when' of the same sentence)."""
+        return self.asked[a.asks], bool(self.used & set(a.suggestion().sources))
+
+    def _keep(self, a: _Asked) -> bool:
+        if a.question in self.seen:
+            return False
+        self.seen.add(a.question)
+        s = a.suggestion()
+        if self.check is not None:
+            self.tries -= 1
+            if not accepted(s, self.check(s)):
+                return False
+        self.out.append(s)
+        self.asked[a.asks] += 1
+        self.used.update(s.sources)
+        return True
+
+
+def _heading_questions(by_doc: dict[str, list[Passage]]) -> dict[str, list[_Asked]]:
+    """Each document's questions about its headings' topics (only specific ones), in the
+    order ``_candidates`` gives; a topic two documents share is asked of the first."""
+    out: dict[str, list[_Asked]] = {}
     used: set[str] = set()
-    tries = TRIES_PER_QUESTION * n
-    while len(out) < n and tries > 0 and any(q[2] for q in queues):
-        for doc_id, usage, queue in queues:
-            while queue and len(out) < n and tries > 0:
-                c = queue.pop(0)
-                if c.key in used:
-                    continue
-                used.add(c.key)
-                s = Suggestion(question_for(in_running_text(c.topic, usage)), doc_id,
-                               c.heading, c.section, c.topic)
-                if check is not None:
-                    tries -= 1
-                    if not check(s):
-                        continue
-                out.append(s)
-                break
+    for doc_id in sorted(by_doc):
+        ps = by_doc[doc_id]
+        usage: Usage | None = None
+        speaker = ""
+        for rank, c in enumerate(_candidates(ps)):
+            if c.key in used or not specific(c.topic):
+                continue
+            used.add(c.key)
+            if usage is None:
+                usage = Usage.of(p.text for p in ps)
+                speaker = _speaker(ps)
+            question = question_for(in_running_text(c.topic, usage))
+            if speaker and question.startswith(_SAID_ABOUT):
+                question = f"What did {speaker} say about {question[len(_SAID_ABOUT):]}"
+            out.setdefault(doc_id, []).append(_HeadingAsked(
+                question, "what", "heading", (1, 0, rank), [], set(), True, c, doc_id))
     return out
+
+
+_SAID_ABOUT = GENERAL.split("{")[0]  # "What was said about "
+
+
+def _speaker(passages: Sequence[Passage]) -> str:
+    """The body a report of its own session speaks for ('the Permanent Forum on Indigenous
+    Issues'), which a question about one of its headings names; '' for other documents (a
+    Secretary-General's report names the Assembly it goes to, not who speaks in it)."""
+    names = names_of(passages)
+    return names.written(names.own) if names.own and names.of_gathering else ""
+
+
+@dataclass
+class _HeadingAsked(_Asked):
+    """A question about a heading's topic: any paragraph under the heading answers it."""
+
+    candidate: _Candidate | None = None
+    document: str = ""
+
+    def suggestion(self) -> Suggestion:
+        c = self.candidate
+        assert c is not None
+        return Suggestion(self.question, self.document, c.heading, c.section, c.topic,
+                          paragraph=c.paragraphs[0], kind="heading",
+                          sources=tuple((self.document, label) for label in c.paragraphs))

@@ -30,7 +30,8 @@ PREPOSITIONS = _words(
 DETERMINERS = _words(
     "the a an this that these those its their his her our such")
 ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-                     r"eleventh|twelfth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                     r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+                     r"eighteenth|nineteenth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                      r"ninety)-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
                      r"twentieth|thirtieth|fortieth|fiftieth|sixtieth|seventieth|eightieth|"
                      r"ninetieth|\d+(?:st|nd|rd|th))\b", re.I)
