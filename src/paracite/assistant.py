@@ -296,11 +296,13 @@ class Assistant:
 
     # -- helping the reader ------------------------------------------------------------
     def suggestions(self, n: int = 4, documents: Sequence[str] | None = None) -> list[str]:
-        """Up to ``n`` questions the loaded documents answer, made from their headings
-        (see :mod:`paracite.suggest`), spread over the documents and their sections.
+        """Up to ``n`` questions the loaded documents answer, made from what their
+        paragraphs state (elections, sessions held, openings, decisions …; headings only
+        when a document states none of these; see :mod:`paracite.suggest`), spread over the
+        documents and the kinds of question.
 
         Each one is asked first (with the extractive answerer, within ``documents``) and
-        kept only if the records answer it, so the first call costs a few answers (and
+        kept only if the answer says what the statement it was made from says, so the first call costs a few answers (and
         loads the embedder); the result is kept until the store changes. ``documents``:
         ids to draw from and ask within (default: all); an unknown id raises
         NotFoundError, as ``ask`` does.
@@ -313,7 +315,8 @@ class Assistant:
 
     def suggested(self, n: int = 4, documents: Sequence[str] | None = None
                   ) -> list[Suggestion]:
-        """Like ``suggestions``, with the document and heading each question comes from."""
+        """Like ``suggestions``, with the document and the statement (or, failing any,
+        the heading) each question comes from."""
         docs = check_documents(documents, self.store.document_ids())
         stamp = self.store.write_stamp()
         key = (stamp, self.store.count(), tuple(docs or ()), n)
@@ -328,9 +331,11 @@ class Assistant:
         checker = Chain(self.settings, self._search_retriever(),
                         ExtractiveAnswerer(self.settings))
 
-        def answered(s: Suggestion) -> bool:
+        def answered(s: Suggestion) -> Answer | bool:
+            """The answer itself: ``suggest`` keeps a question only when it is found and
+            says what the statement it was made from says."""
             try:
-                return checker.run(s.question, documents=docs).found
+                return checker.run(s.question, documents=docs)
             except ParaciteError as exc:
                 log.info("suggestion %r dropped: %s", s.question, exc)
                 return False

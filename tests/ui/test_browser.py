@@ -368,6 +368,8 @@ def test_uploaded_pdf_answers_and_shows_its_page_with_the_paragraph_highlighted(
         "the answer's heading stays above the page"
     assert seen["scrollY"] == 0, "the chat stayed where it was"
     assert page.locator("#chat .bot-row").last.is_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "screenshot-page.png"))
     source = page.locator(f"#src-{n}-1")
     src = source.locator("figure.page img").get_attribute("src")
     assert src and src.startswith("/paracite/page/bulletin%3A")
