@@ -4,7 +4,8 @@
 - ``stems``: Snowball stems (PyStemmer);
 - ``spelling``: the records' word closest to a misspelt one (rapidfuzz);
 - ``synonyms``: general UN usage, as data (``synonyms.tsv``, one reason per line);
-- ``sentences``: sentences of a passage, located in it;
+- ``sentences``: sentences of a passage, located in it; where a sentence ends (one rule,
+  also where structure recovery cuts a long passage);
 - ``questions``: what a question asks for (its type, the names and numbers it needs);
 - ``query``: a question read once into a :class:`~paracite.text.query.Query`;
 - ``stats``: the term-statistics protocol the keyword index implements.
