@@ -55,7 +55,7 @@ def as_ingested(pdf: Path) -> tuple[DocumentInfo, tuple[Passage, ...]]:
 
     once = parsed(pdf)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ingest, "parse_file", lambda path, settings=None: once)
+        mp.setattr(ingest, "parse_file", lambda path, settings=None, on_page=None: once)
         info, passages = ingest.passages_for(pdf, {}, pdf.stem, "")
     return info, tuple(passages)
 
