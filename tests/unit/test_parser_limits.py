@@ -140,12 +140,19 @@ PATHOLOGICAL = {
     "word footnotes": lambda size: "".join(f"Text {i} [^n{i}].\n\n[^n{i}]: Note {i}.\n\n"
                                            for i in range(size // 30)),
     "a 1 MB single line": lambda size: "1. " + "word, " * (size * 12 // 6),
+    # pipe tables (markdown-it-py finds them): many rows, a wide header, escaped pipes
+    "pipe table rows": lambda size: "| a | b |\n|---|---|\n" + "| x | y |\n" * (size // 10),
+    "pipe rows without a delimiter": lambda size: "| x | y |\n" * (size // 10),
+    "a wide pipe table": lambda size: "".join(u * (size // 6) + "|\n" for u in ("|a", "|-", "|b")),
+    "escaped pipes": lambda size: "| a |\n|---|\n| " + "\\|" * (size // 2) + " |\n",
+    "pipes": run_of("|"),
 }
 
 
 # shapes of many lines (or one 1 MB line, as named): measured at LINES, the rest at MARKS
 MANY_LINES = {"list lines under one paragraph", "hard-wrapped lines", "lower-case continuations",
-              "footnotes", "word footnotes", "a 1 MB single line"}
+              "footnotes", "word footnotes", "a 1 MB single line", "pipe table rows",
+              "pipe rows without a delimiter"}
 
 
 def size(shape: str) -> int:
