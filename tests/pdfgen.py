@@ -12,6 +12,13 @@ _ASCII = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "–": "
                         "ô": "o", "é": "e"})
 
 
+def pdf_paragraph(n: int) -> str:
+    """Paragraph n, worded unlike any other even digits aside (lines that repeat on many
+    pages are running headers)."""
+    return f"{n}. The Committee considered the {''.join(chr(97 + int(d)) for d in str(n))} " \
+        "report."
+
+
 class UNDoc(FPDF):
     """A4 pages with the symbol on top, 'page/total' and a job number at the foot."""
 

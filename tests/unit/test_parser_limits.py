@@ -8,10 +8,10 @@
    opening a line is not taken for a paragraph.
 3. A passage longer than ``max_chars`` is split at sentence ends into "N", "N (part 2)" …,
    losing and doubling nothing.
-4. PDFs: too many pages, or streams that inflate past the budget, are refused at once,
-   with little memory.
-5. Unicode format characters (zero-width spaces, bidi marks, soft hyphens …) are removed
+4. Unicode format characters (zero-width spaces, bidi marks, soft hyphens …) are removed
    before structure is read, in Markdown and PDFs.
+
+PDFs with too many pages or streams that inflate past the budget: tests/unit/test_pdf_limits.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import gc
 import re
 import sys
 import time
-import tracemalloc
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -30,7 +29,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paracite.documents import DocumentInfo
-from paracite.errors import ParseError
 from paracite.parsing.blocks import Block
 from paracite.parsing.markdown import parse_markdown_text
 from paracite.parsing.un_structure import recover
@@ -142,12 +140,19 @@ PATHOLOGICAL = {
     "word footnotes": lambda size: "".join(f"Text {i} [^n{i}].\n\n[^n{i}]: Note {i}.\n\n"
                                            for i in range(size // 30)),
     "a 1 MB single line": lambda size: "1. " + "word, " * (size * 12 // 6),
+    # pipe tables (markdown-it-py finds them): many rows, a wide header, escaped pipes
+    "pipe table rows": lambda size: "| a | b |\n|---|---|\n" + "| x | y |\n" * (size // 10),
+    "pipe rows without a delimiter": lambda size: "| x | y |\n" * (size // 10),
+    "a wide pipe table": lambda size: "".join(u * (size // 6) + "|\n" for u in ("|a", "|-", "|b")),
+    "escaped pipes": lambda size: "| a |\n|---|\n| " + "\\|" * (size // 2) + " |\n",
+    "pipes": run_of("|"),
 }
 
 
 # shapes of many lines (or one 1 MB line, as named): measured at LINES, the rest at MARKS
 MANY_LINES = {"list lines under one paragraph", "hard-wrapped lines", "lower-case continuations",
-              "footnotes", "word footnotes", "a 1 MB single line"}
+              "footnotes", "word footnotes", "a 1 MB single line", "pipe table rows",
+              "pipe rows without a delimiter"}
 
 
 def size(shape: str) -> int:
@@ -169,7 +174,7 @@ def test_splitting_long_passages_grows_linearly_too(shape):
 
 
 def pdf_line_rules():
-    from paracite.parsing import cover, pdf
+    from paracite.parsing import cover, pdf, pdf_footnotes
     from paracite.parsing import un_patterns as un
     from paracite.parsing.layout import Line
 
@@ -183,9 +188,9 @@ def pdf_line_rules():
         "hyphenated long word": (lambda n: "a" * n + "1 b-",
                                  lambda s: pdf._join(s, "tion", frozenset())),
         "many glued markers": (lambda n: "word1, " * (n // 7),
-                               lambda s: pdf._glued_markers(s, {"1"}, {"1"})),
+                               lambda s: pdf_footnotes.glued_markers(s, {"1"}, {"1"})),
         "capitals before a marker": (lambda n: "word1 " + "A" * n + ".1",
-                                     lambda s: pdf._glued_markers(s, {"1"}, {"1"})),
+                                     lambda s: pdf_footnotes.glued_markers(s, {"1"}, {"1"})),
         "symbol-like cover line": (lambda n: "A/" + "B-C/" * (n // 4) + "!",
                                    lambda s: cover.document_symbol(s)),
         "symbol-like footer": (lambda n: "A/" + "B-" * (n // 2), lambda s: un.is_noise(s, None)),
@@ -267,17 +272,10 @@ def test_a_long_number_that_does_not_continue_the_sequence_is_no_paragraph():
     assert labels[-2:] == ["¶1", "999"]
 
 
-def pdf_paragraph(n: int) -> str:
-    """Paragraph n, worded unlike any other even digits aside (lines that repeat on many
-    pages are running headers)."""
-    return f"{n}. The Committee considered the {''.join(chr(97 + int(d)) for d in str(n))} " \
-        "report."
-
-
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory) -> Path:
     pytest.importorskip("fpdf")
-    from tests.pdfgen import UNDoc
+    from tests.pdfgen import UNDoc, pdf_paragraph
 
     pdf = UNDoc("A/TEST/1000", "V.25-01000")
     pdf.add_page()
@@ -290,6 +288,7 @@ def long_pdf(tmp_path_factory) -> Path:
 
 def test_a_pdf_with_paragraphs_past_999_numbers_them_all(long_pdf):
     from paracite.parsing.pdf import parse_pdf
+    from tests.pdfgen import pdf_paragraph
 
     passages = recover(parse_pdf(long_pdf).blocks, INFO)
     numbered = [p for p in passages if re.fullmatch(r"\d+", p.paragraph)]
@@ -404,82 +403,7 @@ def test_splitting_loses_and_doubles_no_character(text, max_chars):
     assert sum(len(p.footnotes) for p in split) == sum(len(p.footnotes) for p in whole)
 
 
-# -- 4. PDF limits -------------------------------------------------------------------------
-
-
-def test_a_pdf_with_more_pages_than_allowed_is_refused_before_its_pages_are_read(
-        tmp_path, monkeypatch):
-    pytest.importorskip("fpdf")
-    from paracite.parsing import pdf as pdf_module
-    from tests.pdfgen import UNDoc
-
-    doc = UNDoc("A/TEST/1", "V.25-00001")
-    for n in range(1, 8):
-        doc.add_page()
-        doc.para(pdf_paragraph(n))
-    path = tmp_path / "seven.pdf"
-    doc.output(str(path))
-
-    def never(*args, **kwargs):
-        raise AssertionError("a page was read")
-
-    monkeypatch.setattr(pdf_module, "read_page", never)
-    with pytest.raises(ParseError) as err:
-        pdf_module.parse_pdf(path, max_pages=5)
-    assert "seven.pdf" in str(err.value) and "7 pages" in str(err.value)
-    assert "PARACITE_MAX_PAGES" in str(err.value)
-    monkeypatch.undo()
-    assert len(pdf_module.parse_pdf(path, max_pages=7).blocks) == 7
-
-
-@pytest.mark.parametrize("fill", [b"\0", b" "], ids=["zeros", "spaces"])
-def test_a_pdf_that_inflates_to_gigabytes_fails_fast_with_little_memory(tmp_path, fill):
-    from paracite.parsing.pdf import parse_pdf
-    from tests.pdfgen import write_inflating_pdf
-
-    path = write_inflating_pdf(tmp_path / "bomb.pdf", pages=40, inflated=60 * 2**20,
-                               fill=fill)
-    assert path.stat().st_size < 4 * 2**20
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    try:
-        with pytest.raises(ParseError) as err:
-            parse_pdf(path)
-        seconds = time.perf_counter() - t0
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    message = str(err.value)
-    assert "bomb.pdf" in message and "400 MB of decompressed content" in message
-    assert "PARACITE_MAX_INFLATED_MB" in message
-    assert peak < 64 * 2**20, f"peak {peak / 2**20:.0f} MB"  # 2,400 MB inflate in all
-    assert seconds < 60  # was 292 s
-
-
-def test_the_inflation_budget_is_the_whole_documents_and_each_streams(tmp_path):
-    from paracite.parsing.pdf import parse_pdf
-    from tests.pdfgen import write_inflating_pdf
-
-    one = write_inflating_pdf(tmp_path / "one.pdf", pages=1, inflated=3 * 2**20, fill=b" ")
-    with pytest.raises(ParseError, match="more than 2 MB of decompressed content"):
-        parse_pdf(one, max_inflated_bytes=2 * 2**20)
-    many = write_inflating_pdf(tmp_path / "many.pdf", pages=5, inflated=2**20, fill=b" ")
-    with pytest.raises(ParseError, match="more than 4 MB of decompressed content"):
-        parse_pdf(many, max_inflated_bytes=4 * 2**20)
-    assert parse_pdf(many, max_inflated_bytes=6 * 2**20).pages == 5  # within: read
-
-
-def test_a_normal_pdf_parses_within_a_tight_budget(tmp_path):
-    pytest.importorskip("fpdf")
-    from paracite.parsing.pdf import parse_pdf
-    from tests.pdfgen import write_pdf
-
-    path = write_pdf(tmp_path / "r.pdf", [("para", pdf_paragraph(n)) for n in range(1, 40)])
-    parsed = parse_pdf(path, max_pages=2, max_inflated_bytes=200_000)
-    assert len(recover(parsed.blocks, INFO)) == 39
-
-
-# -- 5. Unicode format characters ----------------------------------------------------------
+# -- 4. Unicode format characters ----------------------------------------------------------
 
 
 def test_the_format_character_class_is_unicodes_category_cf():

@@ -9,8 +9,8 @@ and each line keeps:
   bottom of the page), ``size``: the font size that most of its characters use;
 - ``text``, in which a run of digits printed **smaller and raised** above the baseline is
   wrapped as ``\\x02digits\\x03``: a footnote marker candidate. Whether it is one is decided
-  with the page's footnotes (:mod:`paracite.parsing.pdf`); "CRP.12" is neither smaller nor
-  raised, so it never is.
+  with the page's footnotes (:mod:`paracite.parsing.pdf_footnotes`); "CRP.12" is neither
+  smaller nor raised, so it never is.
 
 Unicode format characters (zero-width spaces, bidi marks, soft hyphens) are removed from
 the text here, before anything reads it.
@@ -34,6 +34,9 @@ _SUP_RISE = 0.12  # … and raised by this share of the line's font size is a su
 _CELL_GAP = 0.8  # blank space wider than this many font sizes separates table cells
 _CHAR_WIDTH = 0.42  # a character's width, in font sizes, to estimate where a piece ends
 _MARKER_TEXT = re.compile(r"^\s*\d{1,4}(?:\s*,\s*\d{1,4})*\s*$")
+# how the lines of one paragraph look (the PDF parser's paragraphs and tables read them):
+PARAGRAPH_GAP = 1.3  # more space than this many line steps above a line: a new paragraph
+SIZE_STEP = 0.5  # a font size change larger than this (points): another paragraph
 
 
 @dataclass

@@ -7,7 +7,9 @@ The records come as Markdown converted from UN PDFs. What survives of the PDF la
 - footnote bodies stand on their own line, starting with a superscript number, where the
   page ended (often in the middle of a paragraph);
 - headings are ``#`` lines or bold-only lines; lists are ``-`` lines;
-- annex tables are tab-separated lines whose blank cells mean "same as above".
+- annex tables are tab-separated lines whose blank cells mean "same as above"; GitHub
+  pipe tables ("| a | b |" over "|---|---|", found by
+  :mod:`paracite.parsing.markdown_tables`) are read as the same table rows.
 
 This module only cuts the text into blocks and strips Markdown syntax; deciding what a
 paragraph is happens in :mod:`paracite.parsing.un_structure`. Unicode format characters
@@ -32,6 +34,7 @@ from paracite.parsing.blocks import (
     strip_format_chars,
     to_superscript,
 )
+from paracite.parsing.markdown_tables import PipeRow, pipe_table_rows
 
 _BOLD_LINE = re.compile(r"^\*\*(.+)\*\*$", re.S)
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
@@ -225,106 +228,11 @@ def parse_markdown_text(text: str) -> ParsedFile:
     ``source_text`` is the text without them, and the blocks' offsets index it.
     """
     text = strip_format_chars(text)
-    blocks: list[Block] = []
-    blank_run = 0
-    pending_break = False
-    in_table = False
-    current: Block | None = None  # block being extended by hard-wrapped lines
-    lines: list[str] = []  # its lines, joined with a space when it ends
-    bold_open: Block | None = None
-    bold_lines: list[str] = []
-    last_number = 0  # the highest number a block started with ("N. ")
-
-    def flush() -> None:
-        nonlocal current
-        if current is not None:
-            current.text = clean_inline(" ".join(lines))
-            if current.text:
-                blocks.append(current)
-        current = None
-
-    def starts_block(line: str) -> bool:
-        """A list line, or the number after the highest one so far, of any length
-        ("1000. …" after "999. …"), starts a block of its own."""
-        if _LIST_LINE.match(line):
-            return True
-        m = un.NUMBERED_ANY.match(line)
-        return m is not None and int(m.group(1)) == last_number + 1
-
-    for start, line in _lines_with_offsets(text):
-        end = start + len(line)
-        stripped = line.strip()
-        if bold_open is not None:  # a bold heading wrapped over several lines
-            bold_lines.append(stripped)
-            bold_open.end = end
-            if stripped.endswith("**"):
-                bold_open.text = clean_inline(" ".join(bold_lines))
-                blocks.append(bold_open)
-                bold_open = None
-            continue
-        if not stripped:
-            flush()
-            blank_run += 1
-            in_table = False
-            continue
-        # Three or more blank lines in these conversions mark a page boundary.
-        is_footnote = bool(_FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped))
-        brk = blank_run >= 3 or (pending_break and not is_footnote)
-        blank_run = 0
-        if not is_footnote:
-            pending_break = False
-
-        if _RULE.match(stripped):
-            flush()
-            continue
-        if "\t" in line:
-            flush()
-            cells = tuple(clean_inline(c) for c in line.split("\t"))
-            blocks.append(Block(" | ".join(c for c in cells if c), 0, start, end,
-                                kind="table_row", level=0 if in_table else 1,
-                                page_break_before=brk, cells=cells))
-            in_table = True
-            continue
-        in_table = False
-        heading = _heading(stripped)
-        if heading:
-            flush()
-            blocks.append(Block(clean_inline(heading[1]), 0, start, end, kind="heading",
-                                level=heading[0], page_break_before=brk))
-            continue
-        if stripped.startswith("**") and not stripped.endswith("**") and current is None:
-            bold_open = Block(stripped, 0, start, end, kind="heading", level=0,
-                              page_break_before=brk)
-            bold_lines = [stripped]
-            continue
-        if _BOLD_LINE.match(stripped) and current is None:
-            blocks.append(Block(clean_inline(stripped), 0, start, end, kind="heading",
-                                level=0, page_break_before=brk))
-            continue
-        fm = _FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped)
-        if fm:
-            flush()
-            marker = from_superscript(fm.group(1))
-            blocks.append(Block(clean_inline(fm.group(2)), 0, start, end, kind="footnote",
-                                marker=marker, page_break_before=brk))
-            # Footnotes sit at the foot of a page: what follows starts a new page.
-            pending_break = True
-            continue
-        if current is not None and not starts_block(line):
-            lines.append(stripped)  # hard-wrapped line of the same paragraph
-            current.end = end
-            continue
-        flush()
-        body = _BULLET.sub("", line) if _BULLET.match(line) else stripped
-        current = Block(body, 0, start, end, page_break_before=brk,
-                        list_item=bool(_BULLET.match(line)))
-        lines = [body]
-        if m := un.NUMBERED_ANY.match(body):
-            last_number = max(last_number, int(m.group(1)))
-    flush()
-    if bold_open is not None:
-        bold_open.text = clean_inline(" ".join(bold_lines))
-        blocks.append(bold_open)
+    lines = _lines_with_offsets(text)
+    cutter = _Cutter(pipe_table_rows([line for _, line in lines]))
+    for index, (start, line) in enumerate(lines):
+        cutter.read(index, start, line)
+    blocks = cutter.finish()
 
     page = 1
     for b in blocks:
@@ -338,3 +246,129 @@ def parse_markdown_text(text: str) -> ParsedFile:
     return ParsedFile(blocks=blocks, source_text=text, pages=page,
                       title=title, symbol=symbol.group(0) if symbol else None,
                       date=date.group(0) if date else None)
+
+
+class _Cutter:
+    """One pass over a record's lines, cutting them into blocks."""
+
+    def __init__(self, pipe_rows: dict[int, PipeRow | None]) -> None:
+        self.pipe_rows = pipe_rows  # the lines of pipe tables (markdown_tables)
+        self.blocks: list[Block] = []
+        self.blank_run = 0
+        self.pending_break = False
+        self.in_table = False
+        self.current: Block | None = None  # block being extended by hard-wrapped lines
+        self.lines: list[str] = []  # its lines, joined with a space when it ends
+        self.bold_open: Block | None = None
+        self.bold_lines: list[str] = []
+        self.last_number = 0  # the highest number a block started with ("N. ")
+
+    def flush(self) -> None:
+        if self.current is not None:
+            self.current.text = clean_inline(" ".join(self.lines))
+            if self.current.text:
+                self.blocks.append(self.current)
+        self.current = None
+
+    def starts_block(self, line: str) -> bool:
+        """A list line, or the number after the highest one so far, of any length
+        ("1000. …" after "999. …"), starts a block of its own."""
+        if _LIST_LINE.match(line):
+            return True
+        m = un.NUMBERED_ANY.match(line)
+        return m is not None and int(m.group(1)) == self.last_number + 1
+
+    def finish(self) -> list[Block]:
+        self.flush()
+        if self.bold_open is not None:
+            self.bold_open.text = clean_inline(" ".join(self.bold_lines))
+            self.blocks.append(self.bold_open)
+        return self.blocks
+
+    def read(self, index: int, start: int, line: str) -> None:
+        """Line ``index`` of the record, starting at offset ``start``."""
+        end = start + len(line)
+        stripped = line.strip()
+        if self.bold_open is not None:  # a bold heading wrapped over several lines
+            self.bold_lines.append(stripped)
+            self.bold_open.end = end
+            if stripped.endswith("**"):
+                self.bold_open.text = clean_inline(" ".join(self.bold_lines))
+                self.blocks.append(self.bold_open)
+                self.bold_open = None
+            return
+        if not stripped:
+            self.flush()
+            self.blank_run += 1
+            self.in_table = False
+            return
+        # Three or more blank lines in these conversions mark a page boundary.
+        is_footnote = bool(_FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped))
+        brk = self.blank_run >= 3 or (self.pending_break and not is_footnote)
+        self.blank_run = 0
+        if not is_footnote:
+            self.pending_break = False
+
+        if _RULE.match(stripped):
+            self.flush()
+            return
+        if index in self.pipe_rows and not is_footnote:  # a footnote is ours to read
+            row = self.pipe_rows[index]
+            if row is None:  # the delimiter line under the header
+                return
+            self.table_row(tuple(clean_inline(c) for c in row[1]), start, end, brk,
+                           level=row[0])
+            return
+        if "\t" in line:
+            self.table_row(tuple(clean_inline(c) for c in line.split("\t")), start, end, brk,
+                           level=0 if self.in_table else 1)
+            return
+        self.in_table = False
+        self.text_line(line, stripped, start, end, brk)
+
+    def table_row(self, cells: tuple[str, ...], start: int, end: int, brk: bool,
+                  level: int) -> None:
+        """A row of a tab or pipe table (``level`` 1: its header)."""
+        self.flush()
+        self.blocks.append(Block(" | ".join(c for c in cells if c), 0, start, end,
+                                 kind="table_row", level=level, page_break_before=brk,
+                                 cells=cells))
+        self.in_table = True
+
+    def text_line(self, line: str, stripped: str, start: int, end: int, brk: bool) -> None:
+        """A line that is no table row: a heading, a footnote, or a paragraph's line."""
+        heading = _heading(stripped)
+        if heading:
+            self.flush()
+            self.blocks.append(Block(clean_inline(heading[1]), 0, start, end, kind="heading",
+                                     level=heading[0], page_break_before=brk))
+            return
+        if stripped.startswith("**") and not stripped.endswith("**") and self.current is None:
+            self.bold_open = Block(stripped, 0, start, end, kind="heading", level=0,
+                                   page_break_before=brk)
+            self.bold_lines = [stripped]
+            return
+        if _BOLD_LINE.match(stripped) and self.current is None:
+            self.blocks.append(Block(clean_inline(stripped), 0, start, end, kind="heading",
+                                     level=0, page_break_before=brk))
+            return
+        fm = _FOOTNOTE_BODY.match(stripped) or _MD_FOOTNOTE_DEF.match(stripped)
+        if fm:
+            self.flush()
+            marker = from_superscript(fm.group(1))
+            self.blocks.append(Block(clean_inline(fm.group(2)), 0, start, end,
+                                     kind="footnote", marker=marker, page_break_before=brk))
+            # Footnotes sit at the foot of a page: what follows starts a new page.
+            self.pending_break = True
+            return
+        if self.current is not None and not self.starts_block(line):
+            self.lines.append(stripped)  # hard-wrapped line of the same paragraph
+            self.current.end = end
+            return
+        self.flush()
+        body = _BULLET.sub("", line) if _BULLET.match(line) else stripped
+        self.current = Block(body, 0, start, end, page_break_before=brk,
+                             list_item=bool(_BULLET.match(line)))
+        self.lines = [body]
+        if m := un.NUMBERED_ANY.match(body):
+            self.last_number = max(self.last_number, int(m.group(1)))
