@@ -11,7 +11,7 @@ from typing import Any
 
 from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
-from paracite.chain import Answerer, Chain, check_documents
+from paracite.chain import Answerer, AnswerPipeline, check_documents
 from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.embed import Embedder, EmbedderIdentity
 from paracite.errors import ExtraMissingError, NotFoundError, ParaciteError
@@ -72,19 +72,20 @@ class Assistant:
         self.llm: str | Any = llm if llm is not None else self.settings.llm
         self.embedder = embedder if embedder is not None else Embedder(self.settings)
         self.store = Store(self.settings, self._embedder_identity)
-        self._chain: Chain | None = None
+        self._chain: AnswerPipeline | None = None
         self._suggested: dict[tuple[Any, ...], list[Suggestion]] = {}
 
     def _embedder_identity(self) -> EmbedderIdentity:
         return self.embedder.identity()
 
     @property
-    def chain(self) -> Chain:
-        """The conversational chain, built on first use."""
+    def chain(self) -> AnswerPipeline:
+        """The answer pipeline (question read → retrieve → answer), built on first use."""
         if self._chain is None:
             retriever = HybridRetriever.from_settings(self.store, self.embedder, self.settings)
             if isinstance(self.llm, str) and self.llm == "extractive":
-                self._chain = Chain(self.settings, retriever, ExtractiveAnswerer(self.settings))
+                self._chain = AnswerPipeline(self.settings, retriever,
+                                             ExtractiveAnswerer(self.settings))
             else:
                 from paracite.answer.llm import ExtractiveInstead, answerer_for
 
@@ -94,7 +95,8 @@ class Assistant:
                 except ExtraMissingError as exc:
                     log.warning("%s; answering extractively", exc)
                     answerer, condenser = ExtractiveInstead(self.settings, str(exc)), None
-                self._chain = Chain(self.settings, retriever, answerer, condenser=condenser)
+                self._chain = AnswerPipeline(self.settings, retriever, answerer,
+                                             condenser=condenser)
         return self._chain
 
     def close(self) -> None:
@@ -328,8 +330,8 @@ class Assistant:
             passages = self.store.passages()
         if not passages:
             return []
-        checker = Chain(self.settings, self._search_retriever(),
-                        ExtractiveAnswerer(self.settings))
+        checker = AnswerPipeline(self.settings, self._search_retriever(),
+                                 ExtractiveAnswerer(self.settings))
 
         def answered(s: Suggestion) -> Answer | bool:
             """The answer itself: ``suggest`` keeps a question only when it is found and

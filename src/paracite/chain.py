@@ -1,4 +1,5 @@
-"""The conversational chain: read the question → retrieve → answer → verify.
+"""The answer pipeline (``AnswerPipeline``): read the question → retrieve → answer (an
+LLM answerer verifies what its model wrote).
 
 A question that leans on the previous turn ("and from which country?") is rewritten into a
 standalone question first (``conversation.py``: deterministically, or by the LLM's condense
@@ -69,8 +70,10 @@ def check_documents(documents: Sequence[str] | None, known: frozenset[str]) -> l
     return docs
 
 
-class Chain:
-    """One conversational turn, from question to verified, cited answer."""
+class AnswerPipeline:
+    """One conversational turn, from question to verified, cited answer: the question read
+    (a follow-up made standalone), passages retrieved, the answerer asked. Not a LangChain
+    chain or Runnable: a plain class the Assistant holds (``Assistant.chain``)."""
 
     def __init__(self, settings: Settings, retriever: HybridRetriever, answerer: Answerer,
                  condenser: object | None = None) -> None:

@@ -2,8 +2,11 @@
 
 Dense search finds paraphrases ("Who opened the session?" → "The meeting was opened by");
 keyword search finds the exact terms people type in these records ("32 (b)", "22/7",
-"E/CN.15/2011/19", "extrabudgetary", names). Reciprocal rank fusion (Cormack et al. 2009)
-needs no score calibration between the two: score = Σ 1 / (rrf_k + rank).
+"E/CN.15/2011/19", "extrabudgetary", names). Reciprocal rank fusion (Cormack et al. 2009),
+weighted, needs no score calibration between the two: a passage scores
+Σ weight / (rrf_k + rank) over the rankings it is in (rank counted from 1), the dense
+ranking weighted by ``dense_weight`` and the keyword one by ``keyword_weight`` (the
+settings': exact terms count more than paraphrase in these records).
 
 ``HybridRetriever`` is a LangChain ``BaseRetriever``; ``search()`` gives the typed result.
 """
@@ -19,9 +22,15 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from paracite.documents import Passage
+from paracite.settings import Settings
 from paracite.text.query import Query
 
 Mode = Literal["hybrid", "dense", "keyword"]
+
+
+def _default(setting: str) -> Any:
+    """The default of a setting: the retriever's defaults are the settings' (one source)."""
+    return Settings.model_fields[setting].default
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,11 @@ class HybridRetriever(BaseRetriever):
 
     store: Any
     embedder: Any
-    k: int = 6
-    candidates: int = 30
-    rrf_k: int = 10
-    dense_weight: float = 0.35
-    keyword_weight: float = 1.0
+    k: int = _default("retrieval_k")
+    candidates: int = _default("retrieval_candidates")
+    rrf_k: int = _default("rrf_k")
+    dense_weight: float = _default("dense_weight")
+    keyword_weight: float = _default("keyword_weight")
     mode: Mode = "hybrid"
     documents: list[str] | None = None
 

@@ -210,8 +210,10 @@ class KeywordIndex:
         # surface word → stem, for mending misspelt question words
         self.surface = {w: stem(w) for w in surface}
         self._stems = frozenset(self.surface.values())
-        # Alphabetic words by first letter and length, so mending a word compares it with
-        # the few thousand words that could be within difflib's 0.8 cut-off, not all.
+        # Alphabetic words by first letter and length: mending a word (text.spelling: rapidfuzz
+        # ratio, cut-off 80) compares it only with the words of its first letter whose length
+        # could reach that cut-off (2/3 to 3/2 of its own), not with all: a word misspelt in
+        # its first letter is not mended to the word meant.
         self._spellings: dict[tuple[str, int], list[str]] = {}
         for w in sorted(self.surface):
             if w.isalpha():

@@ -15,6 +15,9 @@ from paracite.documents import DocumentInfo, Passage
 from paracite.errors import ParaciteError
 from paracite.ingest import passages_for
 from paracite.pages import PageError, Rect, locate, page_image, render
+from paracite.pages import cache as page_cache
+from paracite.pages import match as page_match
+from paracite.pages import pdf as page_pdf
 
 pytest.importorskip("fpdf")
 pdfium = pytest.importorskip("pypdfium2")
@@ -101,14 +104,14 @@ def test_a_wrapped_paragraph_gets_one_rectangle_per_line_top_to_bottom(doc):
     rects = where(doc, "4")
     assert len(rects) >= 3
     for upper, lower in zip(rects, rects[1:], strict=False):
-        assert lower.top <= upper.bottom + 2 * pages.PAD_PT + 0.5  # lines do not overlap
+        assert lower.top <= upper.bottom + 2 * page_pdf.PAD_PT + 0.5  # lines do not overlap
     lefts = [r.left for r in rects[1:]]
     assert max(lefts) - min(lefts) < 3  # continuation lines share the margin
 
 
 def test_paragraph_2_lies_below_paragraph_1(doc):
     one, two = where(doc, "1"), where(doc, "2")
-    assert max(r.top for r in two) <= min(r.bottom for r in one) + 2 * pages.PAD_PT
+    assert max(r.top for r in two) <= min(r.bottom for r in one) + 2 * page_pdf.PAD_PT
 
 
 def test_rectangles_lie_inside_the_page(doc):
@@ -181,9 +184,9 @@ def test_a_letter_lost_all_through_the_text_is_found_by_fuzzy_alignment(doc, mon
     p = doc[1]["4"]  # e.g. a glyph one extractor cannot map: few 16 letters in a row agree
     damaged = p.text.replace("t", "")
     assert locate(pdf_of(doc), p.pages[0], damaged, p.pages) == where(doc, "4")
-    monkeypatch.setattr(pages, "_exact_seeds", lambda passage, page: [])
+    monkeypatch.setattr(page_match, "_exact_seeds", lambda passage, page: [])
     assert locate(pdf_of(doc), p.pages[0], damaged, p.pages) == where(doc, "4")  # fuzzy seeds
-    monkeypatch.setattr(pages, "_fuzzy_seeds", lambda passage, page: [])
+    monkeypatch.setattr(page_match, "_fuzzy_seeds", lambda passage, page: [])
     assert locate(pdf_of(doc), p.pages[0], damaged, p.pages) == []
 
 
@@ -262,7 +265,7 @@ def test_page_image_is_drawn_once_then_served_from_the_cache(doc, tmp_path, monk
     def never(*args, **kwargs):
         raise AssertionError("drawn again")
 
-    monkeypatch.setattr(pages, "_draw", never)
+    monkeypatch.setattr(page_cache, "_draw", never)
     assert page_image(p, info, tmp_path / "pages") == got
     assert page_image(p, info.model_copy(update={"bytes_hash": ""}),
                       tmp_path / "pages") == got  # the file's own sha256 names it too
