@@ -139,6 +139,18 @@ def assistant(tmp_path: Path, embedder):
     a.close()
 
 
+def ui_module(name: str):
+    """The web UI's module ``name`` (ui/<name>.py), loaded as `paracite ui` loads it: the
+    package ``paracite.ui`` (``paracite.cli.load_ui``), from this checkout unless paracite
+    is installed with it."""
+    import importlib
+
+    from paracite.cli import load_ui
+
+    load_ui()
+    return importlib.import_module(f"paracite.ui.{name}")
+
+
 class Received:
     """What gradio hands the upload handler: a file it holds and the name the user gave."""
 

@@ -32,6 +32,8 @@ def _norm_label(label: str) -> str:
 
 
 UPLOADS = "uploads"  # PARACITE_HOME/uploads: files the web UI copied in, paracite's to delete
+# Asked once by ``warm``: any question loads the keyword index and the answer path.
+WARM_UP_QUESTION = "What was decided at the meeting?"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,35 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         return self.chain.retriever
 
+    @property
+    def upload_folder(self) -> Path:
+        """PARACITE_HOME/uploads: where the web UI copies uploaded files. A document from
+        a file there is the one kind whose file ``delete_document`` deletes, and files
+        there that nothing stored comes from are ``unstored_uploads``.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).upload_folder.name
+        'uploads'
+        """
+        return self.settings.home / UPLOADS
+
+    def warm(self) -> bool:
+        """Load what the first question needs (the embedder; with a store that holds
+        passages, the keyword index and the answer path too, by answering one question),
+        so the first question is answered as fast as the next. Returns whether the store
+        held passages to warm up on; a store that cannot be read is left for the next call
+        to report (logged, not raised). The web UI calls it before it says it is ready.
+        """
+        self.embedder.embed_query("warm-up")
+        try:
+            if not self.store.count():
+                return False
+            self.ask(WARM_UP_QUESTION)
+        except ParaciteError as exc:  # an empty or unreadable store: said when it is used
+            log.info("warm-up question not answered: %s", exc)
+            return False
+        return True
+
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (),
             documents: Sequence[str] | None = None) -> Answer:
         """Answer from the records only, every claim cited; ``found`` is False when the
@@ -193,6 +224,37 @@ class Assistant:
         """All passages (of one document, if given), in reading order."""
         return self.store.passages(document)
 
+    def passages_by_id(self, ids: Iterable[str]) -> dict[str, Passage]:
+        """Passages by their ``Passage.id`` ('report:00021'); an id that is not stored
+        (or not of that form) is left out.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).passages_by_id(["report:00021"])
+        {}
+        """
+        wanted = sorted({i for i in ids if Passage.parse_id(i)})
+        return self.store.get_passages(wanted) if wanted else {}
+
+    def neighbours(self, ids: Iterable[str]
+                   ) -> dict[str, tuple[Passage | None, Passage | None]]:
+        """The passages just before and after each passage of ``ids`` in its document,
+        by id: (before, after), None at a document's start or end. An id that is not of
+        a passage's form is left out. One look-up for all of them (the web UI shows the
+        neighbours of every cited paragraph of a conversation at once).
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).neighbours(["report:00021"])
+        {'report:00021': (None, None)}
+        """
+        around: dict[str, tuple[str, str]] = {}
+        for pid in ids:
+            parsed = Passage.parse_id(pid)
+            if parsed:
+                doc, n = parsed
+                around[pid] = (f"{doc}:{n - 1:05d}", f"{doc}:{n + 1:05d}")
+        found = self.passages_by_id(i for pair in around.values() for i in pair)
+        return {pid: (found.get(b), found.get(a)) for pid, (b, a) in around.items()}
+
     def passage(self, document: str, paragraph: str) -> Passage:
         """One passage by document id and paragraph label, e.g. ('report', '22')."""
         found = self.store.get_passage(document, paragraph)
@@ -251,7 +313,7 @@ class Assistant:
         path = Path(source)
         name = path.name
         try:
-            uploads = (self.settings.home / UPLOADS).resolve()
+            uploads = self.upload_folder.resolve()
             if not path.is_absolute() or path.is_symlink():
                 return False, f"{name} was kept: not a file paracite uploaded"
             real = path.resolve()
@@ -282,7 +344,7 @@ class Assistant:
         """
         from paracite.ingest import PDF_SUFFIXES, TEXT_SUFFIXES
 
-        folder = self.settings.home / UPLOADS
+        folder = self.upload_folder
         if not folder.is_dir():
             return []
         sources = {Path(d.source).resolve() for d, _ in self.documents()}
@@ -304,10 +366,10 @@ class Assistant:
         documents and the kinds of question.
 
         Each one is asked first (with the extractive answerer, within ``documents``) and
-        kept only if the answer says what the statement it was made from says, so the first call costs a few answers (and
-        loads the embedder); the result is kept until the store changes. ``documents``:
-        ids to draw from and ask within (default: all); an unknown id raises
-        NotFoundError, as ``ask`` does.
+        kept only if the answer says what the statement it was made from says, so the
+        first call costs a few answers (and loads the embedder); the result is kept until
+        the store changes. ``documents``: ids to draw from and ask within (default: all);
+        an unknown id raises NotFoundError, as ``ask`` does.
 
         >>> import paracite, tempfile
         >>> paracite.Assistant(home=tempfile.mkdtemp()).suggestions()

@@ -18,6 +18,8 @@ PassageKind = Literal["paragraph", "table_row", "table", "front_matter"]
 # A joint symbol prints each organ's symbol, joined by a hyphen: "E/2025/31-E/CN.16/2025/4".
 _JOINT_SYMBOL = re.compile(r"-(?=[A-Z][A-Z0-9.]*/)")
 _LABEL_TITLE_MAX = 60  # characters of a title used as a label (a document without symbol)
+# A passage id as ``Passage.id`` writes it: document id, ':', position (5 digits or more).
+_PASSAGE_ID = re.compile(r"([\w.-]{1,120}):(\d{5,9})")
 
 
 def short_symbol(symbol: str) -> str:
@@ -123,6 +125,19 @@ class Passage(BaseModel):
     def id(self) -> str:
         """Stable id within the store: document id plus position."""
         return f"{self.document}:{self.order:05d}"
+
+    @staticmethod
+    def parse_id(passage_id: str) -> tuple[str, int] | None:
+        """The document id and position a passage id names; None for a string that is
+        not one (the one place ids are read back: ``id`` writes them).
+
+        >>> Passage.parse_id("report:00021")
+        ('report', 21)
+        >>> Passage.parse_id("../../etc/passwd:00001") is None
+        True
+        """
+        m = _PASSAGE_ID.fullmatch(passage_id)
+        return (m[1], int(m[2])) if m else None
 
     @property
     def page_label(self) -> str:

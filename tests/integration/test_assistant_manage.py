@@ -211,3 +211,37 @@ def test_suggestions_follow_a_delete(small):
     small.delete_document("harbours")
     after = small.suggested(4)
     assert after and {s.document for s in after} == {"bureau"}
+
+
+# -- what the web UI reads through the Assistant ------------------------------------------
+def test_passages_by_id_gives_the_stored_ones_and_leaves_out_the_rest(small):
+    first, second = small.passages("bureau")[:2]
+    got = small.passages_by_id([second.id, first.id, "bureau:00099", "../x:00001", "x"])
+    assert got == {first.id: first, second.id: second}
+    assert small.passages_by_id([]) == {}
+
+
+def test_neighbours_are_the_passages_before_and_after_within_one_document(small):
+    bureau = small.passages("bureau")
+    harbours_first = small.passages("harbours")[0]
+    got = small.neighbours([bureau[1].id, bureau[0].id, bureau[-1].id, "not an id"])
+    assert got == {bureau[1].id: (bureau[0], bureau[2]),
+                   bureau[0].id: (None, bureau[1]),
+                   bureau[-1].id: (bureau[-2], None)}  # not the next document's first
+    assert small.neighbours([harbours_first.id])[harbours_first.id][0] is None
+
+
+def test_the_upload_folder_is_home_uploads_and_its_files_are_checked_against_the_store(
+        small):
+    assert small.upload_folder == small.settings.home / "uploads"
+    upload(small, "pilots.md", "# Note on pilots\n\n## Pilotage\n\n1. Pilots boarded.\n")
+    (small.upload_folder / "lost.md").write_text("1. Never ingested.\n", encoding="utf-8")
+    assert [f.name for f in small.unstored_uploads()] == ["lost.md"]
+
+
+def test_warm_loads_the_embedder_and_on_a_store_with_passages_the_answer_path(
+        small, counting):
+    assert counting.warm() is False  # an empty store: nothing to answer from yet
+    assert counting.embedder.calls == 1, "the embedder was loaded and used once"
+    assert small.warm() is True
+    assert small._chain is not None, "the answer path is built before the first question"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
 
-from tests.conftest import INGEST, ROOT, received
+from tests.conftest import INGEST, received, ui_module
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("gradio")
-_spec = importlib.util.spec_from_file_location("ui_app_h", ROOT / "ui" / "app.py")
-assert _spec and _spec.loader
-app = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(app)
+handlers = ui_module("handlers")
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +19,7 @@ def ui(tmp_path_factory):
 
     a = paracite.Assistant(home=tmp_path_factory.mktemp("h"))
     assert a.ingest([INGEST]).ok
-    return app.UI(a)
+    return handlers.UI(a)
 
 
 def final(gen):
@@ -105,7 +101,7 @@ def test_upload_while_another_ingest_holds_the_store_is_refused_clearly(tmp_path
     a = paracite.Assistant(home=tmp_path / "h", ingest_wait_s=0.2)
     src = tmp_path / "f"
     src.write_text("1. A paragraph long enough to be a paragraph of a record.\n")
-    ui = app.UI(a)
+    ui = handlers.UI(a)
     with FileLock(str(a.settings.home / "ingest.lock")):
         msg, _, _ = ui.upload([received(ui, src, "note.md")])
     assert shown(msg).startswith("✘ another ingest is writing to this store")
@@ -118,7 +114,7 @@ def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(tmp_pat
     a = paracite.Assistant(home=tmp_path / "h", max_upload_mb=0.001)
     big = tmp_path / "big"
     big.write_text("1. A paragraph of a record. " * 100)
-    ui = app.UI(a)
+    ui = handlers.UI(a)
     msg, _, _ = ui.upload([received(ui, big, "big.md")])
     assert shown(msg) == "✘ big.md: 3 KB is over the 0.001 MB limit"
     assert not (a.settings.home / "uploads" / "big.md").exists()
@@ -130,14 +126,15 @@ def test_an_llm_draft_never_reaches_the_chat_only_the_verified_answer(ui):
     invented = "The meeting cost 1.1 million dollars, paid by Microsoft"
     fake = FakeListChatModel(responses=["China provided extrabudgetary resources for the "
                                         f"third meeting [1]. {invented} [1]."])
-    h = app.UI(ui.base, answerers={"fake": fake})
+    h = handlers.UI(ui.base, answerers={"fake": fake})
     assert "fake" in h.llm_names()
     steps = list(h.ask("Which Government provided extrabudgetary resources?", [], "fake", []))
     messages = [str(m["content"]) for chat, *_ in steps for m in chat]
     assert not [s for s in messages if "Microsoft" in s]
-    assert any(app.CHECKING in s for s in messages), "the user sees the answer is being checked"
+    assert any(handlers.CHECKING in s for s in messages), \
+        "the user sees the answer is being checked"
     # the verified sentence is shown while the rest is still being checked
-    assert any("China provided extrabudgetary resources" in s and app.CHECKING in s
+    assert any("China provided extrabudgetary resources" in s and handlers.CHECKING in s
                for s in messages)
     final = steps[-1][0][-1]["content"]
     assert "China provided extrabudgetary resources" in final and "[[1]](#src-1-1)" in final
@@ -150,9 +147,9 @@ def test_answers_given_while_an_upload_is_ingested_say_so(ui):
         chat, turns, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
     finally:
         ui._ingesting -= 1
-    assert app.INGEST_NOTICE in shown(chat[-1]["content"]) and turns[-1]["notice"]
+    assert handlers.INGEST_NOTICE in shown(chat[-1]["content"]) and turns[-1]["notice"]
     chat, _, _, _ = final(ui.ask("Who is the new Rapporteur?", [], "extractive", []))
-    assert app.INGEST_NOTICE not in shown(chat[-1]["content"])
+    assert handlers.INGEST_NOTICE not in shown(chat[-1]["content"])
 
 
 def test_selecting_an_answer_opens_its_sources_and_reset_forgets_everything(ui):
@@ -195,7 +192,7 @@ def new_ui(home, embedder):
 
     a = paracite.Assistant(home=home)
     a.embedder = embedder
-    return app.UI(a)
+    return handlers.UI(a)
 
 
 def record(n: int, text: str) -> str:
@@ -288,7 +285,7 @@ def test_upload_reports_progress_per_file_and_per_batch_of_passages(tmp_path):
     def progress(value, desc="", unit=""):
         calls.append((value, desc, unit))
 
-    ui = app.UI(a)
+    ui = handlers.UI(a)
     srcs = []
     for i, name in enumerate(("one.md", "two.md")):
         src = tmp_path / f"f{i}"

@@ -8,7 +8,6 @@ session's history), within a bounded time. The server must listen on 127.0.0.1 o
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -16,14 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INGEST, ROOT, free_port, serving
+from tests.conftest import INGEST, free_port, serving, ui_module
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]  # `paracite ui` in its own process
 gradio_client = pytest.importorskip("gradio_client")
-_spec = importlib.util.spec_from_file_location("ui_app_load", ROOT / "ui" / "app.py")
-assert _spec and _spec.loader
-app = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(app)
+handlers = ui_module("handlers")
 
 CLIENTS, PER_CLIENT, BUDGET_S = 10, 5, 240
 # Each conversation starts differently, so each follow-up depends on its own history.
@@ -78,7 +74,7 @@ def test_ten_clients_five_questions_each_keep_their_own_history(home, monkeypatc
     import paracite
 
     # What each conversation gets when asked alone, through the same handler.
-    ui = app.UI(paracite.Assistant(home=home))
+    ui = handlers.UI(paracite.Assistant(home=home))
     expected: list[list[str]] = []
     for i in range(CLIENTS):
         chat, state, answers = [], [], []
