@@ -48,15 +48,15 @@ def structure(pdf: Path) -> tuple[Any, tuple[Passage, ...]]:
 @functools.cache
 def as_ingested(pdf: Path) -> tuple[DocumentInfo, tuple[Passage, ...]]:
     """The DocumentInfo and passages ingest would store for ``pdf``
-    (``ingest.passages_for``, its own rules), from the session's one parse."""
+    (``ingest.files.passages_for``, its own rules), from the session's one parse."""
     import pytest
 
-    from paracite import ingest
+    from paracite.ingest import files  # where passages_for looks parse_file up
 
     once = parsed(pdf)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ingest, "parse_file", lambda path, settings=None, on_page=None: once)
-        info, passages = ingest.passages_for(pdf, {}, pdf.stem, "")
+        mp.setattr(files, "parse_file", lambda path, settings=None, on_page=None: once)
+        info, passages = files.passages_for(pdf, {}, pdf.stem, "")
     return info, tuple(passages)
 
 

@@ -220,8 +220,11 @@ def test_store_and_chain_import_nothing_from_the_answer_package():
     import paracite
 
     root = Path(paracite.__file__).parent
-    for name in ("store.py", "chain.py", "retrieve.py", "conversation.py"):
-        tree = ast.parse((root / name).read_text())
+    files = [root / n for n in ("store.py", "chain.py", "retrieve.py")]
+    files += sorted((root / "conversation").glob("*.py"))  # a package, one concern a module
+    for path in files:
+        name = path.name
+        tree = ast.parse(path.read_text())
         imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
                      for a in n.names]
