@@ -246,14 +246,16 @@ class Assistant:
         >>> paracite.Assistant(home=tempfile.mkdtemp()).neighbours(["report:00021"])
         {'report:00021': (None, None)}
         """
-        around: dict[str, tuple[str, str]] = {}
+        around: dict[str, tuple[str | None, str]] = {}
         for pid in ids:
             parsed = Passage.parse_id(pid)
             if parsed:
-                doc, n = parsed
-                around[pid] = (f"{doc}:{n - 1:05d}", f"{doc}:{n + 1:05d}")
-        found = self.passages_by_id(i for pair in around.values() for i in pair)
-        return {pid: (found.get(b), found.get(a)) for pid, (b, a) in around.items()}
+                doc, n = parsed  # nothing comes before the first passage: not asked for
+                around[pid] = (Passage.make_id(doc, n - 1) if n > 0 else None,
+                               Passage.make_id(doc, n + 1))
+        found = self.passages_by_id(i for pair in around.values() for i in pair if i)
+        return {pid: (found.get(b) if b else None, found.get(a))
+                for pid, (b, a) in around.items()}
 
     def passage(self, document: str, paragraph: str) -> Passage:
         """One passage by document id and paragraph label, e.g. ('report', '22')."""

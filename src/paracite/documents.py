@@ -124,7 +124,16 @@ class Passage(BaseModel):
     @property
     def id(self) -> str:
         """Stable id within the store: document id plus position."""
-        return f"{self.document}:{self.order:05d}"
+        return self.make_id(self.document, self.order)
+
+    @staticmethod
+    def make_id(document: str, order: int) -> str:
+        """The id of the passage at ``order`` in ``document`` (``parse_id`` reads it back).
+
+        >>> Passage.make_id("report", 21)
+        'report:00021'
+        """
+        return f"{document}:{order:05d}"
 
     @staticmethod
     def parse_id(passage_id: str) -> tuple[str, int] | None:

@@ -231,6 +231,17 @@ def test_neighbours_are_the_passages_before_and_after_within_one_document(small)
     assert small.neighbours([harbours_first.id])[harbours_first.id][0] is None
 
 
+def test_neighbours_ask_only_for_ids_that_can_exist(small, monkeypatch):
+    """No id before a document's first passage is looked up: the store takes an id it
+    cannot find for one deleted by another process, and drops its keyword index."""
+    asked: list[str] = []
+    real = small.passages_by_id
+    monkeypatch.setattr(small, "passages_by_id", lambda ids: real(asked.extend(ids) or asked))
+    first = small.passages("bureau")[0]
+    assert small.neighbours([first.id])[first.id][0] is None
+    assert asked == [small.passages("bureau")[1].id]
+
+
 def test_the_upload_folder_is_home_uploads_and_its_files_are_checked_against_the_store(
         small):
     assert small.upload_folder == small.settings.home / "uploads"
