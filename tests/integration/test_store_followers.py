@@ -151,7 +151,7 @@ def test_reembed_moves_the_store_to_the_new_model_and_answers_as_before(filled, 
 
 def test_a_reembed_that_dies_half_way_leaves_the_store_as_it_was(filled, monkeypatch,
                                                                  other_model):
-    import paracite.store as store_module
+    import paracite.store.passages as store_module
     from paracite.ingest import embed_passages
 
     monkeypatch.setattr(store_module, "_SCAN_PAGE", 40)  # three pages of passages

@@ -1,0 +1,279 @@
+"""The passage store: Chroma for vectors and provenance, plus a BM25 keyword index.
+
+Chroma is the single source of truth. Every passage is stored with all of its provenance
+in the metadata, and the keyword index is built from what Chroma holds (once per process,
+and again only after a write), so the two can never disagree about the passage set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from paracite.documents import DocumentInfo, Passage
+from paracite.errors import StoreError
+from paracite.store.connection import Connection
+from paracite.store.keyword import KeywordIndex, return_freed_memory
+from paracite.store.metadata import Hit, from_metadata, to_metadata
+from paracite.text.spelling import dictionary
+
+log = logging.getLogger(__name__)
+
+# Rows per Chroma get() when reading the whole collection: Chroma's memory for a get()
+# grows with the page (5,000 rows with metadata: +360 MB RSS; 2,000: +80 MB) and the speed
+# hardly changes.
+_SCAN_PAGE = 2000
+
+
+class Store(Connection):
+    """Chroma collection of passages + keyword index over the same passages (opening,
+    failures and other writers: :class:`Connection`)."""
+
+    # -- reading ---------------------------------------------------------------------
+    def _scan(self, where: dict[str, Any] | None = None,
+              include: Sequence[str] = ("metadatas",)) -> Iterator[dict[str, Any]]:
+        """Chroma get() results, ``_SCAN_PAGE`` rows at a time."""
+        collection = self._open(write=False)
+        if collection is None:
+            return
+        offset = 0
+        while True:
+            with self._chroma():
+                got = collection.get(where=where, include=list(include), limit=_SCAN_PAGE,
+                                     offset=offset)
+            yield got
+            if len(got["ids"]) < _SCAN_PAGE:
+                return
+            offset += len(got["ids"])
+
+    def _get(self, where: dict[str, Any] | None = None, include: Sequence[str] = ("metadatas",)
+             ) -> tuple[list[str], list[str | None], list[dict[str, Any]]]:
+        ids: list[str] = []
+        docs: list[str | None] = []
+        metas: list[dict[str, Any]] = []
+        for got in self._scan(where, include):
+            n = len(got["ids"])
+            ids += got["ids"]
+            metas += [dict(m) for m in (got.get("metadatas") or [{}] * n)]
+            docs += list(got.get("documents") or [None] * n)
+        return ids, docs, metas
+
+    def count(self) -> int:
+        """Passages in the store (asked of Chroma once, then again only after a write:
+        at 100,000 passages a Chroma count costs 30 ms, more than the rest of a search)."""
+        with self._lock:
+            self._follow_other_writers()
+            if self._count is None:
+                collection = self._open(write=False)
+                if collection is None:
+                    return 0
+                with self._chroma():
+                    self._count = int(collection.count())
+            return self._count
+
+    def documents(self) -> list[tuple[DocumentInfo, int]]:
+        """Every stored document with its passage count, in id order."""
+        self._follow_other_writers()
+        seen: dict[str, tuple[DocumentInfo, int]] = {}
+        for m in self._get()[2]:
+            doc_id = m["document"]
+            if doc_id in seen:
+                seen[doc_id] = (seen[doc_id][0], seen[doc_id][1] + 1)
+            else:
+                info = DocumentInfo(id=doc_id, title=m["title"], symbol=m["symbol"] or None,
+                                    date=m["date"] or None, source=m["source"],
+                                    content_hash=m["file_hash"], pages=m["doc_pages"] or None,
+                                    bytes_hash=m.get("bytes_hash", ""),
+                                    body=m.get("body") or None)
+                seen[doc_id] = (info, 1)
+            if m["file_hash"] != seen[doc_id][0].content_hash:
+                # An ingest stopped half-way: mark the document as needing a new ingest.
+                seen[doc_id] = (seen[doc_id][0].model_copy(update={"content_hash": ""}),
+                                seen[doc_id][1])
+        return [seen[k] for k in sorted(seen)]
+
+    def passage_hashes(self, doc_id: str) -> dict[str, str]:
+        self._follow_other_writers()
+        ids, _, metas = self._get(where={"document": doc_id})
+        return {i: m["content_hash"] for i, m in zip(ids, metas, strict=True)}
+
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        self._follow_other_writers()
+        where = {"document": doc_id} if doc_id else None
+        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
+        out = [from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
+        return sorted(out, key=lambda p: (p.document, p.order))
+
+    def pages(self) -> Iterator[list[Passage]]:
+        """Every passage, a page of ``_SCAN_PAGE`` at a time (store order)."""
+        for got in self._scan(include=("metadatas", "documents")):
+            yield [from_metadata(d or "", dict(m)) for d, m in
+                   zip(got["documents"], got["metadatas"], strict=True)]
+
+    def get_passages(self, ids: list[str]) -> dict[str, Passage]:
+        """Passages by id. An id that is gone (another process deleted it since the keyword
+        index was built) is left out, and the index is rebuilt before the next search."""
+        collection = self._open(write=False) if ids else None
+        if collection is None:
+            return {}
+        with self._chroma():
+            got = collection.get(ids=ids, include=["metadatas", "documents"])
+        by_id = {i: from_metadata(d or "", dict(m)) for i, d, m in
+                 zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        if len(by_id) < len(set(ids)):
+            log.info("keyword index is behind the store; rebuilding it")
+            self._keyword = self._count = None
+        return by_id
+
+    # -- re-embedding ------------------------------------------------------------------
+    # (the switch itself, and finishing one a dead run began: Connection._finish_switch)
+    def reembed(self, embed: Callable[[list[Passage]], tuple[list[Passage],
+                                                             list[list[float]]]],
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every stored passage again with this store's embedder (``embed`` gives
+        each page of passages back with new sentence vectors, and their vectors), into a
+        new collection that replaces the old one once complete. Returns the passages
+        re-embedded. The caller holds the one-writer lock."""
+        import uuid
+
+        with self._lock:
+            old = self._open_unchecked(write=True)
+            total = int(old.count())
+            with self._chroma():
+                with contextlib.suppress(Exception):  # a half-built one from a dead run
+                    self._client.delete_collection(self._building_name())
+                new = self._client.create_collection(
+                    self._building_name(), embedding_function=None,
+                    metadata={"hnsw:space": "cosine", **self._metadata(state="building")})
+            done = 0
+            offset = 0
+            while True:
+                with self._chroma():
+                    got = old.get(include=["metadatas", "documents"], limit=_SCAN_PAGE,
+                                  offset=offset)
+                if not got["ids"]:
+                    break
+                offset += len(got["ids"])
+                metas = [dict(m) for m in got["metadatas"]]
+                passages = [from_metadata(d or "", m) for d, m in
+                            zip(got["documents"], metas, strict=True)]
+                fresh, vectors = embed(passages)
+                for m, p in zip(metas, fresh, strict=True):
+                    m["sentence_vectors"] = p.sentence_vectors
+                with self._chroma():
+                    new.upsert(ids=got["ids"], embeddings=vectors, documents=got["documents"],
+                               metadatas=metas)
+                done += len(got["ids"])
+                if progress:
+                    progress(done, total)
+                if len(got["ids"]) < _SCAN_PAGE:
+                    break
+            with self._chroma():
+                if int(new.count()) != done or done != int(old.count()):
+                    raise StoreError("the store changed while it was re-embedded; nothing "
+                                     "was switched, run `paracite ingest --reembed` again")
+                new.modify(metadata=self._metadata(state="complete",
+                                                   generation=uuid.uuid4().hex))
+                self._client.delete_collection(self.settings.collection)
+                new.modify(name=self.settings.collection)
+            self._collection = None
+            self._keyword = self._count = None
+            self._open(write=True)
+            self._wrote()
+            log.info("re-embedded %d passages with %s", done, self._identity())
+            return done
+
+    # -- writing ---------------------------------------------------------------------
+    def upsert(self, doc: DocumentInfo, passages: Sequence[Passage],
+               embeddings: Sequence[Sequence[float]]) -> None:
+        if not passages:
+            return
+        with self._lock:
+            collection = self.collection
+            with self._chroma():
+                collection.upsert(
+                    ids=[p.id for p in passages],
+                    embeddings=[list(e) for e in embeddings],
+                    documents=[p.text for p in passages],
+                    metadatas=[to_metadata(p, doc) for p in passages],
+                )
+            self._wrote()
+
+    def update_document_info(self, doc: DocumentInfo, passages: Sequence[Passage]) -> None:
+        """Rewrite metadata (e.g. the file hash) of passages whose text did not change."""
+        if passages:
+            with self._lock:
+                collection = self.collection
+                with self._chroma():
+                    collection.update(ids=[p.id for p in passages],
+                                      metadatas=[to_metadata(p, doc) for p in passages])
+                self._wrote()
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            with self._lock:
+                collection = self.collection
+                with self._chroma():
+                    collection.delete(ids=list(ids))
+                self._wrote()
+
+    def delete_document(self, doc_id: str) -> int:
+        ids = list(self.passage_hashes(doc_id))
+        self.delete(ids)
+        return len(ids)
+
+    # -- searching -------------------------------------------------------------------
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._lock:
+            self._follow_other_writers()
+            if self._keyword is None:
+                self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
+                self._keyword.dictionary = dictionary(self.settings.embedder_package)
+                if len(self._keyword) >= 10_000:  # a full gc costs 0.3 s at cold start
+                    return_freed_memory()
+            return self._keyword
+
+    def dense_search(self, vector: Sequence[float], k: int,
+                     documents: Iterable[str] | None = None) -> list[Hit]:
+        docs = sorted(set(documents)) if documents else None
+        where: dict[str, Any] | None = None
+        if docs:
+            where = {"document": docs[0]} if len(docs) == 1 else {"document": {"$in": docs}}
+        n = self.count()
+        if n == 0:
+            return []
+        collection = self._open(write=False)
+        if collection is None:
+            return []
+        with self._chroma():
+            res = collection.query(query_embeddings=[list(vector)], n_results=min(k, n),
+                                   where=where, include=["metadatas", "documents",
+                                                         "distances"])
+        hits = []
+        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0],
+                                    res["distances"][0], strict=True):
+            sim = 1.0 - float(dist) if not math.isnan(dist) else 0.0
+            hits.append(Hit(from_metadata(text or "", dict(meta)), sim))
+        return hits
+
+    def document_ids(self) -> frozenset[str]:
+        """Ids of the stored documents. Read off the keyword index, which is built once and
+        again only after a write (here or by another process): no scan per call."""
+        return self.keyword.documents
+
+    def keyword_search(self, query: str | Sequence[str], k: int,
+                       documents: Iterable[str] | None = None) -> list[Hit]:
+        return self.keyword.search(query, k, documents)
+
+    def get_passage(self, doc_id: str, label: str) -> Passage | None:
+        self._follow_other_writers()
+        ids, docs, metas = self._get(where={"$and": [{"document": doc_id},
+                                                    {"paragraph": label}]},
+                                     include=("metadatas", "documents"))
+        if not ids:
+            return None
+        return from_metadata(docs[0] or "", metas[0])
