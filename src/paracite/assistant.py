@@ -304,6 +304,7 @@ class Assistant:
             check_documents([doc_id], frozenset(stored))  # NotFoundError naming the ids
             info = stored.pop(doc_id)
             n = self.store.delete_document(doc_id)
+            self.store.sync_keyword()
             removed, note = self._remove_upload(info.source, stored.values())
         log.info("deleted %s: %d passages%s", doc_id, n,
                  f", and its file {Path(info.source).name}" if removed else "")

@@ -28,11 +28,10 @@
 One concern a module: ``manifest`` (reading and checking ``manifest.toml``), ``files``
 (discovery, the parser for a file's type, passages of one file: what the parse worker
 runs), ``identity`` (document ids), ``embedding`` (passage and sentence vectors),
-``progress`` (the events), ``report`` (what a run tells), ``catalog`` (the stored
-documents saved between runs) and ``ingestor`` (the run itself).
+``progress`` (the events), ``report`` (what a run tells) and ``ingestor`` (the run
+itself). What is stored already comes from the store's documents catalog.
 """
 
-from paracite.ingest.catalog import CATALOG_FILE
 from paracite.ingest.embedding import embed_passages
 from paracite.ingest.files import (
     PARSER_VERSION,
@@ -57,7 +56,7 @@ from paracite.ingest.manifest import (
 from paracite.ingest.progress import IngestProgress, IngestProgressFn, Phase, StepFn
 from paracite.ingest.report import FileResult, IngestReport, Status
 
-__all__ = ["CATALOG_FILE", "DOC_ID", "LOCK_FILE", "MANIFEST", "PARSERS", "PARSER_VERSION",
+__all__ = ["DOC_ID", "LOCK_FILE", "MANIFEST", "PARSERS", "PARSER_VERSION",
            "PDF_SUFFIXES", "TEXT_SUFFIXES", "FileResult", "IngestProgress",
            "IngestProgressFn", "IngestReport", "Ingestor", "Manifest", "ManifestEntry",
            "Phase", "Status", "StepFn", "discover", "embed_passages", "file_hash",

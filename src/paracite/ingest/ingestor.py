@@ -15,7 +15,6 @@ from typing import Any
 from paracite.documents import DocumentInfo, Passage
 from paracite.embed import Embedder
 from paracite.errors import IngestError, ParaciteError
-from paracite.ingest.catalog import Catalog
 from paracite.ingest.embedding import embed_passages
 from paracite.ingest.files import (
     PARSERS,
@@ -56,7 +55,6 @@ class Ingestor:
         self.settings = settings
         self.store = store
         self.embedder = embedder
-        self.catalog = Catalog(settings, store)
 
     def run(self, paths: Sequence[str | Path], progress: IngestProgressFn | None = None,
             on_file: Callable[[FileResult], None] | None = None, *, replace: bool = False,
@@ -120,7 +118,8 @@ class Ingestor:
         report = IngestReport()
         files, folders = discover(paths)
         steps.files_total = len(files)
-        stored = self.catalog.load()
+        stamp = self.store.write_stamp()
+        stored = {doc_id: e.info for doc_id, e in self.store.entries().items()}
         run = Identities(stored, replace, worker)
         manifests: dict[Path, Manifest] = {}
 
@@ -186,7 +185,8 @@ class Ingestor:
         for res in self._removals(stored, run, files, folders, prune, report):
             record(res, found=False)
         steps.finish()
-        self.catalog.save(stored)
+        if self.store.write_stamp() != stamp:  # written: the keyword index follows
+            self.store.sync_keyword()
         report.seconds = time.perf_counter() - t0
         log.info("ingest: %s", report.summary())
         return report
@@ -266,11 +266,12 @@ class Ingestor:
 
         old = stored.get(doc_id)
         if old is not None and old.content_hash == digest:
-            n = len(self.store.passage_hashes(doc_id))
+            n = self.store.passage_count(doc_id)
             if n:  # unchanged, or the same file moved: keep its embeddings
                 if old.source != source or old.bytes_hash != raw:
                     info = old.model_copy(update={"source": source, "bytes_hash": raw})
                     self.store.update_document_info(info, self.store.passages(doc_id))
+                    self.store.commit_document(info, n)
                     stored[doc_id] = info
                 run.seen[raw] = FileResult(path.name, doc_id, "unchanged", passages=n,
                                            reason=note)
@@ -291,12 +292,13 @@ class Ingestor:
         return _Pending(run.seen[raw], info, fresh, same, [i for i in have if i not in keep])
 
     def _write(self, job: _Pending, vectors: Sequence[Sequence[float]]) -> None:
-        """Store one file's passages. The order matters if the process dies half-way: new
-        passages first (they carry the new file hash, the others still the old one, so
-        ``Store.documents`` marks the document half-written), then the rest, then deletes."""
+        """Store one file's passages, then its catalog row. The order matters if the
+        process dies half-way: until the row is written the catalog holds the old file
+        hash (or no row), so the next ingest writes the document again."""
         self.store.upsert(job.info, job.fresh, vectors)
         self.store.update_document_info(job.info, job.same)
         self.store.delete(job.stale)
+        self.store.commit_document(job.info, len(job.fresh) + len(job.same))
 
     def _stored_copy(self, raw: str, source: str, stored: dict[str, DocumentInfo]
                      ) -> FileResult | None:
@@ -307,5 +309,5 @@ class Ingestor:
                 continue
             if hashlib.sha256(other.read_bytes()).hexdigest() == raw:
                 return FileResult(other.name, info.id, "unchanged",
-                                  passages=len(self.store.passage_hashes(info.id)))
+                                  passages=self.store.passage_count(info.id))
         return None

@@ -38,6 +38,7 @@ from paracite.store.chroma import (
 )
 
 if TYPE_CHECKING:
+    from paracite.store.catalog import Entry
     from paracite.store.keyword import KeywordIndex
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Connection:
         self._collection: Any = None
         self._keyword: KeywordIndex | None = None
         self._count: int | None = None
+        self._entries: dict[str, Entry] | None = None  # the documents catalog
         self._seen = ""  # the write generation the caches were built at
         self._epoch = 0
         self._opened_database: tuple[int, int] | None = None  # the file Chroma opened
@@ -139,7 +141,7 @@ class Connection:
             # is then found, and a failing one fails again with its reason.
             failure = self._failure(exc)
             self._collection = self._client = None
-            self._keyword = self._count = None
+            self._keyword = self._count = self._entries = None
             self._opened_database = None
             raise failure from exc
 
@@ -295,7 +297,7 @@ class Connection:
         with self._lock:
             client, current = self._client, self._epoch == SYSTEMS.epoch(self._system_key())
             self._client = self._collection = None
-            self._keyword = self._count = None
+            self._keyword = self._count = self._entries = None
             self._seen = ""
             if client is not None and current:  # a renewed system is not this client's
                 with contextlib.suppress(Exception):
@@ -358,7 +360,7 @@ class Connection:
                 # another process wrote: this process's Chroma system is stale
                 SYSTEMS.renew(key, stamp)
             if stamp != self._seen or self._epoch != SYSTEMS.epoch(key):
-                self._keyword = self._count = None
+                self._keyword = self._count = self._entries = None
                 self._collection = None
                 if self._epoch != SYSTEMS.epoch(key):
                     self._client = None
@@ -368,7 +370,7 @@ class Connection:
         """After a write: a new generation, which every reader will see."""
         import uuid
 
-        self._keyword = self._count = None
+        self._keyword = self._count = self._entries = None
         collection, generation = self._collection, uuid.uuid4().hex
         with self._chroma():
             collection.modify(metadata=self._metadata(generation=generation))

@@ -1,125 +1,176 @@
-"""BM25 keyword search over the stored passages, with the spelling mends and term
-statistics the answerer reads off it."""
+"""BM25 keyword search over the stored passages, on bm25s, saved to disk and memory-mapped.
+
+The index holds no passages, only their ids: a search fetches just its top hits back
+through ``lookup`` (the store's get by id). Its scores are rank_bm25's ``BM25Okapi``
+(k1=1.5, b=0.75, a negative idf floored at 0.25 × the mean idf; tested against it): the
+per-(passage, term) weights are computed here and handed to bm25s as its score matrix, so
+a query costs a few column sums, and bm25s saves the matrix as .npy files that open
+memory-mapped (at 100,000 passages, in well under a second: nothing is read until asked).
+
+What the answer step needs of the same words (idf, vocabulary, spelling mends) is the
+``Lexicon`` (text/lexicon.py), built in the same pass and saved beside the index;
+``KeywordIndex`` answers those questions through it, so it is a ``TermStats`` too.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import math
+import json
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from paracite.documents import Passage
 from paracite.store.metadata import Hit
-from paracite.text.spelling import correct
-from paracite.text.stems import stem
+from paracite.text.lexicon import Lexicon
 from paracite.text.synonyms import expand
 from paracite.text.tokens import tokenize, words
 
+Lookup = Callable[[list[str]], dict[str, Passage]]
+# One row of the index: (passage id, document id, its tokens, the words it prints)
+Row = tuple[str, str, Sequence[str], Iterable[str]]
+_ROWS = "rows.json"
+_DOC_OF = "doc_of.npy"
+
+
+def passage_row(p: Passage) -> Row:
+    """What the index keeps of a passage: its id, document, tokens and printed words."""
+    text = p.searchable_text()
+    return p.id, p.document, tokenize(text), words(text)
+
 
 class KeywordIndex:
-    """BM25 (Okapi) over passages' searchable text; built once, queried many times.
+    """BM25 (Okapi) over passages' searchable text; built once, queried many times."""
 
-    Scores are rank_bm25's ``BM25Okapi`` (k1=1.5, b=0.75, negative idf floored at 0.25 ×
-    the mean idf; tested against it, to float32 precision), but the per-(passage, term) weights are
-    precomputed into a sparse matrix, so a query costs a few column sums instead of a
-    Python loop over every passage: at 100,000 passages that is the difference between
-    milliseconds and most of a second.
+    K1, B = 1.5, 0.75
 
-    The index holds no passages, only their ids: it is built page by page from the store
-    (:meth:`build`) and a search fetches just its top hits back through ``lookup``. At
-    100,000 passages that keeps hundreds of megabytes of text and metadata out of memory.
-    """
-
-    K1, B, EPSILON = 1.5, 0.75, 0.25
-
-    # English words that are never mended as misspellings (set by the Store from the
-    # embedder's vocabulary: text.spelling.dictionary)
-    dictionary: frozenset[str] = frozenset()
-
-    def __init__(self, passages: Sequence[Passage] = (),
-                 lookup: Callable[[list[str]], dict[str, Passage]] | None = None) -> None:
+    def __init__(self, passages: Sequence[Passage] = (), lookup: Lookup | None = None) -> None:
+        """An index over ``passages`` held in memory (tests, small sets); the store
+        builds its own from rows (``from_rows``) and opens saved ones (``load``)."""
         by_id = {p.id: p for p in passages}
-        self._build([list(passages)],
-                    lookup or (lambda ids: {i: by_id[i] for i in ids if i in by_id}))
+        built = self.from_rows((passage_row(p) for p in passages),
+                               lookup or (lambda ids: {i: by_id[i] for i in ids if i in by_id}))
+        self.__dict__.update(built.__dict__)
 
     @classmethod
-    def build(cls, pages: Iterable[Sequence[Passage]],
-              lookup: Callable[[list[str]], dict[str, Passage]]) -> KeywordIndex:
+    def build(cls, pages: Iterable[Sequence[Passage]], lookup: Lookup) -> KeywordIndex:
         """An index over passages given a page at a time (each page can be dropped after)."""
-        index = cls.__new__(cls)
-        index._build(pages, lookup)
-        return index
+        return cls.from_rows((passage_row(p) for page in pages for p in page), lookup)
 
-    def _build(self, pages: Iterable[Sequence[Passage]],
-               lookup: Callable[[list[str]], dict[str, Passage]]) -> None:
+    @classmethod
+    def from_rows(cls, rows: Iterable[Row], lookup: Lookup) -> KeywordIndex:
+        """An index over rows (``passage_row``), in their order."""
         import numpy as np
-        from scipy import sparse
 
-        self._lookup = lookup
-        self.ids: list[str] = []
-        self.columns: dict[str, int] = {}
+        ids: list[str] = []
+        columns: dict[str, int] = {}
         documents: dict[str, int] = {}
         doc_of, lengths = array("i"), array("i")
         indptr, cols, tfs = array("q", [0]), array("i"), array("i")  # CSR, row by row
         surface: set[str] = set()
-        for page in pages:
-            for p in page:
-                text = p.searchable_text()
-                toks = tokenize(text)
-                self.ids.append(p.id)
-                doc_of.append(documents.setdefault(p.document, len(documents)))
-                lengths.append(len(toks))
-                for t, c in Counter(toks).items():
-                    cols.append(self.columns.setdefault(t, len(self.columns)))
-                    tfs.append(c)
-                indptr.append(len(cols))
-                surface.update(words(text))
-        self._documents = documents
-        self._doc_of = np.frombuffer(doc_of, dtype=np.int32) if doc_of else np.zeros(0, int)
-        n = max(len(self.ids), 1)
-        self.vocabulary = frozenset(self.columns)
-        if self.columns:
-            col_idx = np.frombuffer(cols, dtype=np.int32)
-            df = np.bincount(col_idx, minlength=len(self.columns))
-            idf = np.log(n - df + 0.5) - np.log(df + 0.5)
-            idf = np.where(idf < 0, self.EPSILON * idf.mean(), idf)
-            dl = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
-            norm = self.K1 * (1 - self.B + self.B * dl / max(dl.mean(), 1e-9))
-            # weights in float32, computed in place: 4 bytes a (passage, term) pair
-            weights = np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
-            ptr: Any = np.frombuffer(indptr, dtype=np.int64)
-            row_norm = np.repeat(norm.astype(np.float32), ptr[1:] - ptr[:-1])
-            row_norm += weights
-            weights *= self.K1 + 1
-            weights /= row_norm
-            del row_norm
-            weights *= idf.astype(np.float32)[col_idx]
-            csr = sparse.csr_matrix((weights, col_idx, ptr),
-                                    shape=(len(self.ids), len(self.columns)))
-            del weights
-            self._matrix = csr.tocsc()
-            del csr
-            self._idf = idf
-        else:
-            self._matrix, self._idf = None, np.zeros(0)
-        # surface word → stem, for mending misspelt question words
-        self.surface = {w: stem(w) for w in surface}
-        self._stems = frozenset(self.surface.values())
-        # Alphabetic words by first letter and length: mending a word (text.spelling: rapidfuzz
-        # ratio, cut-off 80) compares it only with the words of its first letter whose length
-        # could reach that cut-off (2/3 to 3/2 of its own), not with all: a word misspelt in
-        # its first letter is not mended to the word meant.
-        self._spellings: dict[tuple[str, int], list[str]] = {}
-        for w in sorted(self.surface):
-            if w.isalpha():
-                self._spellings.setdefault((w[0], len(w)), []).append(w)
-        self._mended: dict[str, str] = {}
-        # Weight of a term never seen in the store: that of a term seen once.
-        self.unseen_idf = math.log(max(n - 0.5, 1.5) / 1.5)
-        self.median_idf = float(np.median(self._idf)) if len(self._idf) else 0.0
+        for pid, doc, toks, printed in rows:
+            ids.append(pid)
+            doc_of.append(documents.setdefault(doc, len(documents)))
+            lengths.append(len(toks))
+            for t, c in Counter(toks).items():
+                cols.append(columns.setdefault(t, len(columns)))
+                tfs.append(c)
+            indptr.append(len(cols))
+            surface.update(printed)
+        n = max(len(ids), 1)
+        col_idx = np.frombuffer(cols, dtype=np.int32) if cols else np.zeros(0, np.int32)
+        df = np.bincount(col_idx, minlength=len(columns))
+        lexicon = Lexicon.count(list(columns), df, n, surface)
+        matrix = cls._weights(lexicon.idfs, col_idx, tfs, lengths, indptr, len(ids), len(columns))
+        index = cls.__new__(cls)
+        index._setup(ids, list(documents), np.frombuffer(doc_of, dtype=np.int32).copy()
+                     if doc_of else np.zeros(0, np.int32), cls._bm25(matrix, columns, n),
+                     lexicon, lookup)
+        return index
 
+    @classmethod
+    def _weights(cls, idf: Any, col_idx: Any, tfs: array[int], lengths: array[int],
+                 indptr: array[int], rows: int, terms: int) -> Any:
+        """The (passage × term) BM25 weights as a CSC matrix (None when there are none)."""
+        import numpy as np
+        from scipy import sparse
+
+        if not terms:
+            return None
+        dl = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
+        norm = cls.K1 * (1 - cls.B + cls.B * dl / max(dl.mean(), 1e-9))
+        # weights in float32, computed in place: 4 bytes a (passage, term) pair
+        weights = np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
+        ptr: Any = np.frombuffer(indptr, dtype=np.int64)
+        row_norm = np.repeat(norm.astype(np.float32), ptr[1:] - ptr[:-1])
+        row_norm += weights
+        weights *= cls.K1 + 1
+        weights /= row_norm
+        del row_norm
+        weights *= idf.astype(np.float32)[col_idx]
+        csr = sparse.csr_matrix((weights, col_idx, ptr), shape=(rows, terms))
+        del weights
+        return csr.tocsc()
+
+    @classmethod
+    def _bm25(cls, matrix: Any, columns: dict[str, int], n: int) -> Any:
+        """A bm25s BM25 whose scores are ``matrix`` (None for an index without terms)."""
+        import bm25s
+
+        if matrix is None:
+            return None
+        bm = bm25s.BM25(k1=cls.K1, b=cls.B, method="robertson")
+        bm.scores = {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr,
+                     "num_docs": n}
+        bm.vocab_dict = columns
+        bm.nonoccurrence_array = None  # Okapi needs none (bm25s sets it when it indexes)
+        bm.unique_token_ids_set = set(columns.values())
+        return bm
+
+    def _setup(self, ids: list[str], documents: list[str], doc_of: Any, bm: Any,
+               lexicon: Lexicon, lookup: Lookup) -> None:
+        self.ids = ids
+        self._documents = {d: i for i, d in enumerate(documents)}
+        self._doc_of = doc_of
+        self._bm = bm
+        self.lexicon = lexicon
+        self._lookup = lookup
+
+    # -- on disk ---------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Write the index into an empty ``folder``: bm25s's matrix files, the rows (ids,
+        documents) and the lexicon."""
+        import numpy as np
+
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._bm is not None:
+            self._bm.save(str(folder / "bm25"), show_progress=False)
+        np.save(folder / _DOC_OF, self._doc_of)
+        (folder / _ROWS).write_text(json.dumps(
+            {"ids": self.ids, "documents": sorted(self._documents,
+                                                  key=self._documents.__getitem__)},
+            ensure_ascii=False), encoding="utf-8")
+        self.lexicon.save(folder)
+
+    @classmethod
+    def load(cls, folder: Path, lookup: Lookup) -> KeywordIndex:
+        """The index ``save`` wrote into ``folder``, its matrix memory-mapped (OSError or
+        ValueError when it is not complete)."""
+        import bm25s
+        import numpy as np
+
+        rows = json.loads((folder / _ROWS).read_text(encoding="utf-8"))
+        bm = None
+        if (folder / "bm25").is_dir():
+            bm = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
+        index = cls.__new__(cls)
+        index._setup(rows["ids"], rows["documents"], np.load(folder / _DOC_OF, mmap_mode="r"),
+                     bm, Lexicon.load(folder), lookup)
+        return index
+
+    # -- asking ----------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -128,46 +179,40 @@ class KeywordIndex:
         """Ids of the documents the indexed passages belong to."""
         return frozenset(self._documents)
 
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of a (tokenized) term; unseen terms weigh the most."""
-        col = self.columns.get(term)
-        if col is None:
-            return self.unseen_idf
-        return max(float(self._idf[col]), 0.05)
+    # the answer step's term statistics (text.stats.TermStats), from the lexicon
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return self.lexicon.vocabulary
 
-    def scores(self, tokens: Sequence[str]) -> Any:
+    @property
+    def median_idf(self) -> float:
+        return self.lexicon.median_idf
+
+    @property
+    def dictionary(self) -> frozenset[str]:
+        return self.lexicon.dictionary
+
+    @dictionary.setter
+    def dictionary(self, value: frozenset[str]) -> None:
+        self.lexicon.dictionary = value
+
+    def idf(self, term: str) -> float:
+        return self.lexicon.idf(term)
+
+    def terms(self, text: str) -> list[str]:
+        return self.lexicon.terms(text)
+
+    def mend(self, token: str) -> str:
+        return self.lexicon.mend(token)
+
+    def scores(self, tokens: Sequence[str], mask: Any = None) -> Any:
         """BM25 score of every passage for these query tokens (repeats count)."""
         import numpy as np
 
-        cols = [self.columns[t] for t in tokens if t in self.columns]
-        if self._matrix is None or not cols:
+        cols = [self.lexicon.columns[t] for t in tokens if t in self.lexicon.columns]
+        if self._bm is None or not cols:
             return np.zeros(len(self.ids))
-        return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
-
-    def terms(self, text: str) -> list[str]:
-        """Query tokens (stemmed) with misspelt words mended against the records' words."""
-        out: list[str] = []
-        for tok in tokenize(text):
-            out.append(tok if tok in self.vocabulary else self.mend(tok))
-        return out
-
-    def mend(self, token: str) -> str:
-        """The stem of a word, mended to the records' closest word when they lack it."""
-        if token in self.vocabulary and not token.isalpha():  # a symbol or number they use
-            return token
-        st = stem(token)
-        if st in self.vocabulary:
-            return st
-        if token not in self._mended:
-            # ratio = 2·matches / (len a + len b) ≥ 0.8 bounds the other word's length
-            n = len(token)
-            near = [w for m in range(max(1, (2 * n) // 3), (3 * n) // 2 + 2)
-                    for w in self._spellings.get((token[:1], m), ())]
-            if len(self._mended) > 10_000:
-                self._mended.clear()
-            self._mended[token] = correct(token, self.surface, self._stems, near,
-                                          self.dictionary)
-        return self._mended[token]
+        return self._bm.get_scores_from_ids(cols, weight_mask=mask)
 
     def search(self, query: str | Sequence[str], k: int,
                documents: Iterable[str] | None = None) -> list[Hit]:
@@ -176,12 +221,13 @@ class KeywordIndex:
         import numpy as np
 
         tokens = expand(self.terms(query)) if isinstance(query, str) else list(query)
-        if self._matrix is None or not tokens:
+        if self._bm is None or not tokens:
             return []
-        scores = self.scores(tokens)
+        mask = None
         if documents:
             codes = [self._documents[d] for d in documents if d in self._documents]
-            scores = np.where(np.isin(self._doc_of, codes), scores, 0.0)
+            mask = np.isin(self._doc_of, codes).astype(np.float32)
+        scores = self.scores(tokens, mask)
         top = np.flatnonzero(scores > 0)
         if len(top) > k:  # the k best, ties broken by position (deterministic)
             cut = np.partition(scores[top], len(top) - k)[len(top) - k]

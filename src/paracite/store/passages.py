@@ -15,8 +15,10 @@ from typing import Any
 
 from paracite.documents import DocumentInfo, Passage
 from paracite.errors import StoreError
+from paracite.store import catalog
 from paracite.store.connection import Connection
 from paracite.store.keyword import KeywordIndex, return_freed_memory
+from paracite.store.keyword_files import KeywordFiles, folder_for
 from paracite.store.metadata import Hit, from_metadata, to_metadata
 from paracite.text.spelling import dictionary
 
@@ -74,26 +76,62 @@ class Store(Connection):
                     self._count = int(collection.count())
             return self._count
 
+    # -- the documents catalog ----------------------------------------------------------
+    def _catalog_collection(self, write: bool) -> Any:
+        """The catalog collection (store/catalog.py); None when reading a store that has
+        none. Opened for writing, a store made before the catalog gets one, from one scan."""
+        name = catalog.catalog_name(self.settings.collection)
+        with self._chroma():
+            if write:
+                passages = self.collection
+                found = self._client.get_or_create_collection(name, embedding_function=None)
+                if int(found.count()) == 0 and int(passages.count()) > 0:
+                    log.info("this store has no documents catalog yet: making it")
+                    catalog.put_all(found, catalog.from_passages(self._get()[2]).values())
+                return found
+            if self._open(write=False) is None:
+                return None
+            try:
+                return self._client.get_collection(name, embedding_function=None)
+            except Exception as exc:  # noqa: BLE001 - chromadb's NotFoundError or ValueError
+                if "does not exist" in str(exc) or type(exc).__name__ == "NotFoundError":
+                    return None
+                raise
+
+    def entries(self) -> dict[str, catalog.Entry]:
+        """The documents catalog: every stored document by id, with its passage count and
+        write generation (read from Chroma once, then again only after a write here or
+        elsewhere). Reading never writes: a store older than the catalog is read from a
+        scan of its passages, in memory."""
+        with self._lock:
+            self._follow_other_writers()
+            if self._entries is None:
+                found = self._catalog_collection(write=False)
+                with self._chroma():
+                    rows = catalog.read(found) if found is not None else {}
+                if not rows and self.count():
+                    rows = catalog.from_passages(self._get()[2])
+                self._entries = rows
+            return self._entries
+
     def documents(self) -> list[tuple[DocumentInfo, int]]:
-        """Every stored document with its passage count, in id order."""
-        self._follow_other_writers()
-        seen: dict[str, tuple[DocumentInfo, int]] = {}
-        for m in self._get()[2]:
-            doc_id = m["document"]
-            if doc_id in seen:
-                seen[doc_id] = (seen[doc_id][0], seen[doc_id][1] + 1)
-            else:
-                info = DocumentInfo(id=doc_id, title=m["title"], symbol=m["symbol"] or None,
-                                    date=m["date"] or None, source=m["source"],
-                                    content_hash=m["file_hash"], pages=m["doc_pages"] or None,
-                                    bytes_hash=m.get("bytes_hash", ""),
-                                    body=m.get("body") or None)
-                seen[doc_id] = (info, 1)
-            if m["file_hash"] != seen[doc_id][0].content_hash:
-                # An ingest stopped half-way: mark the document as needing a new ingest.
-                seen[doc_id] = (seen[doc_id][0].model_copy(update={"content_hash": ""}),
-                                seen[doc_id][1])
-        return [seen[k] for k in sorted(seen)]
+        """Every stored document with its passage count, in id order (from the catalog:
+        no passage is read)."""
+        return [(e.info, e.passages) for _, e in sorted(self.entries().items())]
+
+    def passage_count(self, doc_id: str) -> int:
+        """How many passages a stored document has (0: not stored)."""
+        entry = self.entries().get(doc_id)
+        return entry.passages if entry else 0
+
+    def commit_document(self, info: DocumentInfo, passages: int) -> None:
+        """Record a document in the catalog, after its passages were written: its info and
+        count, with a new generation (its keyword rows are rebuilt from it)."""
+        with self._lock:
+            found = self._catalog_collection(write=True)
+            with self._chroma():
+                catalog.put(found, info, passages)
+            self._wrote()
 
     def passage_hashes(self, doc_id: str) -> dict[str, str]:
         self._follow_other_writers()
@@ -125,7 +163,7 @@ class Store(Connection):
                  zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
         if len(by_id) < len(set(ids)):
             log.info("keyword index is behind the store; rebuilding it")
-            self._keyword = self._count = None
+            self._keyword = self._count = self._entries = None
         return by_id
 
     # -- re-embedding ------------------------------------------------------------------
@@ -180,7 +218,7 @@ class Store(Connection):
                 self._client.delete_collection(self.settings.collection)
                 new.modify(name=self.settings.collection)
             self._collection = None
-            self._keyword = self._count = None
+            self._keyword = self._count = self._entries = None
             self._open(write=True)
             self._wrote()
             log.info("re-embedded %d passages with %s", done, self._identity())
@@ -221,21 +259,53 @@ class Store(Connection):
                 self._wrote()
 
     def delete_document(self, doc_id: str) -> int:
+        """Delete a document's passages, then its catalog row (a run killed between the two
+        leaves a row whose passages are gone: the next ingest of its folder removes it)."""
         ids = list(self.passage_hashes(doc_id))
-        self.delete(ids)
+        with self._lock:
+            self.delete(ids)
+            found = self._catalog_collection(write=True)
+            with self._chroma():
+                catalog.remove(found, doc_id)
+            self._wrote()
         return len(ids)
 
     # -- searching -------------------------------------------------------------------
+    def _keyword_files(self) -> KeywordFiles:
+        return KeywordFiles(folder_for(self.settings.home, self.settings.collection,
+                                       self.settings.chroma_url))
+
     @property
     def keyword(self) -> KeywordIndex:
+        """The keyword index of the store as it is now: the saved one (memory-mapped),
+        or one brought up to date from the documents that changed since it was saved
+        (store/keyword_files.py)."""
         with self._lock:
             self._follow_other_writers()
             if self._keyword is None:
-                self._keyword = KeywordIndex.build(self.pages(), self.get_passages)
-                self._keyword.dictionary = dictionary(self.settings.embedder_package)
-                if len(self._keyword) >= 10_000:  # a full gc costs 0.3 s at cold start
-                    return_freed_memory()
+                stamp = self.write_stamp()
+                files = self._keyword_files()
+                index = files.open(stamp, self.get_passages)
+                if index is None:
+                    index = self.sync_keyword()
+                index.dictionary = dictionary(self.settings.embedder_package)
+                self._keyword = index
             return self._keyword
+
+    def sync_keyword(self) -> KeywordIndex:
+        """Bring the saved keyword index up to date with the store (ingest and delete call
+        it when they are done; a reader only when a writer could not)."""
+        with self._lock:
+            stamp = self.write_stamp()
+            collection = self._open(write=False)
+            collection_id = str(collection.id) if collection is not None else ""
+            index = self._keyword_files().sync(stamp, collection_id, self.entries(),
+                                               self.passages, self.get_passages)
+            if len(index) >= 10_000:  # a full gc costs 0.3 s at cold start
+                return_freed_memory()
+            index.dictionary = dictionary(self.settings.embedder_package)
+            self._keyword = index
+            return index
 
     def dense_search(self, vector: Sequence[float], k: int,
                      documents: Iterable[str] | None = None) -> list[Hit]:
@@ -261,9 +331,9 @@ class Store(Connection):
         return hits
 
     def document_ids(self) -> frozenset[str]:
-        """Ids of the stored documents. Read off the keyword index, which is built once and
-        again only after a write (here or by another process): no scan per call."""
-        return self.keyword.documents
+        """Ids of the stored documents, from the catalog (read once, and again only after a
+        write here or by another process: no scan per call)."""
+        return frozenset(self.entries())
 
     def keyword_search(self, query: str | Sequence[str], k: int,
                        documents: Iterable[str] | None = None) -> list[Hit]:
