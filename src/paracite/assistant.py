@@ -225,11 +225,12 @@ class Assistant:
         return self.store.passages(document)
 
     def passages_by_id(self, ids: Iterable[str]) -> dict[str, Passage]:
-        """Passages by their ``Passage.id`` ('report:00021'); an id that is not stored
-        (or not of that form) is left out.
+        """Passages by their ``Passage.id`` ('report:68d9c133ebffd788'); an id that is not
+        stored (or not of that form) is left out.
 
         >>> import paracite, tempfile
-        >>> paracite.Assistant(home=tempfile.mkdtemp()).passages_by_id(["report:00021"])
+        >>> a = paracite.Assistant(home=tempfile.mkdtemp())
+        >>> a.passages_by_id(["report:68d9c133ebffd788"])
         {}
         """
         wanted = sorted({i for i in ids if Passage.parse_id(i)})
@@ -243,19 +244,25 @@ class Assistant:
         neighbours of every cited paragraph of a conversation at once).
 
         >>> import paracite, tempfile
-        >>> paracite.Assistant(home=tempfile.mkdtemp()).neighbours(["report:00021"])
-        {'report:00021': (None, None)}
+        >>> a = paracite.Assistant(home=tempfile.mkdtemp())
+        >>> a.neighbours(["report:68d9c133ebffd788"])
+        {'report:68d9c133ebffd788': (None, None)}
         """
-        around: dict[str, tuple[str | None, str]] = {}
+        ids = list(ids)
+        found = self.passages_by_id(ids)
+        orders: dict[str, set[int]] = {}
+        for p in found.values():  # nothing comes before the first passage: not asked for
+            orders.setdefault(p.document, set()).update(
+                o for o in (p.order - 1, p.order + 1) if o >= 0)
+        near = {doc: self.store.passages_at(doc, wanted) for doc, wanted in orders.items()}
+        out: dict[str, tuple[Passage | None, Passage | None]] = {}
         for pid in ids:
-            parsed = Passage.parse_id(pid)
-            if parsed:
-                doc, n = parsed  # nothing comes before the first passage: not asked for
-                around[pid] = (Passage.make_id(doc, n - 1) if n > 0 else None,
-                               Passage.make_id(doc, n + 1))
-        found = self.passages_by_id(i for pair in around.values() for i in pair if i)
-        return {pid: (found.get(b) if b else None, found.get(a))
-                for pid, (b, a) in around.items()}
+            if Passage.parse_id(pid) is None:
+                continue
+            hit = found.get(pid)
+            at = near.get(hit.document, {}) if hit else {}
+            out[pid] = (at.get(hit.order - 1), at.get(hit.order + 1)) if hit else (None, None)
+        return out
 
     def passage(self, document: str, paragraph: str) -> Passage:
         """One passage by document id and paragraph label, e.g. ('report', '22')."""

@@ -18,8 +18,8 @@ PassageKind = Literal["paragraph", "table_row", "table", "front_matter"]
 # A joint symbol prints each organ's symbol, joined by a hyphen: "E/2025/31-E/CN.16/2025/4".
 _JOINT_SYMBOL = re.compile(r"-(?=[A-Z][A-Z0-9.]*/)")
 _LABEL_TITLE_MAX = 60  # characters of a title used as a label (a document without symbol)
-# A passage id as ``Passage.id`` writes it: document id, ':', position (5 digits or more).
-_PASSAGE_ID = re.compile(r"([\w.-]{1,120}):(\d{5,9})")
+# A passage id as ``Passage.id`` writes it: document id, ':', 16 hex digits of its content.
+_PASSAGE_ID = re.compile(r"([\w.-]{1,120}):([0-9a-f]{16})")
 
 
 def short_symbol(symbol: str) -> str:
@@ -115,6 +115,9 @@ class Passage(BaseModel):
     kind: PassageKind = "paragraph"
     order: int = Field(description="Position of the passage in its document, from 0.")
     text: str
+    occurrence: int = Field(default=0, description="How many passages before this one in "
+                            "its document have the same label and text (nearly always 0): "
+                            "it keeps their ids apart.")
     footnotes: tuple[Footnote, ...] = ()
     sentence_vectors: str = Field(
         default="", exclude=True, repr=False,
@@ -123,30 +126,33 @@ class Passage(BaseModel):
 
     @property
     def id(self) -> str:
-        """Stable id within the store: document id plus position."""
-        return self.make_id(self.document, self.order)
+        """Stable id within the store, addressed by content: the document id and a hash of
+        the passage's label and text. A paragraph inserted before it leaves it unchanged
+        (its reading order is ``order``, kept beside it)."""
+        return self.make_id(self.document, self.paragraph, self.text, self.occurrence)
 
     @staticmethod
-    def make_id(document: str, order: int) -> str:
-        """The id of the passage at ``order`` in ``document`` (``parse_id`` reads it back).
+    def make_id(document: str, paragraph: str, text: str, occurrence: int = 0) -> str:
+        """The id of a passage of ``document`` (``parse_id`` reads it back).
 
-        >>> Passage.make_id("report", 21)
-        'report:00021'
+        >>> Passage.make_id("report", "22", "22. Erik Planken was elected Rapporteur.")
+        'report:68d9c133ebffd788'
         """
-        return f"{document}:{order:05d}"
+        h = hashlib.sha256(f"{paragraph}\x1f{text}\x1f{occurrence}".encode())
+        return f"{document}:{h.hexdigest()[:16]}"
 
     @staticmethod
-    def parse_id(passage_id: str) -> tuple[str, int] | None:
-        """The document id and position a passage id names; None for a string that is
-        not one (the one place ids are read back: ``id`` writes them).
+    def parse_id(passage_id: str) -> str | None:
+        """The document id a passage id names; None for a string that is not a passage id
+        (the one place ids are read back: ``id`` writes them).
 
-        >>> Passage.parse_id("report:00021")
-        ('report', 21)
-        >>> Passage.parse_id("../../etc/passwd:00001") is None
+        >>> Passage.parse_id("report:68d9c133ebffd788")
+        'report'
+        >>> Passage.parse_id("../../etc/passwd:0123456789abcdef") is None
         True
         """
         m = _PASSAGE_ID.fullmatch(passage_id)
-        return (m[1], int(m[2])) if m else None
+        return m[1] if m else None
 
     @property
     def page_label(self) -> str:
@@ -173,6 +179,15 @@ class Passage(BaseModel):
         ):
             h.update(part.encode("utf-8"))
             h.update(b"\x1e")
+        return h.hexdigest()
+
+    @property
+    def embed_key(self) -> str:
+        """sha256 over what its vectors are made from (the searchable text, and the way
+        sentences are embedded): a passage with the key of a stored one can take its
+        vectors instead of being embedded again."""
+        h = hashlib.sha256(self.searchable_text().encode("utf-8"))
+        h.update(b"\x1e" + SENTENCE_VECTORS.encode("utf-8"))
         return h.hexdigest()
 
     def searchable_text(self) -> str:

@@ -232,14 +232,14 @@ def test_neighbours_are_the_passages_before_and_after_within_one_document(small)
 
 
 def test_neighbours_ask_only_for_ids_that_can_exist(small, monkeypatch):
-    """No id before a document's first passage is looked up: the store takes an id it
-    cannot find for one deleted by another process, and drops its keyword index."""
+    """Neighbours are found by reading order, never by guessing ids: the store takes an
+    id it cannot find for one deleted by another process, and drops its keyword index."""
     asked: list[str] = []
-    real = small.passages_by_id
-    monkeypatch.setattr(small, "passages_by_id", lambda ids: real(asked.extend(ids) or asked))
+    real = small.store.get_passages
+    monkeypatch.setattr(small.store, "get_passages", lambda ids: real(asked.extend(ids) or ids))
     first = small.passages("bureau")[0]
-    assert small.neighbours([first.id])[first.id][0] is None
-    assert asked == [small.passages("bureau")[1].id]
+    assert small.neighbours([first.id])[first.id] == (None, small.passages("bureau")[1])
+    assert asked == [first.id]
 
 
 def test_the_upload_folder_is_home_uploads_and_its_files_are_checked_against_the_store(

@@ -117,7 +117,7 @@ def test_a_damaged_saved_index_is_built_again(counting, records_copy, hash_embed
     import paracite
 
     assert counting.ingest([records_copy]).ok
-    builds = counting.settings.home / "keyword" / "paracite" / "builds"
+    builds = counting.settings.home / "keyword" / counting.settings.collection / "builds"
     (build,) = list(builds.iterdir())
     (build / "rows.json").write_text("{not json")
     fresh = paracite.Assistant(home=counting.settings.home, embedder=hash_embedder)
@@ -142,3 +142,42 @@ def test_an_unwritable_keyword_folder_gets_its_index_in_memory(tmp_path, hash_em
         got = [h.passage.id for h in reader.store.keyword_search("elected Rapporteur", 5)]
     assert got == expected and got
     assert (home / "keyword").read_text() == "not a folder"
+
+
+def test_inserting_a_paragraph_embeds_that_one_passage_only(counting, records_copy):
+    """Passage ids are made from the document, label and text: a paragraph inserted into
+    the report is the one new passage; those after it keep their ids and vectors, and only
+    their reading order moves."""
+    assert counting.ingest([records_copy]).ok
+    before = {p.id: p for p in counting.passages("report")}
+    report = records_copy / "report.md"
+    lines = report.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("21. After the presentation"))
+    lines[at + 1:at + 1] = ["", "The Chair also thanked the interpreters and the conference "
+                                "services for their support to the Expert Group."]
+    report.write_text("\n".join(lines), encoding="utf-8")
+    again = counting.ingest([records_copy])
+    assert [(f.document, f.passages, f.embedded) for f in again.updated] == [("report", 62, 1)]
+    after = {p.id: p for p in counting.passages("report")}
+    (new,) = set(after) - set(before)
+    assert "interpreters" in after[new].text and not set(before) - set(after)
+    moved = [i for i in before if after[i].order != before[i].order]
+    assert moved and all(after[i].order == before[i].order + 1 for i in moved)
+    near = counting.neighbours([new])[new]
+    assert near[0] is not None and near[0].text.startswith("21.")
+    assert near[1] is not None and near[1].text.startswith("22.")
+    hits = counting.store.keyword_search("interpreters conference services", 3)
+    assert hits and hits[0].passage.id == new
+
+
+def test_a_passage_whose_label_changed_keeps_its_vectors(counting, records_copy):
+    """A new id with a stored text (here a heading renamed, so the passages under it get
+    new labels) takes its stored vectors back instead of being embedded again."""
+    assert counting.ingest([records_copy]).ok
+    report = records_copy / "report.md"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("## II. Recommendations", "## II. Recommendations made"),
+                      encoding="utf-8")
+    again = counting.ingest([records_copy])
+    (updated,) = again.updated
+    assert updated.embedded < 10  # the passages whose own searchable text names the section

@@ -8,6 +8,7 @@ modules in ``PARSERS`` are imported there before the first file's clock starts.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,12 @@ from paracite.parsing.un_structure import recover
 from paracite.settings import Settings
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "5"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
+PARSER_VERSION = "6"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
 # 3: format characters removed, paragraph numbers of any length, long passages split;
 # 4: Snowball stems in the keyword index, sentence vectors stored with each passage;
 # 5: cover metadata (parsing/cover.py): the issuing body from the masthead's layout and the
-# slug, session dates when a cover prints no issue date
+# slug, session dates when a cover prints no issue date; 6: passage ids by content
+# (document, label, text), reading order kept beside them
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf")
@@ -110,4 +112,16 @@ def passages_for(path: Path, entry: dict[str, Any], doc_id: str, digest: str,
                        max_chars=settings.max_passage_chars)
     if not passages:
         raise IngestError(f"{path.name}: no paragraphs found; nothing to ingest")
-    return info, passages
+    return info, distinct(passages)
+
+
+def distinct(passages: list[Passage]) -> list[Passage]:
+    """The passages with ids of their own: a passage with the label and text of an earlier
+    one in its document (a repeated table row) is told apart by its ``occurrence``."""
+    seen: Counter[tuple[str, str]] = Counter()
+    out = []
+    for p in passages:
+        key = (p.paragraph, p.text)
+        out.append(p.model_copy(update={"occurrence": seen[key]}) if seen[key] else p)
+        seen[key] += 1
+    return out

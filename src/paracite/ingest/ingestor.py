@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,9 @@ class _Pending:
     fresh: list[Passage]
     same: list[Passage]
     stale: list[str]
+    # new ids whose text is stored already (moved, or their label changed): their
+    # vectors are taken back, not made again
+    reused: list[tuple[Passage, list[float]]] = field(default_factory=list)
 
 
 class Ingestor:
@@ -283,22 +286,28 @@ class Ingestor:
         info = info.model_copy(update={"bytes_hash": raw})
         have = self.store.passage_hashes(doc_id)
         fresh = [p for p in passages if have.get(p.id) != p.content_hash]
+        kept = self.store.vectors_of(doc_id) if fresh and have else {}
+        reused = [(p.model_copy(update={"sentence_vectors": kept[p.embed_key][1]}),
+                   kept[p.embed_key][0]) for p in fresh if p.embed_key in kept]
+        fresh = [p for p in fresh if p.embed_key not in kept]
         same = [p for p in passages if have.get(p.id) == p.content_hash]
         keep = {p.id for p in passages}
         status: Status = "updated" if old is not None else "added"
         run.seen[raw] = FileResult(path.name, doc_id, status, passages=len(passages),
                                    embedded=len(fresh), reason=note)
         stored[doc_id] = info  # kept in the catalog only if the run completes
-        return _Pending(run.seen[raw], info, fresh, same, [i for i in have if i not in keep])
+        return _Pending(run.seen[raw], info, fresh, same, [i for i in have if i not in keep],
+                        reused)
 
     def _write(self, job: _Pending, vectors: Sequence[Sequence[float]]) -> None:
         """Store one file's passages, then its catalog row. The order matters if the
         process dies half-way: until the row is written the catalog holds the old file
         hash (or no row), so the next ingest writes the document again."""
         self.store.upsert(job.info, job.fresh, vectors)
+        self.store.upsert(job.info, [p for p, _ in job.reused], [v for _, v in job.reused])
         self.store.update_document_info(job.info, job.same)
         self.store.delete(job.stale)
-        self.store.commit_document(job.info, len(job.fresh) + len(job.same))
+        self.store.commit_document(job.info, len(job.fresh) + len(job.same) + len(job.reused))
 
     def _stored_copy(self, raw: str, source: str, stored: dict[str, DocumentInfo]
                      ) -> FileResult | None:

@@ -6,6 +6,10 @@ that changes every time the document is written. It lives in Chroma itself, so a
 embedded store and a Chroma server behave the same: a process on another machine lists a
 document another process ingested without a restart, and without reading every passage.
 
+Each row names the passages collection it was written for: a row of another (the
+passages collection deleted behind paracite's back, or a re-embedding that stopped before
+its rows were rewritten) is not believed, and the catalog is made again from a scan.
+
 A document's row is written after its passages (``Store.commit_document``) and deleted
 after them, so a run killed half-way leaves the old row (or none): the next ingest sees
 that the stored file hash is not the file's and writes the document again. A store made
@@ -43,13 +47,15 @@ class Entry:
     info: DocumentInfo
     passages: int
     generation: str
+    collection: str = ""  # the id of the passages collection the row was written for
 
 
-def _to_row(info: DocumentInfo, passages: int, generation: str) -> dict[str, Any]:
-    row: dict[str, Any] = {k: getattr(info, k) for k in _FIELDS}
+def _to_row(e: Entry) -> dict[str, Any]:
+    row: dict[str, Any] = {k: getattr(e.info, k) for k in _FIELDS}
     row = {k: ("" if v is None else v) for k, v in row.items()}
-    row["pages"] = info.pages or 0
-    return {**row, "passages": passages, "generation": generation}
+    row["pages"] = e.info.pages or 0
+    return {**row, "passages": e.passages, "generation": e.generation,
+            "collection": e.collection}
 
 
 def _from_row(doc_id: str, m: Mapping[str, Any]) -> Entry:
@@ -57,7 +63,7 @@ def _from_row(doc_id: str, m: Mapping[str, Any]) -> Entry:
                         date=m["date"] or None, source=m["source"],
                         content_hash=m["content_hash"], pages=int(m["pages"]) or None,
                         bytes_hash=m.get("bytes_hash", ""), body=m.get("body") or None)
-    return Entry(info, int(m["passages"]), str(m["generation"]))
+    return Entry(info, int(m["passages"]), str(m["generation"]), str(m.get("collection", "")))
 
 
 def read(collection: Any) -> dict[str, Entry]:
@@ -66,11 +72,12 @@ def read(collection: Any) -> dict[str, Entry]:
     return {i: _from_row(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
 
-def put(collection: Any, info: DocumentInfo, passages: int) -> Entry:
-    """Write (or rewrite) a document's row, with a new generation."""
-    entry = Entry(info, passages, uuid.uuid4().hex)
+def put(collection: Any, info: DocumentInfo, passages: int, passages_id: str) -> Entry:
+    """Write (or rewrite) a document's row, with a new generation; ``passages_id``: the
+    id of the passages collection its passages are in."""
+    entry = Entry(info, passages, uuid.uuid4().hex, passages_id)
     collection.upsert(ids=[info.id], embeddings=[_VECTOR], documents=[""],
-                      metadatas=[_to_row(info, passages, entry.generation)])
+                      metadatas=[_to_row(entry)])
     return entry
 
 
@@ -78,16 +85,19 @@ def remove(collection: Any, doc_id: str) -> None:
     collection.delete(ids=[doc_id])
 
 
-def put_all(collection: Any, entries: Iterable[Entry]) -> None:
-    """Write rows as they are (a catalog made from a scan of an older store)."""
+def replace_all(collection: Any, entries: Iterable[Entry]) -> None:
+    """Make the catalog hold exactly these rows (one made from a scan of the passages)."""
     rows = list(entries)
+    old = set(collection.get(include=[])["ids"]) - {e.info.id for e in rows}
+    if old:
+        collection.delete(ids=sorted(old))
     if rows:
         collection.upsert(ids=[e.info.id for e in rows], embeddings=[_VECTOR] * len(rows),
-                          documents=[""] * len(rows),
-                          metadatas=[_to_row(e.info, e.passages, e.generation) for e in rows])
+                          documents=[""] * len(rows), metadatas=[_to_row(e) for e in rows])
 
 
-def from_passages(metadatas: Iterable[Mapping[str, Any]]) -> dict[str, Entry]:
+def from_passages(metadatas: Iterable[Mapping[str, Any]], passages_id: str
+                  ) -> dict[str, Entry]:
     """The catalog of a store made before there was one, from its passages' metadata (each
     passage carries its document's info). A document whose passages disagree on the file
     hash was left half-written by a killed ingest: its hash is blanked, so the next ingest
@@ -108,5 +118,5 @@ def from_passages(metadatas: Iterable[Mapping[str, Any]]) -> dict[str, Entry]:
         if m["file_hash"] != seen[doc_id][0].content_hash:
             seen[doc_id] = (seen[doc_id][0].model_copy(update={"content_hash": ""}),
                             seen[doc_id][1])
-    return {d: Entry(info, n, f"scan:{info.content_hash}:{n}")
+    return {d: Entry(info, n, f"scan:{info.content_hash}:{n}", passages_id)
             for d, (info, n) in sorted(seen.items())}

@@ -69,6 +69,7 @@ class Connection:
         self._keyword: KeywordIndex | None = None
         self._count: int | None = None
         self._entries: dict[str, Entry] | None = None  # the documents catalog
+        self._catalog_checked = ""  # the passages collection the catalog was checked for
         self._seen = ""  # the write generation the caches were built at
         self._epoch = 0
         self._opened_database: tuple[int, int] | None = None  # the file Chroma opened
@@ -298,7 +299,7 @@ class Connection:
             client, current = self._client, self._epoch == SYSTEMS.epoch(self._system_key())
             self._client = self._collection = None
             self._keyword = self._count = self._entries = None
-            self._seen = ""
+            self._seen = self._catalog_checked = ""
             if client is not None and current:  # a renewed system is not this client's
                 with contextlib.suppress(Exception):
                     client.close()

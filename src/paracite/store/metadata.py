@@ -24,7 +24,8 @@ def to_metadata(p: Passage, doc: DocumentInfo) -> dict[str, Any]:
         "date": p.date or "", "paragraph": p.paragraph, "section": p.section,
         "pages": ",".join(str(n) for n in p.pages), "start": p.start, "end": p.end,
         "printed_pages": ",".join(p.printed_pages),
-        "kind": p.kind, "order": p.order, "content_hash": p.content_hash,
+        "kind": p.kind, "order": p.order, "occurrence": p.occurrence,
+        "content_hash": p.content_hash, "embed_key": p.embed_key,
         "footnotes": json.dumps([f.model_dump() for f in p.footnotes], ensure_ascii=False),
         "source": doc.source, "file_hash": doc.content_hash, "doc_pages": doc.pages or 0,
         "body": doc.body or "",
@@ -41,7 +42,8 @@ def from_metadata(text: str, m: dict[str, Any]) -> Passage:
         printed_pages=tuple(str(m["printed_pages"]).split(",")) if m.get("printed_pages")
         else (),
         start=int(m["start"]), end=int(m["end"]), kind=m["kind"], order=int(m["order"]),
-        text=text, footnotes=tuple(Footnote(**f) for f in json.loads(m["footnotes"])),
+        occurrence=int(m.get("occurrence") or 0), text=text,
+        footnotes=tuple(Footnote(**f) for f in json.loads(m["footnotes"])),
         sentence_vectors=str(m.get("sentence_vectors") or ""),
     )
 

@@ -79,15 +79,21 @@ class Store(Connection):
     # -- the documents catalog ----------------------------------------------------------
     def _catalog_collection(self, write: bool) -> Any:
         """The catalog collection (store/catalog.py); None when reading a store that has
-        none. Opened for writing, a store made before the catalog gets one, from one scan."""
+        none. Opened for writing, a catalog that does not describe the passages collection
+        (none yet: a store made before it; rows of another collection) is made again from
+        one scan of the passages, once per opening."""
         name = catalog.catalog_name(self.settings.collection)
         with self._chroma():
             if write:
                 passages = self.collection
                 found = self._client.get_or_create_collection(name, embedding_function=None)
-                if int(found.count()) == 0 and int(passages.count()) > 0:
-                    log.info("this store has no documents catalog yet: making it")
-                    catalog.put_all(found, catalog.from_passages(self._get()[2]).values())
+                if self._catalog_checked != str(passages.id):
+                    rows = catalog.read(found)
+                    if not self._believed(rows, passages):
+                        log.info("making the documents catalog from the stored passages")
+                        catalog.replace_all(found, catalog.from_passages(
+                            self._get()[2], str(passages.id)).values())
+                    self._catalog_checked = str(passages.id)
                 return found
             if self._open(write=False) is None:
                 return None
@@ -98,19 +104,27 @@ class Store(Connection):
                     return None
                 raise
 
+    def _believed(self, rows: dict[str, catalog.Entry], passages: Any) -> bool:
+        """Does the catalog describe this passages collection? (Rows all written for it, and
+        rows at all when it holds passages.)"""
+        if any(e.collection != str(passages.id) for e in rows.values()):
+            return False
+        return bool(rows) or self.count() == 0
+
     def entries(self) -> dict[str, catalog.Entry]:
         """The documents catalog: every stored document by id, with its passage count and
         write generation (read from Chroma once, then again only after a write here or
-        elsewhere). Reading never writes: a store older than the catalog is read from a
-        scan of its passages, in memory."""
+        elsewhere). Reading never writes: a catalog that does not describe the passages
+        (a store older than the catalog) is replaced by a scan of them, in memory."""
         with self._lock:
             self._follow_other_writers()
             if self._entries is None:
                 found = self._catalog_collection(write=False)
+                passages = self._open(write=False)
                 with self._chroma():
                     rows = catalog.read(found) if found is not None else {}
-                if not rows and self.count():
-                    rows = catalog.from_passages(self._get()[2])
+                if passages is not None and not self._believed(rows, passages):
+                    rows = catalog.from_passages(self._get()[2], str(passages.id))
                 self._entries = rows
             return self._entries
 
@@ -130,7 +144,7 @@ class Store(Connection):
         with self._lock:
             found = self._catalog_collection(write=True)
             with self._chroma():
-                catalog.put(found, info, passages)
+                catalog.put(found, info, passages, str(self.collection.id))
             self._wrote()
 
     def passage_hashes(self, doc_id: str) -> dict[str, str]:
@@ -144,6 +158,31 @@ class Store(Connection):
         _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
         out = [from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
         return sorted(out, key=lambda p: (p.document, p.order))
+
+    def vectors_of(self, doc_id: str) -> dict[str, tuple[list[float], str]]:
+        """The stored vectors of a document's passages by ``Passage.embed_key``: (its
+        vector, its packed sentence vectors). A passage whose text did not change takes
+        them back instead of being embedded again, whatever its position or label now."""
+        self._follow_other_writers()
+        out: dict[str, tuple[list[float], str]] = {}
+        for got in self._scan(where={"document": doc_id},
+                              include=("metadatas", "documents", "embeddings")):
+            for d, m, v in zip(got["documents"], got["metadatas"], got["embeddings"],
+                               strict=True):
+                key = m.get("embed_key") or from_metadata(d or "", dict(m)).embed_key
+                out[str(key)] = ([float(x) for x in v], str(m.get("sentence_vectors") or ""))
+        return out
+
+    def passages_at(self, doc_id: str, orders: Iterable[int]) -> dict[int, Passage]:
+        """A document's passages at these reading positions (``Passage.order``)."""
+        wanted = sorted(set(orders))
+        if not wanted:
+            return {}
+        self._follow_other_writers()
+        where = {"$and": [{"document": doc_id}, {"order": {"$in": wanted}}]}
+        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
+        return {p.order: p for p in (from_metadata(d or "", m)
+                                     for d, m in zip(docs, metas, strict=True))}
 
     def pages(self) -> Iterator[list[Passage]]:
         """Every passage, a page of ``_SCAN_PAGE`` at a time (store order)."""
@@ -220,6 +259,7 @@ class Store(Connection):
             self._collection = None
             self._keyword = self._count = self._entries = None
             self._open(write=True)
+            self._catalog_collection(write=True)  # its rows named the old collection
             self._wrote()
             log.info("re-embedded %d passages with %s", done, self._identity())
             return done
@@ -298,8 +338,9 @@ class Store(Connection):
         with self._lock:
             stamp = self.write_stamp()
             collection = self._open(write=False)
-            collection_id = str(collection.id) if collection is not None else ""
-            index = self._keyword_files().sync(stamp, collection_id, self.entries(),
+            if collection is None:  # no store yet: nothing to index, and nothing written
+                return KeywordIndex.from_rows((), self.get_passages)
+            index = self._keyword_files().sync(stamp, str(collection.id), self.entries(),
                                                self.passages, self.get_passages)
             if len(index) >= 10_000:  # a full gc costs 0.3 s at cold start
                 return_freed_memory()
