@@ -37,7 +37,7 @@ $(VENV)/.torch: | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed: pyproject.toml $(VENV)/.torch
-	$(PIP) install -e '.[dev,local]' $(TORCH) 2>&1 | $(QUIET_PIP)
+	$(PIP) install -e '.[dev,eval,local]' $(TORCH) 2>&1 | $(QUIET_PIP)
 	$(BIN)/python -c "import paracite, torch; assert torch.__version__.startswith('2.13.0')"
 	touch $@
 

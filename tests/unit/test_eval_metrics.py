@@ -144,3 +144,16 @@ def test_bootstrap_interval_is_reproducible_and_narrows_with_more_questions():
     assert few == ev.bootstrap_interval([1, 0] * 10)
     assert few[0] < many[0] < 0.5 < many[1] < few[1]
     assert ev.bootstrap_interval([None, None]) is None
+
+
+def test_eval_without_its_extra_names_the_install_command(monkeypatch, tmp_path):
+    import importlib.util
+
+    from paracite.errors import ExtraMissingError
+    from paracite.eval.runner import run
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    with pytest.raises(ExtraMissingError, match=r"pip install 'paracite\[eval\]'"):
+        run(tmp_path / "none.jsonl", tmp_path / "out")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from paracite.documents import Answer
+from paracite.errors import ExtraMissingError
 from paracite.eval.baselines import Retriever, langchain_recipe_retriever, paracite_retrievers
 from paracite.eval.metrics import (
     _StoredPassages,
@@ -78,6 +79,21 @@ def evaluate(assistant: Any, rows: Sequence[EvalRow],
     return out
 
 
+EVAL_EXTRA = ("matplotlib", "langchain_text_splitters")  # the 'eval' extra's modules
+
+
+def require_eval_extra() -> None:
+    """Fail now, naming the install command, when the 'eval' extra is missing (the chart
+    and the LangChain-recipe baseline need it; answering never does)."""
+    import importlib.util
+
+    missing = [m for m in EVAL_EXTRA if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ExtraMissingError(f"paracite eval needs the optional extra 'eval' "
+                                f"({', '.join(missing)} not installed): "
+                                "pip install 'paracite[eval]'")
+
+
 def run(dataset: Path, out: Path, llm: str = "extractive",
         progress: Callable[[int, int], None] | None = None,
         baselines: bool = True, settings: Any = None, *, assistant: Any = None,
@@ -96,6 +112,7 @@ def run(dataset: Path, out: Path, llm: str = "extractive",
 
     if assistant is not None and (settings is not None or llm != "extractive"):
         raise ValueError("eval.run: give either assistant= or settings/llm, not both")
+    require_eval_extra()
     rows = load_dataset(dataset)
     sources: list[Path] = []
     for corpus in dict.fromkeys(r.corpus for r in rows):
