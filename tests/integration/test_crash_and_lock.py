@@ -210,16 +210,19 @@ def test_ingest_that_dies_between_its_writes_is_completed_by_the_next(counting,
         counting.ingest([records_copy])
     monkeypatch.undo()
 
-    # Half-written: the changed paragraph is new, and the catalog row, written last, still
-    # holds the old file hash, so the next ingest writes the document again.
+    # Half-written: the changed paragraph is stored under its new id (ids are made from the
+    # text), the old one not yet deleted, and the catalog row, written last, still holds
+    # the old file hash, so the next ingest writes the document again.
     info = {d.id: d for d, _ in counting.documents()}
     assert info["report"].content_hash == before["report"]
-    assert "Erika Planken" in counting.passage("report", "22").text
+    labelled_22 = [p.text for p in counting.passages("report") if p.paragraph == "22"]
+    assert sorted("Erika Planken" in t for t in labelled_22) == [False, True]
 
     again = counting.ingest([records_copy])
     assert [(f.document, f.status, f.embedded) for f in again.updated] == [("report", "updated",
                                                                              0)]
     assert consistent(counting) == RECORDS
+    assert "Erika Planken" in counting.passage("report", "22").text
     assert all(d.content_hash for d, _ in counting.documents())
     assert counting.ingest([records_copy]).embedded == 0
 
