@@ -73,3 +73,35 @@ def test_a_reader_on_another_machine_follows_the_servers_write_generation(tmp_pa
     assert all(c.document == "report" for c in (*ans.citations, *ans.see_also))
     assert writer.ingest([INGEST]).embedded == 47
     assert reader.ask("What is the provisional agenda?").citations[0].document == "agenda"
+
+
+def test_a_new_document_is_seen_by_keyword_and_meaning_in_another_home(tmp_path, chroma_url,
+                                                                       embedder, monkeypatch):
+    """Issue 27: a second process with its own PARACITE_HOME on the same server finds a
+    document the first ingested, by keyword and by meaning, without a restart; its keyword
+    index is brought up to date from that document alone (the catalog in Chroma says which
+    documents changed)."""
+    import paracite
+
+    settings = {"chroma_url": chroma_url, "collection": "newcomer"}
+    inbox = tmp_path / "inbox"
+    shutil.copytree(INGEST, inbox)
+    writer = paracite.Assistant(home=tmp_path / "w", embedder=embedder, **settings)
+    reader = paracite.Assistant(home=tmp_path / "r", embedder=embedder, **settings)
+    assert writer.ingest([inbox]).ok
+    assert reader.store.keyword_search("Rapporteur", 3)  # the reader's index, saved
+    fetched: list[str] = []
+    real = reader.store.passages
+    monkeypatch.setattr(reader.store, "passages",
+                        lambda doc_id=None: fetched.append(doc_id) or real(doc_id))
+    (inbox / "bulletin.md").write_text("1. The xylographic committee met in Geneva and "
+                                       "elected its own Rapporteur.\n", encoding="utf-8")
+    assert writer.ingest([inbox]).added
+    hits = reader.store.keyword_search("xylographic committee", 3)
+    assert hits and hits[0].passage.document == "bulletin"
+    assert fetched == ["bulletin"]
+    near = reader.store.dense_search(embedder.embed_query("a committee that met in Geneva"), 3)
+    assert "bulletin" in {h.passage.document for h in near}
+    assert [d.id for d, _ in reader.documents()] == ["agenda", "bulletin", "report"]
+    ans = reader.ask("Where did the xylographic committee meet?")
+    assert ans.found and ans.citations[0].document == "bulletin" and "Geneva" in ans.text
