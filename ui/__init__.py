@@ -1,8 +1,8 @@
 """The paracite web UI (gradio): chat over the records, every citation one click away.
 
 It formats and wires; it owns no retrieval or citation logic. Everything it shows comes
-from ``paracite.Assistant`` (answers, citations, documents, ingest reports) and
-``paracite.pages`` (page images), and it imports nothing of paracite but its public API.
+from ``paracite.Assistant`` (answers, citations, documents, ingest reports, page images),
+and it imports nothing of paracite but its public API (``paracite.__all__``).
 One concern a module:
 
 - ``app``: the entry module ``paracite ui`` loads (``launch``, ``build``, ``UI``);

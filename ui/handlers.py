@@ -1,8 +1,8 @@
 """The web UI's event handlers: one ``UI`` per process, shared by every browser session.
 
 Each session keeps its own conversation in its browser (``state``); the handlers answer
-through ``paracite.Assistant`` (one per answerer, over the same store and embedder) and
-draw cited pages with ``paracite.pages``, and return what the page shows (``render``).
+through ``paracite.Assistant`` (one per answerer, over the same store and embedder), which
+draws cited pages too, and return what the page shows (``render``).
 The upload events are inherited from ``uploads.UploadHandlers``.
 """
 
@@ -12,9 +12,9 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from paracite import Answer, Assistant, DocumentInfo, ParaciteError
+from paracite import Answer, Assistant, DocumentInfo, PageImage, ParaciteError
 
 from .render import (
     SourceExtras,
@@ -38,12 +38,8 @@ from .state import (
 )
 from .uploads import UploadHandlers
 
-if TYPE_CHECKING:
-    from paracite.pages import PageImage
-
 log = logging.getLogger(__name__)
 
-PAGE_CACHE = "pages"  # PARACITE_HOME/pages: PNGs of cited pages (bounded: page_cache_mb)
 SUGGESTIONS = 4
 INGEST_NOTICE = ("Files are being ingested: this answer uses the documents stored before "
                  "the upload finished.")
@@ -128,17 +124,7 @@ class UI(UploadHandlers):
         """The PNG of the page a passage starts on, the passage highlighted, and where
         (cached under PARACITE_HOME/pages, at most page_cache_mb of them, least recently
         used out); None when it is not a stored PDF passage."""
-        from paracite.pages import page_image
-
-        passage = self.base.passages_by_id([passage_id]).get(passage_id)
-        if passage is None:
-            return None
-        doc = self._document(passage.document)
-        if doc is None or not is_pdf(doc):
-            return None
-        settings = self.base.settings
-        return page_image(passage, doc, settings.home / PAGE_CACHE,
-                          max_mb=settings.page_cache_mb)
+        return self.base.page_image(passage_id)
 
     def pdf_file(self, doc_id: str) -> Path | None:
         """The stored PDF a document comes from (None for other documents)."""
@@ -272,9 +258,7 @@ class UI(UploadHandlers):
 
     def delete(self, doc_id: str | None) -> str:
         """Delete a document: its passages, its cached page images, and its file when it
-        was uploaded here."""
-        from paracite.pages import forget
-
+        was uploaded here (``Assistant.delete_document`` does all three)."""
         if not doc_id:
             return "Choose a document to delete."
         try:
@@ -282,10 +266,6 @@ class UI(UploadHandlers):
             report = self.base.delete_document(doc_id)
         except ParaciteError as exc:
             return f"✘ {md_text(without_paths(str(exc)))}"
-        doc = next((d for d, _ in docs if d.id == doc_id), None)
-        if doc is not None and doc.bytes_hash and not any(
-                d.bytes_hash == doc.bytes_hash for d, _ in docs if d.id != doc_id):
-            forget(self.base.settings.home / PAGE_CACHE, doc.bytes_hash)
         label = document_labels(d for d, _ in docs).get(doc_id, doc_id)
         gone = " and its uploaded file" if report.file_removed else ""
         return f"✔ {md_text(label)} deleted: {report.passages} passages{gone}."

@@ -18,14 +18,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from paracite import Assistant, ParaciteError, Passage
+from paracite import Assistant, PageImage, ParaciteError, Passage
 
 from .layout import build
 from .security import Guard, allowed_hosts, host_name
 
 if TYPE_CHECKING:
-    from paracite.pages import PageImage
-
     from .handlers import UI
 
 log = logging.getLogger(__name__)

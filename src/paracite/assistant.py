@@ -16,6 +16,7 @@ from paracite.documents import Answer, DocumentInfo, Passage
 from paracite.embed import Embedder, EmbedderIdentity
 from paracite.errors import ExtraMissingError, NotFoundError, ParaciteError
 from paracite.ingest import FileResult, Ingestor, IngestProgressFn, IngestReport
+from paracite.pages import PageImage, forget, page_image
 from paracite.retrieve import HybridRetriever
 from paracite.settings import Settings
 from paracite.store import Store
@@ -32,6 +33,7 @@ def _norm_label(label: str) -> str:
 
 
 UPLOADS = "uploads"  # PARACITE_HOME/uploads: files the web UI copied in, paracite's to delete
+PAGE_CACHE = "pages"  # PARACITE_HOME/pages: PNGs of cited pages (bounded: page_cache_mb)
 # Asked once by ``warm``: any question loads the keyword index and the answer path.
 WARM_UP_QUESTION = "What was decided at the meeting?"
 
@@ -281,11 +283,30 @@ class Assistant:
         raise NotFoundError(f"{document} has no paragraph {paragraph!r} "
                             f"({len(candidates)} passages, labelled e.g. {sample})")
 
+    def page_image(self, passage_id: str) -> PageImage | None:
+        """The PNG of the page a passage starts on, the passage highlighted, and where
+        (cached under PARACITE_HOME/pages, at most page_cache_mb of them, least recently
+        used out); None when it is not a stored PDF passage. See :mod:`paracite.pages`.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).page_image("report:00021") is None
+        True
+        """
+        passage = self.passages_by_id([passage_id]).get(passage_id)
+        if passage is None:
+            return None
+        doc = next((d for d, _ in self.documents() if d.id == passage.document), None)
+        if doc is None:
+            return None  # page_image itself says None for a source that is not a PDF
+        return page_image(passage, doc, self.settings.home / PAGE_CACHE,
+                          max_mb=self.settings.page_cache_mb)
+
     # -- managing the store ------------------------------------------------------------
     def delete_document(self, doc_id: str) -> DeleteReport:
-        """Remove a document's passages from the store; delete its source file too when
-        that file is one the web UI uploaded (inside PARACITE_HOME/uploads), never a file
-        anywhere else.
+        """Remove a document's passages from the store, and the cached images of its pages
+        (PARACITE_HOME/pages) unless another stored document comes from the same file
+        content; delete its source file too when that file is one the web UI uploaded
+        (inside PARACITE_HOME/uploads), never a file anywhere else.
 
         The keyword index, ``documents()`` and answers leave the document out at once (in
         other processes too: they follow the store's write stamp). A file in a folder
@@ -313,6 +334,9 @@ class Assistant:
             n = self.store.delete_document(doc_id)
             self.store.sync_keyword()
             removed, note = self._remove_upload(info.source, stored.values())
+            if info.bytes_hash and not any(o.bytes_hash == info.bytes_hash
+                                           for o in stored.values()):
+                forget(self.settings.home / PAGE_CACHE, info.bytes_hash)
         log.info("deleted %s: %d passages%s", doc_id, n,
                  f", and its file {Path(info.source).name}" if removed else "")
         return DeleteReport(doc_id, n, removed, Path(info.source).name, note)

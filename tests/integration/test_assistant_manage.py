@@ -231,6 +231,28 @@ def test_neighbours_are_the_passages_before_and_after_within_one_document(small)
     assert small.neighbours([harbours_first.id])[harbours_first.id][0] is None
 
 
+def test_page_images_are_drawn_by_the_assistant_and_go_with_their_document(small, tmp_path):
+    """The page of a PDF passage comes from ``Assistant.page_image``, and deleting the
+    document forgets its cached pages (not another file's): no caller needs more."""
+    pytest.importorskip("fpdf")
+    from tests.pdfgen import write_pdf
+
+    pdf = write_pdf(tmp_path / "bulletin.pdf", [
+        ("heading", "I. Organization of the session"),
+        ("para", "1. The Working Group on Lighthouses met in Reykjavik from 3 to 5 May 2026."),
+    ], symbol="A/WG.99/2026/1")
+    assert small.ingest([pdf]).ok
+    drawn = [small.page_image(p.id) for p in small.passages("bulletin")]
+    assert drawn and all(d is not None and d.path.is_file() and d.page == 1 for d in drawn)
+    assert small.page_image(small.passages("bureau")[0].id) is None  # not from a PDF
+    assert small.page_image("bulletin:00099") is None
+    pages = small.settings.home / "pages"
+    other = pages / f"{'f' * 24}-p1-0123456789abcdef-s1.5-v1.png"  # another file's page
+    other.write_bytes(b"png")
+    small.delete_document("bulletin")
+    assert [f.name for f in pages.iterdir()] == [other.name]
+
+
 def test_neighbours_ask_only_for_ids_that_can_exist(small, monkeypatch):
     """Neighbours are found by reading order, never by guessing ids: the store takes an
     id it cannot find for one deleted by another process, and drops its keyword index."""

@@ -14,7 +14,6 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paracite.parsing.blocks import to_superscript
 from paracite.parsing.markdown import _MD_FOOTNOTE_REF as FOOTNOTE_REF
 from paracite.parsing.markdown import (
     _heading,
@@ -23,6 +22,7 @@ from paracite.parsing.markdown import (
     _strip_links,
     clean_inline,
 )
+from paracite.text.un_patterns import to_superscript
 from tests.conftest import examples
 
 OLD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")

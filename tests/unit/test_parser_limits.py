@@ -175,8 +175,8 @@ def test_splitting_long_passages_grows_linearly_too(shape):
 
 def pdf_line_rules():
     from paracite.parsing import cover, pdf, pdf_footnotes
-    from paracite.parsing import un_patterns as un
     from paracite.parsing.layout import Line
+    from paracite.text import un_patterns as un
 
     def masthead(s: str) -> list[Line]:
         return [Line(s, 1, 60, 706, 20), Line("Distr.: General", 1, 397, 705, 10),

@@ -29,11 +29,6 @@ from typing import Literal
 
 BlockKind = Literal["text", "heading", "footnote", "table_row", "table"]
 
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
-_FROM_SUP = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
-
-
 # Unicode format characters (category Cf, Unicode 14 as in Python 3.11): zero-width space
 # and joiners, bidi marks, embeddings and isolates, word joiner, BOM, soft hyphen, and the
 # rarer Arabic, Kaithi, hieroglyph, shorthand, musical and tag format controls. They print
@@ -50,16 +45,6 @@ FORMAT_CHARS = re.compile(
 def strip_format_chars(text: str) -> str:
     """Remove Unicode format characters (see ``FORMAT_CHARS``)."""
     return FORMAT_CHARS.sub("", text)
-
-
-def to_superscript(digits: str) -> str:
-    """'12' → '¹²': how footnote markers stand in passage text."""
-    return digits.translate(_TO_SUP)
-
-
-def from_superscript(marks: str) -> str:
-    """'¹²' → '12'."""
-    return marks.translate(_FROM_SUP)
 
 
 @dataclass

@@ -55,8 +55,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from paracite.parsing import un_patterns as un
 from paracite.parsing.layout import Line, Page
+from paracite.text import un_patterns as un
 
 _SYMBOL_MAX = 120  # characters: a longer line is never a document symbol (and is not matched)
 _MASTHEAD_SIZE = 1.3  # the masthead organ prints at least this many times the text size

@@ -13,8 +13,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from paracite.documents import Footnote
-from paracite.parsing.blocks import SUPERSCRIPT_DIGITS, Block, to_superscript
+from paracite.parsing.blocks import Block
 from paracite.parsing.draft import Draft
+from paracite.text.un_patterns import SUPERSCRIPT_DIGITS, to_superscript
 
 _SUP_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 _WORD_REF = re.compile(r"\[\^(\w+)\]")  # as the definitions name them ("[^note]:")

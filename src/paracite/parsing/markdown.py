@@ -25,16 +25,10 @@ from bisect import bisect_left
 from pathlib import Path
 
 from paracite.errors import ParseError
-from paracite.parsing import un_patterns as un
-from paracite.parsing.blocks import (
-    SUPERSCRIPT_DIGITS,
-    Block,
-    ParsedFile,
-    from_superscript,
-    strip_format_chars,
-    to_superscript,
-)
+from paracite.parsing.blocks import Block, ParsedFile, strip_format_chars
 from paracite.parsing.markdown_tables import PipeRow, pipe_table_rows
+from paracite.text import un_patterns as un
+from paracite.text.un_patterns import SUPERSCRIPT_DIGITS, from_superscript, to_superscript
 
 _BOLD_LINE = re.compile(r"^\*\*(.+)\*\*$", re.S)
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")

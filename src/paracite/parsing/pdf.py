@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paracite.errors import ParseError
-from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import Block, ParsedFile
 from paracite.parsing.cover import document_symbol, read_cover, symbol_from_headers
 from paracite.parsing.layout import PARAGRAPH_GAP, SIZE_STEP, Line, Page
@@ -49,6 +48,7 @@ from paracite.parsing.pdf_footnotes import (
 from paracite.parsing.pdf_furniture import printed_page, running_lines, strip_edges
 from paracite.parsing.pdf_limits import read_pages
 from paracite.parsing.pdf_tables import find_tables
+from paracite.text import un_patterns as un
 
 _SHORT_LINE = 0.7  # a line shorter than this share of the page's longest ends a paragraph
 _HEADING_LINE = 0.5  # an unpunctuated line this short before an indented one is a heading

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from paracite.parsing import un_patterns as un
-from paracite.parsing.blocks import to_superscript
 from paracite.parsing.layout import MARK_CLOSE, MARK_OPEN, Line
+from paracite.text import un_patterns as un
+from paracite.text.un_patterns import to_superscript
 
 _NOTE_SIZE = 0.92  # footnotes print smaller than this share of the body text's size
 _LOOK_BACK = 64  # characters before a glued number that tell what it follows

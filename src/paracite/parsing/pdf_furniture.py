@@ -3,7 +3,7 @@
 What a page prints around its text (the document symbol, "3/26", "Page 2", job numbers such
 as "25-06882 (E) 270525", "V.17-01234", "GE.25-05965", barcodes "*2506882*", "Please
 recycle") is removed when it stands in the top or bottom lines of a page and either has one
-of those shapes (:func:`paracite.parsing.un_patterns.is_noise`) or repeats, digits aside, at
+of those shapes (:func:`paracite.text.un_patterns.is_noise`) or repeats, digits aside, at
 the same height on many pages. The page number the page prints ("13" of "13/26") is kept,
 for citations.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from paracite.parsing import un_patterns as un
 from paracite.parsing.layout import Line, Page
+from paracite.text import un_patterns as un
 
 _EDGE_LINES = 6  # header/footer zone: this many non-empty lines at top and bottom
 _REPEAT_SHARE = 0.3  # a line (digits aside) on this share of pages is a running header

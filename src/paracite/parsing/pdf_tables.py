@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from paracite.parsing import un_patterns as un
 from paracite.parsing.layout import PARAGRAPH_GAP, SIZE_STEP, Line, text_end
+from paracite.text import un_patterns as un
 
 _COLUMN_SLACK = 3.0  # points: cells starting this close are in the same column
 _TABLE_ROWS = 3  # a table has a header and at least two rows of several cells

@@ -19,8 +19,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from paracite.parsing import un_patterns as un
-from paracite.parsing.blocks import SUPERSCRIPT_DIGITS, Block
+from paracite.parsing.blocks import Block
+from paracite.text import un_patterns as un
+from paracite.text.un_patterns import SUPERSCRIPT_DIGITS
 
 _ROMAN = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{0,3}))\.\s+\S")
 _LETTER = re.compile(r"^([A-Z])\.\s+\S")

@@ -44,7 +44,6 @@ import re
 from dataclasses import dataclass
 
 from paracite.documents import DocumentInfo, Passage, PassageKind
-from paracite.parsing import un_patterns as un
 from paracite.parsing.blocks import Block
 from paracite.parsing.draft import Draft
 from paracite.parsing.footnotes import attach_footnotes
@@ -67,6 +66,7 @@ from paracite.parsing.un_rules import (
     section_label,
     strip_markers,
 )
+from paracite.text import un_patterns as un
 
 _PARAGRAPH_MIN_CHARS = 200  # a numbered block this long is a paragraph even unpunctuated
 

@@ -9,18 +9,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from paracite.candidates import Scored, missing_critical, unanswered_kind
 from paracite.embed import unpack_vectors
 from paracite.retrieve import Retrieved
+from paracite.text.phrases import LEANS_BACK
 from paracite.text.query import Query
 from paracite.text.questions import content_terms, type_match
 from paracite.text.tokens import tokenize
-
-if TYPE_CHECKING:
-    from paracite.answer.extractive import Scored
 
 TOP = 16  # candidates the reader re-ranks
 KINDS = ("reference", "count", "time", "person", "place", "reason", "list", "decision",
@@ -57,9 +55,6 @@ def _sentence_vector(cand: Scored, cache: dict[str, np.ndarray], dims: int) -> n
 
 def group(query: Query, cands: Sequence[Scored], retrieved: Sequence[Retrieved]) -> Group:
     """Features of the first ``TOP`` candidates (the answerer's order)."""
-    from paracite.answer.extractive import missing_critical, unanswered_kind
-    from paracite.text.phrases import LEANS_BACK
-
     cands = list(cands)[:TOP]
     q = (np.asarray(query.vector, dtype=np.float32) if query.vector is not None
          else np.zeros(384, dtype=np.float32))

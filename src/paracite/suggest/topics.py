@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from paracite.suggest.suggestion import _sentence
-from paracite.text.questions import MONTHS
+from paracite.text.un_patterns import MONTHS
 
 # -- what a heading is ---------------------------------------------------------------
 # Longer headings are sentences or titles, not topics a person would ask about by name.

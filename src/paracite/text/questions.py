@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from paracite.parsing import un_patterns as un
+from paracite.text import un_patterns as un
 from paracite.text.stems import stem
 from paracite.text.tokens import STOPWORDS, tokenize, words
+from paracite.text.un_patterns import MONTHS
 
 # Words of asking (stemmed, as tokenize() gives them), never what is asked about.
 QUESTION_WORDS = frozenset(stem(w) for w in (
@@ -96,8 +97,6 @@ _REFERENCE = re.compile(r"\b(?:symbol|footnote|source|sources|cited|citation|ref
 _LIST = re.compile(r"\b(?:which|what) (?:\w+ )?(?!(?:is|was|does|has|this|its|status)\b)"
                    r"[a-z]{3,}s\b|\blist\b|\bname the\b|\bwho are\b|\bwhat are\b", re.I)
 
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-          "December")
 _DATE_RX = re.compile(rf"\b(?:\d{{1,2}}(?:[–-]\d{{1,2}})? (?:{MONTHS})|(?:{MONTHS})(?: \d{{4}})?|"
                       rf"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                       rf"\d{{1,2}}(?:\.\d\d)? ?[ap]\.m\.|(?:19|20)\d\d)\b")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from paracite.documents import Passage
-from paracite.parsing.blocks import SUPERSCRIPT_DIGITS, to_superscript
+from paracite.text.un_patterns import SUPERSCRIPT_DIGITS, to_superscript
 
 # Abbreviations after which a full stop does not end a sentence in UN records.
 _ABBREV = re.compile(

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from paracite.parsing.un_patterns import MONTHS
 from paracite.text.bodies import (
     _CAP,
     _NOT_BODY_LEAD,
@@ -40,6 +39,7 @@ from paracite.text.bodies import (
     head_of,
     short_name,
 )
+from paracite.text.un_patterns import MONTHS
 
 # -- the words of statements -------------------------------------------------------------
 # Gatherings: what is held, opened and attended ("its sixty-eighth session").

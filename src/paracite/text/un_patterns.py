@@ -1,6 +1,7 @@
-"""The shapes of UN documents' own marks, in one place: document symbols, dates, numbered
-paragraphs, job numbers and page marks. The PDF and Markdown parsers and structure
-recovery all use these; a new shape is added here once.
+"""The shapes of UN documents' own marks, in one place: document symbols, dates (and the
+month names), numbered paragraphs, footnote markers, job numbers and page marks. The PDF
+and Markdown parsers, structure recovery and the words layer (questions, sentences,
+statements) all use these; a new shape is added here once.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ import re
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December")
+# Footnote markers as passage text writes them: "ended.¹²"
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+_FROM_SUP = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 # "6 March 2025"
 DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
 # Dates of a session, as printed: "13–17 March 2025", "10 to 14 March 2025", "12 February–1 March
@@ -81,3 +86,13 @@ def is_noise(line: str, symbol: str | None) -> bool:
     return len(tokens) > 1 and all(
         NOISE_TOKEN.fullmatch(t) or (symbol and t.rstrip("*") in symbol.split("-"))
         for t in tokens)
+
+
+def to_superscript(digits: str) -> str:
+    """'12' → '¹²': how footnote markers stand in passage text."""
+    return digits.translate(_TO_SUP)
+
+
+def from_superscript(marks: str) -> str:
+    """'¹²' → '12'."""
+    return marks.translate(_FROM_SUP)
