@@ -14,9 +14,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paracite.parsing.markdown import _MD_FOOTNOTE_REF as FOOTNOTE_REF
-from paracite.parsing.markdown import (
-    _heading,
+from paracite.parsing.markdown import _heading
+from paracite.text.markup import _MD_FOOTNOTE_REF as FOOTNOTE_REF
+from paracite.text.markup import (
     _strip_emphasis,
     _strip_html_tags,
     _strip_links,

@@ -24,6 +24,15 @@ def paracite_retrievers(assistant: Any, k: int = K) -> dict[str, Retriever]:
     return {"hybrid": make("hybrid"), "dense": make("dense"), "keyword": make("keyword")}
 
 
+def _loaded(src: Path) -> str:
+    """A file's text as LangChain's loaders give it (TextLoader; PyPDFLoader's pages)."""
+    if src.suffix.lower() != ".pdf":
+        return src.read_text(encoding="utf-8", errors="replace")
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(src).pages)
+
+
 def langchain_recipe_retriever(assistant: Any, sources: Sequence[Path],
                                k: int = K) -> Retriever:
     """What the LangChain docs teach: RecursiveCharacterTextSplitter(1000, 200) over the
@@ -32,23 +41,19 @@ def langchain_recipe_retriever(assistant: Any, sources: Sequence[Path],
     import chromadb
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    # The recipe reads the files, not paracite's stored passages (those would hand it
-    # paracite's paragraph recovery): a text file as written, a PDF as the parser's blocks
-    # (its text before paragraphs are recovered). Markdown is stripped from its chunks
-    # (clean_inline) so that a chunk can be matched with the paragraphs' sentences, stored
-    # without it. Built from the stored passages instead, the recipe scores recall@5 0.672
-    # and MRR 0.427 on records.jsonl, not 0.522 and 0.336.
-    from paracite.ingest import parse_file
-    from paracite.parsing.markdown import clean_inline
+    # The recipe reads the files as LangChain's loaders do, not paracite's stored passages
+    # (those would hand it paracite's paragraph recovery): a text file as written, a PDF as
+    # pypdf's text of each page (PyPDFLoader), page furniture and all. Markdown is stripped
+    # from its chunks (clean_inline) so that a chunk can be matched with the paragraphs'
+    # sentences, stored without it. Built from the stored passages instead, the recipe
+    # scores recall@5 0.672 and MRR 0.427 on records.jsonl, not 0.522 and 0.336.
+    from paracite.text.markup import clean_inline
     from paracite.text.sentences import split_sentences
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     chunks: list[str] = []
     for src in sources:
-        parsed = parse_file(src)
-        text = (src.read_text(encoding="utf-8") if src.suffix != ".pdf"
-                else "\n\n".join(b.text for b in parsed.blocks))
-        chunks += [_norm(clean_inline(c)) for c in splitter.split_text(text)]
+        chunks += [_norm(clean_inline(c)) for c in splitter.split_text(_loaded(src))]
     client = chromadb.EphemeralClient()
     col = client.create_collection(f"recipe-{time.time_ns()}",
                                    metadata={"hnsw:space": "cosine"}, embedding_function=None)

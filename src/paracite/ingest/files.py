@@ -30,7 +30,8 @@ PARSER_VERSION = "6"  # 2: layout-aware PDF reading, printed pages, tables, issu
 # (document, label, text), reading order kept beside them
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
-PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf")
+PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf",
+           "paracite.text.markup")
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
