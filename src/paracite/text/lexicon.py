@@ -62,15 +62,7 @@ class Lexicon:
         self._idf = np.asarray(idf, dtype=np.float64)
         self.passages = passages
         self.surface = dict(surface)
-        self._stems = frozenset(self.surface.values())
-        # Alphabetic words by first letter and length: mending a word (text.spelling:
-        # rapidfuzz ratio, cut-off 80) compares it only with the words of its first letter
-        # whose length could reach that cut-off (2/3 to 3/2 of its own), not with all: a
-        # word misspelt in its first letter is not mended to the word meant.
-        self._spellings: dict[tuple[str, int], list[str]] = {}
-        for w in sorted(self.surface):
-            if w.isalpha():
-                self._spellings.setdefault((w[0], len(w)), []).append(w)
+        self._spelling: tuple[frozenset[str], dict[tuple[str, int], list[str]]] | None = None
         self._mended: dict[str, str] = {}
         # Weight of a term never seen in the store: that of a term seen once.
         n = max(passages, 1)
@@ -109,15 +101,29 @@ class Lexicon:
         if st in self.vocabulary:
             return st
         if token not in self._mended:
+            stems, spellings = self._spellings()
             # ratio = 2·matches / (len a + len b) ≥ 0.8 bounds the other word's length
             n = len(token)
             near = [w for m in range(max(1, (2 * n) // 3), (3 * n) // 2 + 2)
-                    for w in self._spellings.get((token[:1], m), ())]
+                    for w in spellings.get((token[:1], m), ())]
             if len(self._mended) > 10_000:
                 self._mended.clear()
-            self._mended[token] = correct(token, self.surface, self._stems, near,
-                                          self.dictionary)
+            self._mended[token] = correct(token, self.surface, stems, near, self.dictionary)
         return self._mended[token]
+
+    def _spellings(self) -> tuple[frozenset[str], dict[tuple[str, int], list[str]]]:
+        """The stems the store's words have, and its alphabetic words by first letter and
+        length (made at the first mend, not when the lexicon is opened). Mending a word
+        (text.spelling: rapidfuzz ratio, cut-off 80) compares it only with the words of its
+        first letter whose length could reach that cut-off (2/3 to 3/2 of its own), not
+        with all: a word misspelt in its first letter is not mended to the word meant."""
+        if self._spelling is None:
+            by_start: dict[tuple[str, int], list[str]] = {}
+            for w in sorted(self.surface):
+                if w.isalpha():
+                    by_start.setdefault((w[0], len(w)), []).append(w)
+            self._spelling = frozenset(self.surface.values()), by_start
+        return self._spelling
 
     # -- on disk ---------------------------------------------------------------------
     def save(self, folder: Path) -> None:
