@@ -105,6 +105,7 @@ def _to_metadata(p: Passage, doc: DocumentInfo) -> dict[str, Any]:
         "body": doc.body or "",
         "bytes_hash": doc.bytes_hash,
         "sentence_vectors": p.sentence_vectors,
+        "boxes": p.packed_boxes,
     }
 
 
@@ -118,6 +119,7 @@ def _from_metadata(text: str, m: dict[str, Any]) -> Passage:
         start=int(m["start"]), end=int(m["end"]), kind=m["kind"], order=int(m["order"]),
         text=text, footnotes=tuple(Footnote(**f) for f in json.loads(m["footnotes"])),
         sentence_vectors=str(m.get("sentence_vectors") or ""),
+        boxes=Passage.unpack_boxes(m.get("boxes")),  # none stored before they were kept
     )
 
 

@@ -21,11 +21,13 @@ from paracite.parsing.un_structure import recover
 from paracite.settings import Settings
 
 # Bump when parsing or structure rules change, so unchanged files are parsed again.
-PARSER_VERSION = "5"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
+PARSER_VERSION = "6"  # 2: layout-aware PDF reading, printed pages, tables, issuing body;
 # 3: format characters removed, paragraph numbers of any length, long passages split;
 # 4: Snowball stems in the keyword index, sentence vectors stored with each passage;
 # 5: cover metadata (parsing/cover.py): the issuing body from the masthead's layout and the
-# slug, session dates when a cover prints no issue date
+# slug, session dates when a cover prints no issue date;
+# 6: PDF passages keep their boxes (where their lines are printed; texts are unchanged, so
+# nothing is embedded again: the stored passages get them)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf")
