@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,8 @@ _JOINT_SYMBOL = re.compile(r"-(?=[A-Z][A-Z0-9.]*/)")
 _LABEL_TITLE_MAX = 60  # characters of a title used as a label (a document without symbol)
 # A passage id as ``Passage.id`` writes it: document id, ':', 16 hex digits of its content.
 _PASSAGE_ID = re.compile(r"([\w.-]{1,120}):([0-9a-f]{16})")
+# A box as ``Box.pack`` writes it: page, ':', four numbers.
+_BOX = re.compile(r"(\d{1,6}):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)")
 
 
 def short_symbol(symbol: str) -> str:
@@ -50,6 +52,47 @@ def document_label(symbol: str | None, title: str, doc_id: str = "") -> str:
     if len(title) > _LABEL_TITLE_MAX:
         title = title[:_LABEL_TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return title or doc_id
+
+
+class Box(NamedTuple):
+    """Where a passage's lines are printed on one page of its PDF, as the parser saw them:
+    the page (from 1) and a rectangle in PDF user-space points, origin at the bottom left
+    (the space of pdfium's character boxes). pypdf gives no glyph widths, so ``x1`` is
+    the page's right edge: the vertical band and the page are what a box tells."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @staticmethod
+    def pack(boxes: Sequence[Box]) -> str:
+        """Boxes as one short string (for the store's metadata); ``unpack`` reads it back.
+
+        >>> Box.pack([Box(3, 72, 400, 595, 610.5), Box(4, 72, 700, 595, 760)])
+        '3:72,400,595,610.5;4:72,700,595,760'
+        """
+        return ";".join(f"{b.page}:{b.x0:g},{b.y0:g},{b.x1:g},{b.y1:g}" for b in boxes)
+
+    @staticmethod
+    def unpack(text: str | None) -> tuple[Box, ...]:
+        """The boxes ``pack`` wrote; none for an empty or damaged string (a passage
+        stored before boxes were kept has none: it is found on its page without them).
+
+        >>> Box.unpack("3:72,400,595,610.5")
+        (Box(page=3, x0=72.0, y0=400.0, x1=595.0, y1=610.5),)
+        >>> Box.unpack(""), Box.unpack("3:72,400")
+        ((), ())
+        """
+        found = [_BOX.fullmatch(part) for part in (text or "").split(";")]
+        if not text or not all(found):
+            return ()
+        try:
+            return tuple(Box(int(m[1]), float(m[2]), float(m[3]), float(m[4]), float(m[5]))
+                         for m in found if m)
+        except ValueError:  # "1.2.3"
+            return ()
 
 
 class Footnote(BaseModel):
@@ -119,10 +162,25 @@ class Passage(BaseModel):
                             "its document have the same label and text (nearly always 0): "
                             "it keeps their ids apart.")
     footnotes: tuple[Footnote, ...] = ()
+    boxes: tuple[Box, ...] = Field(default=(), description="Where the passage's lines are "
+                                   "printed, one box per page (PDFs; none for other "
+                                   "sources and for passages stored before boxes were "
+                                   "kept): where its page image looks for it first.")
     sentence_vectors: str = Field(
         default="", exclude=True, repr=False,
         description="Vectors of the passage's sentences (text.sentences.sentences_of), "
         "packed by embed.pack_vectors at ingest; empty when not embedded.")
+
+    @property
+    def packed_boxes(self) -> str:
+        """The boxes as one short string, as the store keeps them (``Box.pack``)."""
+        return Box.pack(self.boxes)
+
+    @staticmethod
+    def unpack_boxes(packed: str | None) -> tuple[Box, ...]:
+        """The boxes ``packed_boxes`` wrote (``Box.unpack``): none for a passage stored
+        before boxes were kept."""
+        return Box.unpack(packed)
 
     @property
     def id(self) -> str:

@@ -27,7 +27,9 @@ PARSER_VERSION = "6"  # 2: layout-aware PDF reading, printed pages, tables, issu
 # 4: Snowball stems in the keyword index, sentence vectors stored with each passage;
 # 5: cover metadata (parsing/cover.py): the issuing body from the masthead's layout and the
 # slug, session dates when a cover prints no issue date; 6: passage ids by content
-# (document, label, text), reading order kept beside them
+# (document, label, text), reading order kept beside them, and PDF passages keep their
+# boxes (where their lines are printed); a stored text takes its vectors back, so
+# nothing is embedded again
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 PARSERS = ("paracite.ingest", "paracite.parsing.markdown", "paracite.parsing.pdf",

@@ -12,7 +12,9 @@ seeds of the passage are found on the page and chained in order; rapidfuzz align
 gives the seeds when no exact chain holds. A match must begin where the passage begins
 (on its first page), end where it ends (on its last page), read almost the same, keep
 every number, and be the only such place on the page: no highlight is better than a
-wrong one.
+wrong one. Where the parser kept the passage's box on the page (``Passage.boxes``), the
+same rules run first on the characters printed inside it, then on the whole page: a
+paragraph printed twice on a page is marked where its passage was parsed from.
 
 Errors: ``locate`` and ``render`` raise ``PageError`` (a ``ParaciteError``) for a missing,
 damaged or encrypted file or a page it does not have; ``page_image`` logs a warning and

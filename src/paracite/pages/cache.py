@@ -1,10 +1,10 @@
 """The page cache: a passage's page drawn once, kept as a PNG, bounded in size.
 
 ``page_image`` locates a passage on its page and draws it once per (file, page, passage
-text, scale) and keeps the PNG in a folder; the folder is bounded (least recently used
-out, ``evict``) and a file's pages go with it (``forget``). It logs a warning and returns
-``None`` where ``locate`` and ``render`` would raise ``PageError``, since the citation's
-text is shown whether or not its page is.
+text and box, scale) and keeps the PNG in a folder; the folder is bounded (least recently
+used out, ``evict``) and a file's pages go with it (``forget``). It logs a warning and
+returns ``None`` where ``locate`` and ``render`` would raise ``PageError``, since the
+citation's text is shown whether or not its page is.
 """
 
 from __future__ import annotations
@@ -17,12 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paracite.documents import DocumentInfo, Passage
-from paracite.pages.pdf import DEFAULT_SCALE, NOT_FOUND, PageError, _box, _draw, _locate, _open_page
+from paracite.pages.pdf import (
+    DEFAULT_SCALE,
+    NOT_FOUND,
+    PageError,
+    _box,
+    _box_on,
+    _draw,
+    _locate,
+    _open_page,
+)
 
 log = logging.getLogger(__name__)
 
 # Bump when matching or drawing changes: cached PNGs of older versions are not reused.
-PAGES_VERSION = "2"
+PAGES_VERSION = "3"  # 3: looked for inside the passage's box first
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,9 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
     the passage's lines highlighted when they are found on it for sure.
 
     Made once per file content (``doc.bytes_hash``, else the file's sha256), page, passage
-    text and scale. ``None`` for a source that is not a PDF or is gone, a passage without
-    pages, and (with a logged warning) a file or page that cannot be read or drawn.
+    text, its box on the page (``Passage.boxes``: looked in first) and scale. ``None`` for
+    a source that is not a PDF or is gone, a passage without pages, and (with a logged
+    warning) a file or page that cannot be read or drawn.
 
     ``max_mb``: the cache's size bound (None: unbounded). A PNG served from the cache is
     marked as just used (its mtime); after a new one is written, the least recently used
@@ -75,8 +85,9 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
     except OSError as e:
         log.warning("%s cannot be read (%s); page %s not shown", source.name, e, page)
         return None
+    box = _box_on(passage.boxes, page)
     text_hash = hashlib.sha256(f"{passage.kind}\x1f{passage.pages}\x1f{passage.text}"
-                               .encode()).hexdigest()
+                               f"\x1f{tuple(box or ())}".encode()).hexdigest()
     key = f"{_key_prefix(file_hash)}{page}-{text_hash[:16]}-s{scale:g}-v{PAGES_VERSION}"
     marked, plain = cache / f"{key}.png", cache / f"{key}.plain.png"
     for path, highlighted in ((marked, True), (plain, False)):
@@ -85,15 +96,15 @@ def page_image(passage: Passage, doc: DocumentInfo, cache: Path, page: int | Non
             return PageImage(path, page, highlighted, _box(path) if highlighted else None)
     try:
         with _open_page(source, page) as pg:
-            rects = _locate(pg, page, passage.text, passage.pages, passage.kind)
+            rects = _locate(pg, page, passage.text, passage.pages, passage.kind, box)
             out = marked if rects else plain
-            box = _draw(pg, rects, out, scale, banner=NOT_FOUND)
+            shown = _draw(pg, rects, out, scale, banner=NOT_FOUND)
     except PageError as e:
         log.warning("%s", e)
         return None
     if max_mb is not None:
         evict(cache, int(max_mb * 1_048_576), keep=out)
-    return PageImage(out, page, bool(rects), box)
+    return PageImage(out, page, bool(rects), shown)
 
 
 def _touch(path: Path) -> None:

@@ -2,7 +2,10 @@
 
 ``locate`` finds where a passage's text sits on one PDF page (rectangles in page points,
 one per text line; the matching itself is ``match``'s), ``render`` draws a page to PNG
-with rectangles highlighted. Both raise ``PageError`` (a ``ParaciteError``) for a
+with rectangles highlighted. Where the parser kept the passage's box on the page
+(``Passage.boxes``), the text is looked for first among the characters printed inside it,
+with the same rules, then on the whole page: a paragraph printed twice on a page is found
+in the place it was parsed from. Both raise ``PageError`` (a ``ParaciteError``) for a
 missing, damaged or encrypted file or a page it does not have. pdfium is not thread-safe:
 every pdfium call holds one module-level lock.
 """
@@ -17,8 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from paracite.documents import Box
 from paracite.errors import ParaciteError
-from paracite.pages.fold import _fold_chars, _table_cells
+from paracite.pages.fold import _fold_char, _fold_chars, _table_cells
 from paracite.pages.match import _match, _role
 
 if TYPE_CHECKING:
@@ -33,6 +37,11 @@ MAX_SIDE_PX = 4000
 FILL = (255, 221, 0, 90)
 OUTLINE = (204, 140, 0, 255)
 PAD_PT = 1.5
+# Points around a passage's box (Passage.boxes) inside which its characters are looked for
+# first: a box's band reaches from the descenders to a font size above the baseline, the
+# lines above and below a paragraph are a line's leading away (a character counts by the
+# centre of its own box, 3-4 points above the baseline of 10-point text).
+BOX_PAD_PT = 4.0
 # A page the passage was not found on says so across its top (not an unmarked page).
 NOT_FOUND = "The cited paragraph could not be located on this page: read it in the text."
 BANNER_FILL = (180, 35, 24)  # white text on it: 6.4:1
@@ -87,21 +96,81 @@ def _line_rects(textpage: pdfium.PdfTextPage, first: int, last: int) -> list[Rec
             for r in lines]
 
 
-def _locate_text(textpage: pdfium.PdfTextPage, page: int, text: str,
-                 pages: Sequence[int], kind: str) -> list[Rect]:
-    page_text = _fold_chars(_page_chars(textpage))
+def _in_box(textpage: pdfium.PdfTextPage, chars: list[str], box: Box) -> list[str]:
+    """The page's characters with those printed outside ``box`` (padded by BOX_PAD_PT)
+    made spaces, at the same indexes. A character is inside when the centre of its box is.
+    A line of pdfium's (the characters between two of its line breaks) whose first and
+    last letters are both inside, or both above or both below the box, is taken whole;
+    any other, character by character. Spaces, line breaks and signs (nothing once
+    folded) are kept: they separate words and lines."""
+    import pypdfium2.raw as raw
+
+    x0, y0 = box.x0 - BOX_PAD_PT, box.y0 - BOX_PAD_PT
+    x1, y1 = box.x1 + BOX_PAD_PT, box.y1 + BOX_PAD_PT
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
+
+    def place(i: int) -> int:
+        """0: inside; 1: above; -1: below; 2: beside, or no box."""
+        if not raw.FPDFText_GetCharBox(textpage.raw, i, *refs):
+            return 2
+        y = (bottom.value + top.value) / 2
+        if y > y1 or y < y0:
+            return 1 if y > y1 else -1
+        return 0 if x0 <= (left.value + right.value) / 2 <= x1 else 2
+
+    shown = list(chars)
+    run: list[int] = []
+    for i, ch in enumerate([*chars, "\n"]):
+        if ch not in "\r\n":
+            if _fold_char(ch):
+                run.append(i)
+            continue
+        if run:
+            first = place(run[0])
+            whole = first if first != 2 and place(run[-1]) == first else None
+            for k in run:
+                if (whole if whole is not None else place(k)) != 0:
+                    shown[k] = " "
+        run = []
+    return shown
+
+
+def _span_rects(textpage: pdfium.PdfTextPage, chars: list[str], text: str, page: int,
+                pages: Sequence[int], kind: str) -> list[Rect] | None:
+    """The rectangles of ``text`` among ``chars`` (the page's, some blanked by
+    ``_in_box``); None when it is not found there for sure."""
+    page_text = _fold_chars(chars)
     role = _role(page, pages)
     span = _match(_fold_chars(text), page_text, role)
     if span is None and kind in _TABLE_KINDS:
         span = _match(_fold_chars(_table_cells(text)), page_text, role)
     if span is None:
-        return []
+        return None
     t0, t1 = span
     return _line_rects(textpage, page_text.source[t0], page_text.source[t1 - 1])
 
 
+def _locate_text(textpage: pdfium.PdfTextPage, page: int, text: str,
+                 pages: Sequence[int], kind: str, box: Box | None = None) -> list[Rect]:
+    """The passage among the characters inside its box, if it has one on this page, then
+    among all of the page's (the same rules: a place the whole page's search would not
+    take is never marked, unless the box makes it the only one)."""
+    chars = _page_chars(textpage)
+    if box is not None:
+        inside = _span_rects(textpage, _in_box(textpage, chars, box), text, page, pages,
+                             kind)
+        # the lines of the span only: characters pdfium reads between them but prints
+        # outside the box (another column, a note in the margin) are not the passage
+        kept = [r for r in inside or () if box.y0 - BOX_PAD_PT <= (r.bottom + r.top) / 2
+                <= box.y1 + BOX_PAD_PT]
+        if kept:
+            return kept
+    return _span_rects(textpage, chars, text, page, pages, kind) or []
+
+
 def _locate(pg: pdfium.PdfPage, page: int, text: str, pages: Sequence[int],
-            kind: str) -> list[Rect]:
+            kind: str, box: Box | None = None) -> list[Rect]:
     """pdfium reads a page turned by /Rotate in the order its lines show on screen (a
     portrait page turned sideways: last line first); the text is looked for in that order,
     then as the page was written."""
@@ -111,7 +180,7 @@ def _locate(pg: pdfium.PdfPage, page: int, text: str, pages: Sequence[int],
             pg.set_rotation(turn)
             textpage = pg.get_textpage()
             try:
-                rects = _locate_text(textpage, page, text, pages, kind)
+                rects = _locate_text(textpage, page, text, pages, kind, box)
             finally:
                 textpage.close()
             if rects:
@@ -120,6 +189,11 @@ def _locate(pg: pdfium.PdfPage, page: int, text: str, pages: Sequence[int],
     finally:
         if rotation:
             pg.set_rotation(rotation)
+
+
+def _box_on(boxes: Sequence[Box], page: int) -> Box | None:
+    """The passage's box on ``page``, if the parser kept one."""
+    return next((b for b in boxes if b.page == page), None)
 
 
 # -- pdfium access ----------------------------------------------------------------------------
@@ -156,18 +230,19 @@ def _open_page(pdf: Path, page: int) -> Iterator[pdfium.PdfPage]:
 
 
 def locate(pdf: Path, page: int, text: str, pages: Sequence[int] = (),
-           kind: str = "paragraph") -> list[Rect]:
+           kind: str = "paragraph", boxes: Sequence[Box] = ()) -> list[Rect]:
     """Where ``text`` sits on page ``page`` (from 1) of ``pdf``: one rectangle per line, in
     page points (``Rect``, origin bottom left); ``[]`` when it is not found there for sure.
 
     ``pages``: the pages the passage spans (``Passage.pages``): it must then begin on the
     first of them and end on the last. Without them (or with ``page`` not among them) the
     whole passage must be on ``page``. ``kind``: ``Passage.kind`` (a table's cells are
-    matched without the column names the parser put before them).
+    matched without the column names the parser put before them). ``boxes``:
+    ``Passage.boxes``; the text is looked for inside the one on ``page`` first.
     Raises ``PageError`` for a file or page that cannot be read.
     """
     with _open_page(pdf, page) as pg:
-        return _locate(pg, page, text, pages, kind)
+        return _locate(pg, page, text, pages, kind, _box_on(boxes, page))
 
 
 # -- drawing ----------------------------------------------------------------------------------

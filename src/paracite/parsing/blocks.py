@@ -18,7 +18,9 @@ A parser should:
 - set ``list_item`` on lines the format marks with a bullet;
 - emit table rows as ``table_row`` blocks with ``cells``, the header row first with
   ``level=1``; or, where the layout shows a whole table (PDF), one ``table`` block whose
-  text has one line per row ("Office: Chair; Regional group: …") and ``cells`` the header.
+  text has one line per row ("Office: Chair; Regional group: …") and ``cells`` the header;
+- where the format shows positions (PDF), give each paragraph and table its ``box``: where
+  its lines are printed, for the page image to look for the passage there first.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from paracite.documents import Box
 
 BlockKind = Literal["text", "heading", "footnote", "table_row", "table"]
 
@@ -64,6 +68,9 @@ class Block:
     # indented, the report's own "1." is not.
     indent: float | None = None
     page_label: str | None = None  # the page number the page prints ("13" of "13/26")
+    # where its lines are printed, on ``page`` (a PDF block never spans two); None when
+    # the format does not show it (Markdown) or the lines were not kept (footnotes)
+    box: Box | None = None
 
 
 @dataclass

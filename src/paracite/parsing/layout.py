@@ -5,8 +5,11 @@ the text matrix, the current transformation matrix and the font size. The pieces
 are exactly pypdf's plain text; here they are cut into lines (at pypdf's own line breaks)
 and each line keeps:
 
-- ``x``: where its first visible character starts, ``y``: its baseline (points from the
-  bottom of the page), ``size``: the font size that most of its characters use;
+- ``x``: where its first visible character starts, ``y``: its baseline, ``size``: the font
+  size that most of its characters use. ``x`` and ``y`` are the text matrix times the
+  transformation matrix: PDF user-space points, origin at the bottom left, the space
+  pdfium's character boxes are in (checked against pdfium's character origins on the UN
+  PDFs, and on pages with /Rotate or a media box not at 0, 0);
 - ``text``, in which a run of digits printed **smaller and raised** above the baseline is
   wrapped as ``\\x02digits\\x03``: a footnote marker candidate. Whether it is one is decided
   with the page's footnotes (:mod:`paracite.parsing.pdf_footnotes`); "CRP.12" is neither
@@ -65,6 +68,7 @@ class Page:
     width: float
     height: float
     lines: list[Line]
+    right: float = 0.0  # the media box's right edge, in user-space points (0: unknown)
 
 
 def _mult(m: list[float], n: list[float]) -> list[float]:
@@ -173,4 +177,4 @@ def read_page(page: object, number: int) -> Page:
     if line is not None:
         lines.append(line)
     box = page.mediabox  # type: ignore[attr-defined]
-    return Page(number, float(box.width), float(box.height), lines)
+    return Page(number, float(box.width), float(box.height), lines, float(box.right))

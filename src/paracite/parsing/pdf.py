@@ -29,12 +29,14 @@ cut by a page break) is decided later by :mod:`paracite.parsing.un_structure`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from paracite.documents import Box
 from paracite.errors import ParseError
 from paracite.parsing.blocks import Block, ParsedFile
 from paracite.parsing.cover import document_symbol, read_cover, symbol_from_headers
@@ -56,6 +58,9 @@ _INDENT = 6.0  # points right of the text margin that make a line indented
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LOWER_RUN = re.compile(r"[a-z]+")
 _JOIN_KEEP = 256  # characters of a paragraph being joined that the next line looks at
+# how far a line's letters reach above and below its baseline, in font sizes (a box is
+# the band its lines fill: accents and capitals above, descenders below)
+_ASCENT, _DESCENT = 1.0, 0.3
 _TOC = un.CONTENTS_LEADERS
 _HEADING_START = re.compile(r"^\s*(?:[IVXL]+\.|[A-Z]\.|Chapter\b|Annex\b|\([a-z]\))\s")
 # ends a sentence, possibly followed by a footnote number not yet made a superscript
@@ -76,6 +81,7 @@ class _Line:
     y: float = 0.0
     size: float = 0.0
     table: tuple[str, ...] | None = None  # a whole table: its header (text: one row a line)
+    box: tuple[float, float, float, float] | None = None  # where it is printed (see _band)
 
 
 # a page's body: (page, its lines, its notes as (marker, lines), lines continuing the last
@@ -223,7 +229,8 @@ def _body_lines(kept: list[_PageBody], odd: float, even: float, leading: float
             if n in tables:
                 end, header, rows = tables[n]
                 body.append(_Line(superscript_marks(rows), page.number, False, 0.0, ln.y,
-                                  ln.size, table=tuple(header)))
+                                  ln.size, table=tuple(header),
+                                  box=_band(lines[n:end], page)))
                 skip_to = end
                 continue
             if not ln.text.strip():
@@ -232,11 +239,40 @@ def _body_lines(kept: list[_PageBody], odd: float, even: float, leading: float
             text = superscript_marks(ln.text)
             text = glued_markers(text, marks - raised_markers(ln.text), printed_notes)
             body.append(_Line(text.rstrip(), page.number, ln.x > margin + _INDENT,
-                              ln.x - margin, ln.y, ln.size))
+                              ln.x - margin, ln.y, ln.size, box=_band([ln], page)))
         for marker, note_lines in notes:
             footnotes.append((marker, note_lines, page.number, len(body)))
         printed_notes |= {m for m in marks if m.isdigit()}
     return body, footnotes
+
+
+def _band(lines: list[Line], page: Page) -> tuple[float, float, float, float] | None:
+    """Where ``lines`` are printed: (x0, y0, x1, y1) in user-space points, from where the
+    leftmost starts to the page's right edge (pypdf gives no glyph widths), from the lowest
+    baseline less its descenders to the highest plus its letters' height."""
+    shown = [ln for ln in lines if ln.text.strip()]
+    if not shown:
+        return None
+    x0 = min(ln.x for ln in shown)
+    return (x0, min(ln.y - _DESCENT * ln.size for ln in shown),
+            max(page.right or page.width, x0), max(ln.y + _ASCENT * ln.size for ln in shown))
+
+
+def _box(page: int, band: tuple[float, float, float, float] | None) -> Box | None:
+    """A band as a block's box, rounded outwards to whole points (they store short)."""
+    if band is None:
+        return None
+    x0, y0, x1, y1 = band
+    return Box(page, math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
+
+
+def _union(a: tuple[float, float, float, float] | None,
+           b: tuple[float, float, float, float] | None
+           ) -> tuple[float, float, float, float] | None:
+    """The band around two bands (either may be None)."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 class _Paragraphs:
@@ -258,6 +294,7 @@ class _Paragraphs:
         self.cur_page = 1
         self.cur_start = 0
         self.cur_offset = 0.0
+        self.cur_band: tuple[float, float, float, float] | None = None  # where cur is printed
         self.last: _Line | None = None  # the line before, on the page
         self.top_number = 0  # the highest number a paragraph started with
 
@@ -271,7 +308,8 @@ class _Paragraphs:
                 self.flush()
                 self.append(Block(line.text, line.page, self.offset,
                                   self.offset + len(line.text), kind="table",
-                                  cells=line.table, page_label=self.labels.get(line.page)))
+                                  cells=line.table, page_label=self.labels.get(line.page),
+                                  box=_box(line.page, line.box)))
                 self.last = None
                 continue
             text = line.text.strip()
@@ -299,7 +337,8 @@ class _Paragraphs:
                                      self.cur_start + len(text),
                                      page_break_before=self.cur_page != last_page,
                                      indent=self.cur_offset,
-                                     page_label=self.labels.get(self.cur_page)))
+                                     page_label=self.labels.get(self.cur_page),
+                                     box=_box(self.cur_page, self.cur_band)))
             self.source_parts.append(text)
             self.offset = self.cur_start + len(text) + 1
         self.cur = []
@@ -349,7 +388,9 @@ class _Paragraphs:
             self.cur_page = line.page
             self.cur_start = self.offset
             self.cur_offset = line.offset
+            self.cur_band = None
         self.cur.append(text)
+        self.cur_band = _union(self.cur_band, line.box)
 
 
 _REFERENCE_WORDS = frozenset({

@@ -1,9 +1,10 @@
 """Drafts to passages: a passage longer than ``max_chars`` is cut at sentence ends.
 
-The parts are labelled ``12``, ``12 (part 2)`` …; each has the pages, printed page numbers
-and source offsets of the blocks its text comes from, and the footnotes whose markers it
-carries. Where a sentence may end is :func:`paracite.text.sentences.sentence_ends`'s to
-say (loosely: any full stop before a word not in lower case is a place to cut).
+The parts are labelled ``12``, ``12 (part 2)`` …; each has the pages, printed page numbers,
+boxes and source offsets of the blocks its text comes from, and the footnotes whose
+markers it carries. Where a sentence may end is
+:func:`paracite.text.sentences.sentence_ends`'s to say (loosely: any full stop before a
+word not in lower case is a place to cut).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 
-from paracite.documents import DocumentInfo, Footnote, Passage
+from paracite.documents import Box, DocumentInfo, Footnote, Passage
 from paracite.parsing.blocks import Block
 from paracite.parsing.draft import Draft
 from paracite.parsing.footnotes import Markers
@@ -27,6 +28,25 @@ def _printed(d: Draft, blocks: list[Block] | None = None,
     if not by_page:
         return ()
     return tuple(by_page.get(p, "") for p in sorted(set(d.pages if pages is None else pages)))
+
+
+def _boxes(blocks: list[Block]) -> tuple[Box, ...]:
+    """Where the blocks are printed: on each page, the box around all of theirs (none
+    for blocks without a box: Markdown).
+
+    >>> from paracite.parsing.blocks import Block
+    >>> _boxes([Block("a", 2, 0, 1, box=Box(2, 72, 500, 595, 530)), Block("b", 2, 2, 3),
+    ...         Block("c", 2, 4, 5, box=Box(2, 90, 470, 595, 490))])
+    (Box(page=2, x0=72, y0=470, x1=595, y1=530),)
+    """
+    by_page: dict[int, Box] = {}
+    for b in blocks:
+        if b.box is None:
+            continue
+        old = by_page.get(b.box.page, b.box)
+        by_page[b.box.page] = Box(old.page, min(old.x0, b.box.x0), min(old.y0, b.box.y0),
+                                  max(old.x1, b.box.x1), max(old.y1, b.box.y1))
+    return tuple(by_page[page] for page in sorted(by_page))
 
 
 def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
@@ -96,6 +116,7 @@ def to_passages(drafts: list[Draft], info: DocumentInfo, max_chars: int = 0
                 paragraph=label, section=section, pages=tuple(sorted(set(d.pages))),
                 printed_pages=_printed(d), start=d.blocks[0].start, end=d.blocks[-1].end,
                 kind=d.kind, order=len(passages), text=text, footnotes=tuple(d.footnotes),
+                boxes=_boxes(d.blocks),
             ))
             continue
         passages.extend(_parts(d, full, spans, label, section, info, len(passages), unique))
@@ -145,5 +166,6 @@ def _parts(d: Draft, full: str, spans: list[tuple[int, int]], label: str, sectio
             printed_pages=_printed(d, blocks, pages), start=start,
             end=max(start, source(b + lead - 1, last) + 1), kind=d.kind,
             order=order + n, text=texts[n], footnotes=tuple(notes[n]),
+            boxes=_boxes(blocks),
         ))
     return out

@@ -31,6 +31,7 @@ def to_metadata(p: Passage, doc: DocumentInfo) -> dict[str, Any]:
         "body": doc.body or "",
         "bytes_hash": doc.bytes_hash,
         "sentence_vectors": p.sentence_vectors,
+        "boxes": p.packed_boxes,
     }
 
 
@@ -45,5 +46,6 @@ def from_metadata(text: str, m: dict[str, Any]) -> Passage:
         occurrence=int(m.get("occurrence") or 0), text=text,
         footnotes=tuple(Footnote(**f) for f in json.loads(m["footnotes"])),
         sentence_vectors=str(m.get("sentence_vectors") or ""),
+        boxes=Passage.unpack_boxes(m.get("boxes")),  # none stored before they were kept
     )
 
