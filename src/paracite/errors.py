@@ -32,6 +32,11 @@ class StoreError(ParaciteError):
     """The passage store could not be opened, read or written."""
 
 
+class StoreReplacedError(StoreError):
+    """The store's database file was deleted or replaced while this process had it open:
+    reopening it here would read the new file as if nothing had happened."""
+
+
 class EmbedderMismatchError(StoreError):
     """The store's vectors were made by another embedder than the settings name: reading
     or writing would mix two models' vectors. ``stored`` and ``configured`` are the two

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from paracite.embed import EmbedderIdentity
-from paracite.errors import ConfigError, EmbedderMismatchError, ParaciteError, StoreError
+from paracite.errors import (
+    ConfigError,
+    EmbedderMismatchError,
+    ParaciteError,
+    StoreError,
+    StoreReplacedError,
+)
 from paracite.settings import Settings
 from paracite.store.chroma import (
     READ_ONLY_ERRNOS,
@@ -96,9 +102,10 @@ class Connection:
         code = re.search(r"\(code: (\d+)\)", text)
         sqlite = int(code.group(1)) if code else -1  # SQLite's (extended) result code
         if sqlite == 1032 or self._database_replaced():  # SQLITE_READONLY_DBMOVED, or seen
-            return StoreError(f"the passage store at {where} was deleted or replaced while "
-                              "this process had it open; start paracite again (if the store "
-                              f"is damaged: delete {where} and run paracite ingest)")
+            return StoreReplacedError(
+                f"the passage store at {where} was deleted or replaced while this process "
+                "had it open; start paracite again (if the store is damaged: delete "
+                f"{where} and run paracite ingest)")
         if (sqlite & 0xFF == 8 or (sqlite < 0 and "readonly" in text)
                 or (isinstance(exc, OSError) and exc.errno in READ_ONLY_ERRNOS)):
             return self._read_only_error(reason)
@@ -354,6 +361,8 @@ class Connection:
                 return
             try:
                 stamp = self.write_stamp()
+            except StoreReplacedError:
+                raise  # said now: opened again, the new file would read as if it were the old
             except ParaciteError:
                 stamp = ""  # the store went away: opened again (and found so) below
             key = self._system_key()
