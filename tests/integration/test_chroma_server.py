@@ -73,3 +73,20 @@ def test_a_reader_on_another_machine_follows_the_servers_write_generation(tmp_pa
     assert all(c.document == "report" for c in (*ans.citations, *ans.see_also))
     assert writer.ingest([INGEST]).embedded == 47
     assert reader.ask("What is the provisional agenda?").citations[0].document == "agenda"
+
+
+def test_langchain_recipes_read_the_servers_collection(tmp_path, chroma_url, embedder):
+    """``paracite.vectorstore`` and ``paracite.chain`` with PARACITE_CHROMA_URL: the same
+    collection on the server, nothing stored locally."""
+    import paracite
+
+    settings = paracite.Settings(home=tmp_path / "lc", chroma_url=chroma_url,
+                                 collection="langchain")
+    assert paracite.Assistant(settings, embedder=embedder).ingest([INGEST]).ok
+    vs = paracite.vectorstore(settings=settings)
+    docs = vs.as_retriever().invoke("who was elected Rapporteur")
+    assert ("report", "22") in [(d.metadata["document"], d.metadata["paragraph"]) for d in docs]
+    assert vs._collection.name == "langchain" and vs._collection.count() == 108
+    out = paracite.chain(settings=settings).invoke("Who opened the meeting, and why?")
+    assert ("report", "52") in [(c.document, c.paragraph) for c in out["answer"].citations]
+    assert not (tmp_path / "lc" / "chroma").exists()
