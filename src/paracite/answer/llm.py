@@ -59,14 +59,10 @@ def format_passages(passages: Sequence[Passage]) -> str:
 
 
 def messages_for(question: str, passages: Sequence[Passage]) -> list[Any]:
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    return [
-        SystemMessage(prompts.render("answer.system", refusal=REFUSAL,
-                                     max_sentences=MAX_SENTENCES)),
-        HumanMessage(prompts.render("answer.user", passages=format_passages(passages),
-                                    question=question)),
-    ]
+    """The answer prompt's messages (``prompts/answer.*.txt``) for ``question``."""
+    return prompts.template("answer").format_messages(
+        refusal=REFUSAL, max_sentences=MAX_SENTENCES, passages=format_passages(passages),
+        question=question)
 
 
 def chat_model(spec: Any, settings: Settings) -> Any:
@@ -251,11 +247,8 @@ class MixedAnswerer(LLMAnswerer):
             "</statement>" for c in ans.citations)
 
     def _messages_for(self, query: Query, ans: Answer) -> list[Any]:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        return [SystemMessage(prompts.render("mixed.system", refusal=REFUSAL)),
-                HumanMessage(prompts.render("mixed.user", statements=self.statements(ans),
-                                            question=query.standalone))]
+        return prompts.template("mixed").format_messages(
+            refusal=REFUSAL, statements=self.statements(ans), question=query.standalone)
 
     def _phrase(self, query: Query, ans: Answer, raw: str,
                 retrieved: Sequence[Retrieved], index: TermStats | None) -> Answer:
@@ -320,12 +313,10 @@ class LLMCondenser:
         self.settings = settings
 
     def __call__(self, question: str, history: History) -> str:
-        from langchain_core.messages import HumanMessage
-
         turns = "\n".join(f"Q: {q}\nA: {a}" for q, a in list(history)[-3:])
         try:
-            reply = self.model.invoke([HumanMessage(prompts.render(
-                "condense", history=turns, question=question))], stop=["\n"])
+            reply = self.model.invoke(prompts.template("condense").format_messages(
+                history=turns, question=question), stop=["\n"])
             text = str(getattr(reply, "content", reply)).strip().splitlines()
         except Exception as exc:
             log.warning("condense failed (%s); using the deterministic rewrite", exc)

@@ -316,6 +316,12 @@ class Connection:
         """The Chroma collection, opened (and created) for writing."""
         return self._open(write=True)
 
+    def reading_client(self) -> Any:
+        """The Chroma client the store reads its collection through (None: no store yet),
+        for a LangChain ``Chroma`` over the same collection (:func:`paracite.vectorstore`)."""
+        with self._lock:
+            return None if self._open(write=False) is None else self._client
+
     def check_writable(self) -> None:
         """Open the store for writing now: a store that is damaged, read-only or not a
         folder fails here, once, with its reason."""
