@@ -23,7 +23,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test test-fast lint ingest clean bench browser structure reader reader-data answerers serve-llm cover-metadata
+.PHONY: setup run test test-fast lint ingest clean bench browser structure reader reader-data answerers serve-llm cover-metadata pages-bench
 
 setup: $(VENV)/.installed
 
@@ -78,6 +78,11 @@ bench: setup
 # writes benchmarks/structure.json and benchmarks/structure.md
 structure: setup
 	$(BIN)/python benchmarks/structure.py
+
+# Cited paragraphs highlighted on their PDF page, with and without the boxes kept at ingest,
+# on the PDFs in ../shared: writes benchmarks/pages.json and benchmarks/pages.md
+pages-bench: setup
+	$(BIN)/python benchmarks/bench_pages.py
 
 # Issuing body and date read from the covers of the same PDFs (not part of make test):
 # writes evals/results/cover-metadata.md (counts per split, every document's body and date)
