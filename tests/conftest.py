@@ -140,14 +140,9 @@ def assistant(tmp_path: Path, embedder):
 
 
 def ui_module(name: str):
-    """The web UI's module ``name`` (ui/<name>.py), loaded as `paracite ui` loads it: the
-    package ``paracite.ui`` (``paracite.cli.load_ui``), from this checkout unless paracite
-    is installed with it."""
+    """The web UI's module ``name`` (src/paracite/ui/<name>.py)."""
     import importlib
 
-    from paracite.cli import load_ui
-
-    load_ui()
     return importlib.import_module(f"paracite.ui.{name}")
 
 

@@ -1,15 +1,10 @@
-"""The entry module of paracite's web UI: what ``paracite ui`` loads and calls.
+"""The web UI's entry point at the top of a checkout: ``python ui/app.py [--port N]``
+starts it over the store in PARACITE_HOME, as ``paracite ui`` does. The UI itself is the
+package ``paracite.ui`` (src/paracite/ui/), so an installed paracite has it too."""
 
-``paracite.cli.load_ui()`` loads this module as ``paracite.ui.app``, from the installed
-package or from a checkout's ui/ (see the package's docstring in ``__init__.py`` for what
-each module of it does and what a user can rely on). ``launch`` serves the UI, ``build``
-makes the gradio app without serving it, ``UI`` holds its handlers.
-"""
+import sys
 
-from __future__ import annotations
+from paracite.cli import main
 
-from .handlers import UI
-from .layout import build
-from .server import Served, launch, make_app
-
-__all__ = ["UI", "Served", "build", "launch", "make_app"]
+if __name__ == "__main__":
+    raise SystemExit(main(["ui", *sys.argv[1:]]))

@@ -269,31 +269,11 @@ def _cmd_eval(a: Assistant, args: argparse.Namespace) -> int:
 
 
 def load_ui() -> Any:
-    """The web UI's entry module, ``paracite.ui.app``: installed, the wheel holds ui/ as
-    paracite/ui; in a checkout, ui/ is loaded as that package (registered in sys.modules),
-    so its modules import each other (``from .render import …``) alike both ways."""
+    """The web UI's entry module, ``paracite.ui.app`` (imported on first use: gradio is
+    not loaded by the other commands)."""
     import importlib
-    import importlib.util
 
-    try:
-        return importlib.import_module("paracite.ui.app")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("paracite.ui", "paracite.ui.app"):
-            raise  # the UI is there, something it imports is not
-    folder = Path(__file__).resolve().parents[2] / "ui"
-    spec = importlib.util.spec_from_file_location(
-        "paracite.ui", folder / "__init__.py", submodule_search_locations=[str(folder)])
-    if spec is None or spec.loader is None or not (folder / "app.py").is_file():
-        raise ParaciteError(f"web UI not found at {folder}")
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["paracite.ui"] = package
-    try:
-        spec.loader.exec_module(package)
-        return importlib.import_module("paracite.ui.app")
-    except BaseException:  # not left half-loaded: the next call tries again
-        for name in [n for n in sys.modules if n.split(".")[:2] == ["paracite", "ui"]]:
-            del sys.modules[name]
-        raise
+    return importlib.import_module("paracite.ui.app")
 
 
 def _cmd_ui(a: Assistant, args: argparse.Namespace) -> int:

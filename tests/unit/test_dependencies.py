@@ -54,7 +54,7 @@ def _distribution(module: str) -> str:
 
 def test_every_module_the_package_imports_is_declared():
     core, extras = _declared()
-    imported = _imported(ROOT / "src" / "paracite") | _imported(ROOT / "ui")
+    imported = _imported(ROOT / "src" / "paracite")
     for module in sorted(imported):
         if module in INSTALLED_FIRST:
             assert INSTALLED_FIRST[module] in (ROOT / "Makefile").read_text()
@@ -68,8 +68,7 @@ def test_every_module_the_package_imports_is_declared():
 
 def test_a_dependency_only_tests_use_is_not_a_runtime_dependency():
     core, extras = _declared()
-    imported = {_distribution(m) for m in
-                _imported(ROOT / "src" / "paracite") | _imported(ROOT / "ui")
+    imported = {_distribution(m) for m in _imported(ROOT / "src" / "paracite")
                 if m not in INSTALLED_FIRST}
     assert "rank-bm25" not in core and "rank-bm25" in extras["dev"]
     assert "rank-bm25" not in imported

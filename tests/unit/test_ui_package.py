@@ -1,9 +1,5 @@
-"""The web UI is one package, ``paracite.ui``, loaded alike from a checkout and installed.
-
-``paracite.cli.load_ui`` imports ``paracite.ui.app`` when paracite is installed (the wheel
-holds ui/ as paracite/ui) and otherwise loads the checkout's ui/ as that package, so the
-UI's modules import each other (``from .render import …``) the same way both times.
-"""
+"""The web UI is the package ``paracite.ui`` (src/paracite/ui/): an installed paracite has
+it, and the checkout's top-level ui/ is only an entry point."""
 
 from __future__ import annotations
 
@@ -21,22 +17,25 @@ from tests.conftest import ROOT, ui_module
 MODULES = ["app", "handlers", "layout", "render", "security", "server", "state", "uploads"]
 
 
-def test_a_checkout_loads_ui_as_the_package_paracite_ui():
+def test_the_ui_is_the_package_paracite_ui():
     import paracite
+    from paracite.cli import load_ui
 
-    if not Path(paracite.__file__).is_relative_to(ROOT / "src"):
-        pytest.skip("paracite is imported from an installed copy, not this checkout")
+    folder = Path(paracite.__file__).parent / "ui"
     for name in MODULES:
         module = ui_module(name)
         assert module.__name__ == f"paracite.ui.{name}"
-        assert module.__file__ == str(ROOT / "ui" / f"{name}.py")
+        assert module.__file__ == str(folder / f"{name}.py")
+    assert load_ui() is ui_module("app")
     assert "#sources" in ui_module("server").page_css()
 
 
-def test_the_wheel_installs_ui_as_paracite_ui():
+def test_the_wheel_needs_nothing_from_outside_the_package_for_the_ui():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]
-    assert wheel["force-include"]["ui"] == "paracite/ui"
+    assert wheel["packages"] == ["src/paracite"]
+    assert "ui" not in wheel.get("force-include", {})
+    assert (ROOT / "src" / "paracite" / "ui" / "static" / "paracite.css").is_file()
 
 
 @pytest.mark.slow  # a fresh interpreter, where paracite is imported from the copy
@@ -44,7 +43,6 @@ def test_laid_out_as_installed_the_ui_loads_from_paracite_ui(tmp_path):
     site = tmp_path / "site"
     junk = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "src" / "paracite", site / "paracite", ignore=junk)
-    shutil.copytree(ROOT / "ui", site / "paracite" / "ui", ignore=junk)
     code = ("from paracite.cli import load_ui\n"
             "import paracite.ui.server as server\n"
             "app = load_ui()\n"
@@ -56,3 +54,17 @@ def test_laid_out_as_installed_the_ui_loads_from_paracite_ui(tmp_path):
     name, path, launch, css = done.stdout.split()
     assert name == "paracite.ui.app" and path == str(site / "paracite" / "ui" / "app.py")
     assert launch == "True" and int(css) > 1000
+
+
+def test_the_top_level_entry_point_runs_the_ui_command(monkeypatch):
+    """``python ui/app.py --port N`` is ``paracite ui --port N``."""
+    import runpy
+
+    import paracite.cli
+
+    called: list[list[str]] = []
+    monkeypatch.setattr(paracite.cli, "main", lambda argv: called.append(argv) or 0)
+    monkeypatch.setattr(sys, "argv", ["ui/app.py", "--port", "7999"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(ROOT / "ui" / "app.py"), run_name="__main__")
+    assert done.value.code == 0 and called == [["ui", "--port", "7999"]]

@@ -127,7 +127,8 @@ def make_app(demo: Any, settings: Any, port: int | None = None) -> tuple[Any, An
                         footer_links=["api"],  # no "Runs", no settings/recording panel
                         head=HEAD,
                         max_file_size=int(settings.max_upload_mb * 1_048_576))
-    inner = next(r.app for r in outer.routes if isinstance(getattr(r, "app", None), App))
+    inner = next(getattr(r, "app") for r in outer.routes  # noqa: B009 - a Mount's app
+                 if isinstance(getattr(r, "app", None), App))
     return Guard(outer, allowed_hosts(settings)), inner
 
 
