@@ -54,11 +54,14 @@ def _one_model_one_cache():
     """Every Assistant a test builds (the CLI's in-process ones too) embeds with the real
     model through the session's cache: each distinct text is embedded once."""
     import paracite.assistant
+    from tests import embedders
     from tests.embedders import CachingEmbedder
 
+    embedders.load_saved()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(paracite.assistant, "Embedder", CachingEmbedder)
         yield
+    embedders.save()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 - ``CachingEmbedder``: the real packaged model, but each distinct text is embedded once
   per session (same text → same vector): the forty-odd ingests of the same two records
-  across the suite cost one embedding pass. It is what ``paracite.Assistant`` builds in
+  across the suite cost one embedding pass. The vectors are also kept between runs in
+  ``.pytest_cache/paracite-embeddings.pkl`` (keyed by the embedder's identity, which holds
+  its weights' hash), so the inner loop does not embed the records again; a fresh clone
+  (CI) starts without it. It is what ``paracite.Assistant`` builds in
   tests (conftest patches it in), so every Assistant a test makes, the CLI called
   in-process included, shares the one loaded model and the one cache.
 - ``HashEmbedder``: a deterministic stand-in (sha256 of the text → a 384-d unit vector),
@@ -12,9 +15,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from paracite.embed import Embedder, EmbedderIdentity, ProgressFn
 from paracite.settings import Settings
@@ -22,6 +29,34 @@ from paracite.settings import Settings
 DIMS = 384
 _CACHE: dict[tuple[EmbedderIdentity, str], list[float]] = {}
 _CACHE_LOCK = threading.Lock()
+_SAVED = Path(__file__).resolve().parents[1] / ".pytest_cache" / "paracite-embeddings.pkl"
+_LOADED = [0]  # entries read from _SAVED (nothing new: nothing to write)
+
+
+def load_saved() -> None:
+    """Read the vectors an earlier run kept (a damaged or missing file: none)."""
+    try:
+        with _SAVED.open("rb") as f:
+            saved = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return
+    with _CACHE_LOCK:
+        _CACHE.update(saved)
+        _LOADED[0] = len(_CACHE)
+
+
+def save() -> None:
+    """Keep this run's vectors for the next one (written whole, then moved in place)."""
+    with _CACHE_LOCK:
+        if len(_CACHE) == _LOADED[0]:
+            return
+        data = dict(_CACHE)
+    with contextlib.suppress(OSError):
+        _SAVED.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _SAVED.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _SAVED)
 
 
 def _chunks(settings: Settings, n: int, progress: ProgressFn | None) -> None:
