@@ -212,8 +212,8 @@ class AnswerPipeline:
 
     @property
     def stats(self) -> TermStats:
-        """The term statistics of the store's keyword index (the answerer weighs by them)."""
-        return self.retriever.store.keyword  # type: ignore[no-any-return]
+        """The term statistics of the store (the answerer weighs by them)."""
+        return self.retriever.store.lexicon  # type: ignore[no-any-return]
 
     def turn(self, question: str, history: History) -> Turn:
         """The question read against the conversation: a follow-up rewritten by rules, or
@@ -234,7 +234,7 @@ class AnswerPipeline:
         q = check_question(question, self.settings)
         docs = check_documents(documents, self.retriever.store.document_ids())
         turn = self.turn(q, history)
-        query = Query.read(q, self.retriever.store.keyword, turn.standalone)
+        query = Query.read(q, self.stats, turn.standalone)
         if turn.unresolved:  # not searched: nothing to embed
             return query, docs, turn
         return (query.with_vector(self.retriever.embedder.embed_query(turn.standalone)),

@@ -46,7 +46,7 @@ def test_with_the_reader_the_answer_is_a_cited_candidate_and_its_confidence_the_
         ans = a.ask(QUESTION)
         query = a.chain.read(QUESTION, (), None)[0]
         retrieved = a.retriever.search(query)
-        top = a.chain.answerer.score(query, retrieved, a.retriever.store.keyword)[:16]
+        top = a.chain.answerer.score(query, retrieved, a.retriever.store.lexicon)[:16]
     assert ans.found and not ans.uncertain and ans.citations
     assert ans.citations[0].quote[0] in [c.sentence.text for c in top]
     assert 0.0 < ans.confidence < 1.0 and ans.confidence != round(

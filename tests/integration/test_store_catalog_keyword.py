@@ -45,7 +45,7 @@ def test_a_new_process_opens_the_saved_keyword_index_without_building_it(
     got = [(h.passage.id, round(h.score, 5))
            for h in other.store.keyword_search("elected Rapporteur", 5)]
     assert got == expected and got
-    assert other.store.keyword.idf("rapporteur") == counting.store.keyword.idf("rapporteur")
+    assert other.store.lexicon.idf("rapporteur") == counting.store.lexicon.idf("rapporteur")
     other.close()
 
 

@@ -79,7 +79,7 @@ def _candidates(assistant, question: str, history: Sequence[tuple[str, str]] = (
     chain = assistant.chain
     query = chain.read(question, history, None)[0]
     retrieved = chain.retriever.search(query)
-    scored = chain.answerer.score(query, retrieved, chain.retriever.store.keyword)[:TOP]
+    scored = chain.answerer.score(query, retrieved, chain.retriever.store.lexicon)[:TOP]
     return query, retrieved, scored
 
 

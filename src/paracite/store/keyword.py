@@ -8,8 +8,8 @@ a query costs a few column sums, and bm25s saves the matrix as .npy files that o
 memory-mapped (at 100,000 passages, in well under a second: nothing is read until asked).
 
 What the answer step needs of the same words (idf, vocabulary, spelling mends) is the
-``Lexicon`` (text/lexicon.py), built in the same pass and saved beside the index;
-``KeywordIndex`` answers those questions through it, so it is a ``TermStats`` too.
+``Lexicon`` (text/lexicon.py), built in the same pass and saved beside the index
+(``KeywordIndex.lexicon``; the store hands it out as ``Store.lexicon``).
 """
 
 from __future__ import annotations
@@ -179,32 +179,6 @@ class KeywordIndex:
         """Ids of the documents the indexed passages belong to."""
         return frozenset(self._documents)
 
-    # the answer step's term statistics (text.stats.TermStats), from the lexicon
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        return self.lexicon.vocabulary
-
-    @property
-    def median_idf(self) -> float:
-        return self.lexicon.median_idf
-
-    @property
-    def dictionary(self) -> frozenset[str]:
-        return self.lexicon.dictionary
-
-    @dictionary.setter
-    def dictionary(self, value: frozenset[str]) -> None:
-        self.lexicon.dictionary = value
-
-    def idf(self, term: str) -> float:
-        return self.lexicon.idf(term)
-
-    def terms(self, text: str) -> list[str]:
-        return self.lexicon.terms(text)
-
-    def mend(self, token: str) -> str:
-        return self.lexicon.mend(token)
-
     def scores(self, tokens: Sequence[str], mask: Any = None) -> Any:
         """BM25 score of every passage for these query tokens (repeats count)."""
         import numpy as np
@@ -220,7 +194,7 @@ class KeywordIndex:
         from it (``Query.search_terms``: stems, mended, with their synonyms)."""
         import numpy as np
 
-        tokens = expand(self.terms(query)) if isinstance(query, str) else list(query)
+        tokens = expand(self.lexicon.terms(query)) if isinstance(query, str) else list(query)
         if self._bm is None or not tokens:
             return []
         mask = None

@@ -20,6 +20,7 @@ from paracite.store.connection import Connection
 from paracite.store.keyword import KeywordIndex, return_freed_memory
 from paracite.store.keyword_files import KeywordFiles, folder_for
 from paracite.store.metadata import Hit, from_metadata, to_metadata
+from paracite.text.lexicon import Lexicon
 from paracite.text.spelling import dictionary
 
 log = logging.getLogger(__name__)
@@ -326,11 +327,19 @@ class Store(Connection):
                 stamp = self.write_stamp()
                 files = self._keyword_files()
                 index = files.open(stamp, self.get_passages)
-                if index is None:
-                    index = self.sync_keyword()
-                index.dictionary = dictionary(self.settings.embedder_package)
-                self._keyword = index
+                self._keyword = self._ready(index) if index else self.sync_keyword()
             return self._keyword
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The words of the store the answer step weighs by (``text.stats.TermStats``):
+        built and saved with the keyword index."""
+        return self.keyword.lexicon
+
+    def _ready(self, index: KeywordIndex) -> KeywordIndex:
+        """An index opened or built, ready for questions: English words are never mended."""
+        index.lexicon.dictionary = dictionary(self.settings.embedder_package)
+        return index
 
     def sync_keyword(self) -> KeywordIndex:
         """Bring the saved keyword index up to date with the store (ingest and delete call
@@ -344,8 +353,7 @@ class Store(Connection):
                                                self.passages, self.get_passages)
             if len(index) >= 10_000:  # a full gc costs 0.3 s at cold start
                 return_freed_memory()
-            index.dictionary = dictionary(self.settings.embedder_package)
-            self._keyword = index
+            self._keyword = self._ready(index)
             return index
 
     def dense_search(self, vector: Sequence[float], k: int,

@@ -6,7 +6,7 @@ from typing import Protocol
 
 
 class TermStats(Protocol):
-    """Term statistics of a store (the keyword index implements it)."""
+    """Term statistics of a store (``text.lexicon.Lexicon`` implements it)."""
 
     vocabulary: frozenset[str]
     median_idf: float  # what a word the store never uses weighs in the answer step
