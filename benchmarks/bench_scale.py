@@ -14,12 +14,20 @@ over the eval questions; recall@5 and correctness on evals/records.jsonl with th
 paragraphs as distractors; its peak RSS). Baseline in the same run: the same serving
 process over the records alone.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000]
+With ``--server`` the store is a Chroma server (``chroma run``, started by the bench on
+127.0.0.1 and stopped by it) and both processes are its clients, as a deployment at this
+scale would be: the keys gain ``.server`` and the server's own peak RSS is reported beside
+theirs. ``--keep DIR`` works in DIR and leaves it there: a build that was stopped goes on
+from the documents the catalog already lists, and each phase's figures are saved in DIR
+as soon as it ends (the million-paragraph build takes about an hour).
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000] [--server] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import random
@@ -30,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -67,13 +76,13 @@ def vary(sentence: str, rng: random.Random) -> str:
                   lambda m: rng.choice(COUNTRIES), s)
 
 
-def build(home: Path, size: int, sents: list[str], vecs: np.ndarray) -> dict[str, float]:
-    import paracite
+def build(a, size: int, sents: list[str], vecs: np.ndarray) -> dict[str, float]:
     from paracite.documents import DocumentInfo, Passage
 
     rng = random.Random(size)
-    a = paracite.Assistant(home=home)
+    done = set(a.store.entries())  # a build that was stopped goes on
     t0 = time.perf_counter()
+    made = 0
     for start in range(0, size, BATCH):
         passages, vectors = [], []
         infos: dict[str, DocumentInfo] = {}
@@ -92,26 +101,31 @@ def build(home: Path, size: int, sents: list[str], vecs: np.ndarray) -> dict[str
         for n, p in enumerate(passages):
             by_doc.setdefault(p.document, []).append(n)
         for doc, idx in by_doc.items():
+            if doc in done:
+                continue
             a.store.upsert(infos[doc], [passages[n] for n in idx], [vectors[n] for n in idx])
             a.store.commit_document(infos[doc], len(idx))  # (documents of 100 passages)
+            made += len(idx)
     upsert_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     a.store.sync_keyword()  # what an ingest does when it is done: the saved keyword index
     keyword_build_s = time.perf_counter() - t0
-    size_mb = int(subprocess.run(["du", "-sk", str(home)], capture_output=True,
-                                 text=True).stdout.split()[0]) / 1024
-    return {f"scale.{size}.upsert_per_s": round(size / upsert_s),
-            f"scale.{size}.keyword_index_build_s": round(keyword_build_s, 1),
-            f"scale.{size}.store_mb": round(size_mb, 1)}
+    res = {f"scale.{size}.keyword_index_build_s": round(keyword_build_s, 1)}
+    if made == size:  # a build that went on from a stopped one has no throughput to give
+        res[f"scale.{size}.upsert_per_s"] = round(size / upsert_s)
+    return res
 
 
-def asks(home: Path, size: int, records: Path) -> dict[str, float]:
+def disk_mb(*folders: Path) -> float:
+    return round(sum(int(subprocess.run(["du", "-sk", str(f)], capture_output=True, text=True)
+                         .stdout.split()[0]) for f in folders if f.exists()) / 1024, 1)
+
+
+def asks(a, size: int, records: Path) -> dict[str, float]:
     """The serving side: open the store and its saved keyword index, ask the eval set;
     then ingest the records' folder again, which finds nothing changed."""
-    import paracite
     from paracite.eval import K, evaluate, load_dataset, paracite_retrievers, summarize
 
-    a = paracite.Assistant(home=home)
     if size == 0:
         a.ingest([records])  # the baseline store: the records alone
     t0 = time.perf_counter()
@@ -150,58 +164,121 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def phase(name: str, home: Path, size: int) -> dict[str, float]:
+def phase(name: str, home: Path, size: int, url: str | None) -> dict[str, float]:
     """One phase in this (fresh) process, so that its peak RSS is its own."""
     import paracite
 
-    if name == "build":
-        base = paracite.Assistant(home=home.parent / "base")
-        base.ingest([ROOT / "ingest"])
-        sents, vecs = sentence_bank(base)
-        del base
-        paracite.Assistant(home=home).ingest([ROOT / "ingest"])  # the real records first
-        res = build(home, size, sents, vecs)
-        res[f"scale.{size}.build_peak_rss_mb"] = peak_rss_mb()
-        return res
-    return asks(home, size, ROOT / "ingest")
+    if name == "serve":  # (the records alone in a collection of their own)
+        return asks(paracite.Assistant(home=home, chroma_url=url,
+                                       collection="records" if size == 0 else "passages"),
+                    size, ROOT / "ingest")
+    base = paracite.Assistant(home=home.parent / "base")
+    base.ingest([ROOT / "ingest"])
+    sents, vecs = sentence_bank(base)
+    a = paracite.Assistant(home=home, chroma_url=url, embedder=base.embedder)
+    del base
+    a.ingest([ROOT / "ingest"])  # the real records first
+    res = build(a, size, sents, vecs)
+    res[f"scale.{size}.build_peak_rss_mb"] = peak_rss_mb()
+    return res
 
 
-def run_phase(name: str, home: Path, size: int) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--phase", name, "--home", str(home),
-                          "--size", str(size)], check=True, capture_output=True, text=True)
+def run_phase(name: str, home: Path, size: int, url: str | None) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--phase", name, "--home", str(home), "--size", str(size)]
+    out = subprocess.run(cmd + (["--url", url] if url else []), check=True,
+                         capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def one_size(size: int) -> dict[str, float]:
-    tmp = Path(tempfile.mkdtemp(prefix=f"paracite-scale-{size}-"))
+@contextlib.contextmanager
+def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``chroma run`` on a free port of 127.0.0.1, stopped when the block ends."""
+    import socket
+
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(400):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("chroma run exited before listening") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def server_peak_mb(proc: subprocess.Popen) -> float:
+    """The Chroma server's peak RSS so far (VmHWM), its children's included."""
+    pids = [proc.pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
+    peak = 0
+    for pid in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as f:
+            peak += next((int(line.split()[1]) for line in f if line.startswith("VmHWM")), 0)
+    return round(peak / 1024, 1)
+
+
+def one_size(size: int, server: bool, keep: Path | None) -> dict[str, float]:
+    tmp = keep or Path(tempfile.mkdtemp(prefix=f"paracite-scale-{size}-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    saved = tmp / "results.json"
+    res: dict[str, float] = json.loads(saved.read_text()) if saved.exists() else {}
     try:
         t0 = time.perf_counter()
-        res = run_phase("build", tmp / "home", size)
-        res |= run_phase("serve", tmp / "home", size)
-        base = run_phase("serve", tmp / "records", 0)  # the records alone, same run
+        for name, home, n in (("build", "home", size), ("serve", "home", size),
+                              ("serve", "records", 0)):
+            key = f"done.{name}.{home}"
+            if key in res:
+                continue
+            with contextlib.ExitStack() as stack:  # a server started for each phase
+                url = proc = None
+                if server:
+                    url, proc = stack.enter_context(chroma_server(tmp / "server"))
+                res |= run_phase(name, tmp / home, n, url) | {key: 1}
+                if proc is not None:
+                    res[f"scale.{n}.chroma_server_{name}_peak_rss_mb"] = server_peak_mb(proc)
+            saved.write_text(json.dumps(res, indent=1))
+        res[f"scale.{size}.store_mb"] = disk_mb(tmp / "home", tmp / "server")
         res[f"scale.{size}.ask_p50_vs_records"] = round(
-            res[f"scale.{size}.ask_p50_ms"] / base["scale.0.ask_p50_ms"], 2)
-        res[f"scale.{size}.records_ask_p50_ms"] = base["scale.0.ask_p50_ms"]
-        res[f"scale.{size}.records_hybrid_recall@5"] = base["scale.0.distractor_hybrid_recall@5"]
+            res[f"scale.{size}.ask_p50_ms"] / res["scale.0.ask_p50_ms"], 2)
+        res[f"scale.{size}.records_ask_p50_ms"] = res.pop("scale.0.ask_p50_ms")
+        res[f"scale.{size}.records_hybrid_recall@5"] = res[
+            "scale.0.distractor_hybrid_recall@5"]
         res[f"scale.{size}.bench_s"] = round(time.perf_counter() - t0, 1)
-        return res
+        tag = ".server" if server else ""
+        return {k.replace(f"scale.{size}.", f"scale.{size}{tag}."): v for k, v in res.items()
+                if k.startswith(f"scale.{size}.")}
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--server", action="store_true", help="the store on a Chroma server")
+    ap.add_argument("--keep", type=Path, help="work here and keep it (a stopped run goes on)")
     ap.add_argument("--phase", choices=["build", "serve"], help=argparse.SUPPRESS)
     ap.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--url", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        print(json.dumps(phase(args.phase, args.home, args.size)))
+        print(json.dumps(phase(args.phase, args.home, args.size, args.url)))
         return
     results: dict[str, float] = {}
     for size in args.sizes:
-        res = one_size(size)
+        res = one_size(size, args.server, args.keep / str(size) if args.keep else None)
         results |= res
         for k, v in res.items():
             print(f"{k:40} {v}", flush=True)

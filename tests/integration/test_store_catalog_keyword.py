@@ -113,13 +113,14 @@ def test_a_store_made_before_the_catalog_gets_one(counting, records_copy, monkey
     assert {d.id: n for d, n in counting.documents()} == RECORDS
 
 
-def test_a_damaged_saved_index_is_built_again(counting, records_copy, hash_embedder):
+@pytest.mark.parametrize("damaged", ["documents.json", "ids.npy"])
+def test_a_damaged_saved_index_is_built_again(counting, records_copy, hash_embedder, damaged):
     import paracite
 
     assert counting.ingest([records_copy]).ok
     builds = counting.settings.home / "keyword" / counting.settings.collection / "builds"
     (build,) = list(builds.iterdir())
-    (build / "rows.json").write_text("{not json")
+    (build / damaged).write_text("{not json")
     fresh = paracite.Assistant(home=counting.settings.home, embedder=hash_embedder)
     hits = fresh.store.keyword_search("elected Rapporteur", 3)
     assert hits and hits[0].passage.document == "report"

@@ -31,7 +31,8 @@ from paracite.text.tokens import tokenize, words
 Lookup = Callable[[list[str]], dict[str, Passage]]
 # One row of the index: (passage id, document id, its tokens, the words it prints)
 Row = tuple[str, str, Sequence[str], Iterable[str]]
-_ROWS = "rows.json"
+_DOCUMENTS = "documents.json"
+_IDS = "ids.npy"  # passage ids, UTF-8, fixed width: memory-mapped like the matrix
 _DOC_OF = "doc_of.npy"
 
 
@@ -68,7 +69,8 @@ class KeywordIndex:
         columns: dict[str, int] = {}
         documents: dict[str, int] = {}
         doc_of, lengths = array("i"), array("i")
-        indptr, cols, tfs = array("q", [0]), array("i"), array("i")  # CSR, row by row
+        # CSR, row by row: a term's count in a passage capped at 65,535 (2 bytes a pair)
+        indptr, cols, tfs = array("q", [0]), array("i"), array("H")
         surface: set[str] = set()
         for pid, doc, toks, printed in rows:
             ids.append(pid)
@@ -76,7 +78,7 @@ class KeywordIndex:
             lengths.append(len(toks))
             for t, c in Counter(toks).items():
                 cols.append(columns.setdefault(t, len(columns)))
-                tfs.append(c)
+                tfs.append(min(c, 65_535))
             indptr.append(len(cols))
             surface.update(printed)
         n = max(len(ids), 1)
@@ -84,6 +86,7 @@ class KeywordIndex:
         df = np.bincount(col_idx, minlength=len(columns))
         lexicon = Lexicon.count(list(columns), df, n, surface)
         matrix = cls._weights(lexicon.idfs, col_idx, tfs, lengths, indptr, len(ids), len(columns))
+        del cols, col_idx, tfs  # (the matrix has its own copies)
         index = cls.__new__(cls)
         index._setup(ids, list(documents), np.frombuffer(doc_of, dtype=np.int32).copy()
                      if doc_of else np.zeros(0, np.int32), cls._bm25(matrix, columns, n),
@@ -101,16 +104,19 @@ class KeywordIndex:
             return None
         dl = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
         norm = cls.K1 * (1 - cls.B + cls.B * dl / max(dl.mean(), 1e-9))
-        # weights in float32, computed in place: 4 bytes a (passage, term) pair
-        weights = np.frombuffer(tfs, dtype=np.int32).astype(np.float32)
+        # weights in float32, computed in place: 4 bytes a (passage, term) pair, and one
+        # scratch array of the same size (at 1,000,000 passages, ~75 million pairs)
+        weights = np.frombuffer(tfs, dtype=np.uint16).astype(np.float32)
         ptr: Any = np.frombuffer(indptr, dtype=np.int64)
-        row_norm = np.repeat(norm.astype(np.float32), ptr[1:] - ptr[:-1])
-        row_norm += weights
+        if ptr[-1] < 2**31 - 1:  # scipy would otherwise copy the column indices to int64
+            ptr = ptr.astype(np.int32)
+        scratch = np.repeat(norm.astype(np.float32), ptr[1:] - ptr[:-1])
+        scratch += weights
         weights *= cls.K1 + 1
-        weights /= row_norm
-        del row_norm
-        weights *= idf.astype(np.float32)[col_idx]
-        csr = sparse.csr_matrix((weights, col_idx, ptr), shape=(rows, terms))
+        weights /= scratch
+        weights *= np.take(idf.astype(np.float32), col_idx, out=scratch)
+        del scratch
+        csr = sparse.csr_matrix((weights, col_idx, ptr), shape=(rows, terms), copy=False)
         del weights
         return csr.tocsc()
 
@@ -129,9 +135,14 @@ class KeywordIndex:
         bm.unique_token_ids_set = set(columns.values())
         return bm
 
-    def _setup(self, ids: list[str], documents: list[str], doc_of: Any, bm: Any,
+    def _setup(self, ids: Any, documents: list[str], doc_of: Any, bm: Any,
                lexicon: Lexicon, lookup: Lookup) -> None:
-        self.ids = ids
+        import numpy as np
+
+        if isinstance(ids, list):  # (1,000,000 ids as str objects: ~90 MB; as bytes: ~30)
+            ids = np.array([i.encode() for i in ids], dtype=bytes) if ids else \
+                np.zeros(0, dtype="S1")
+        self._ids = ids
         self._documents = {d: i for i, d in enumerate(documents)}
         self._doc_of = doc_of
         self._bm = bm
@@ -148,10 +159,10 @@ class KeywordIndex:
         if self._bm is not None:
             self._bm.save(str(folder / "bm25"), show_progress=False)
         np.save(folder / _DOC_OF, self._doc_of)
-        (folder / _ROWS).write_text(json.dumps(
-            {"ids": self.ids, "documents": sorted(self._documents,
-                                                  key=self._documents.__getitem__)},
-            ensure_ascii=False), encoding="utf-8")
+        np.save(folder / _IDS, self._ids)
+        (folder / _DOCUMENTS).write_text(json.dumps(
+            sorted(self._documents, key=self._documents.__getitem__), ensure_ascii=False),
+            encoding="utf-8")
         self.lexicon.save(folder)
 
     @classmethod
@@ -161,18 +172,26 @@ class KeywordIndex:
         import bm25s
         import numpy as np
 
-        rows = json.loads((folder / _ROWS).read_text(encoding="utf-8"))
+        documents = json.loads((folder / _DOCUMENTS).read_text(encoding="utf-8"))
         bm = None
         if (folder / "bm25").is_dir():
             bm = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
         index = cls.__new__(cls)
-        index._setup(rows["ids"], rows["documents"], np.load(folder / _DOC_OF, mmap_mode="r"),
-                     bm, Lexicon.load(folder), lookup)
+        index._setup(np.load(folder / _IDS, mmap_mode="r"), documents,
+                     np.load(folder / _DOC_OF, mmap_mode="r"), bm, Lexicon.load(folder), lookup)
         return index
 
     # -- asking ----------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """The indexed passages' ids, in the index's order."""
+        return [b.decode() for b in self._ids.tolist()]
+
+    def _id(self, row: int) -> str:
+        return bytes(self._ids[row]).decode()
 
     @property
     def documents(self) -> frozenset[str]:
@@ -185,7 +204,7 @@ class KeywordIndex:
 
         cols = [self.lexicon.columns[t] for t in tokens if t in self.lexicon.columns]
         if self._bm is None or not cols:
-            return np.zeros(len(self.ids))
+            return np.zeros(len(self._ids))
         return self._bm.get_scores_from_ids(cols, weight_mask=mask)
 
     def search(self, query: str | Sequence[str], k: int,
@@ -207,8 +226,10 @@ class KeywordIndex:
             cut = np.partition(scores[top], len(top) - k)[len(top) - k]
             top = top[scores[top] >= cut]
         order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
-        found = self._lookup([self.ids[i] for i in order])
-        return [Hit(found[self.ids[i]], float(scores[i])) for i in order if self.ids[i] in found]
+        ids = [self._id(i) for i in order]
+        found = self._lookup(ids)
+        return [Hit(found[pid], float(scores[i])) for pid, i in zip(ids, order, strict=True)
+                if pid in found]
 
 
 def return_freed_memory() -> None:

@@ -1,7 +1,7 @@
 """The keyword index on disk: written when the store is written, opened by readers.
 
-Under ``PARACITE_HOME/keyword/<collection>`` (with a Chroma server: one folder per server
-and collection) are
+Under ``PARACITE_HOME/keyword/<collection>`` (with a Chroma server: one folder per
+collection id, ``<collection>@<id>``) are
 
 - ``docs/``: each document's rows (passage ids, tokens, printed words), written when its
   catalog generation changes, so a rebuild never re-reads or re-tokenizes the others;
@@ -27,7 +27,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -39,7 +38,7 @@ from paracite.store.catalog import Entry
 from paracite.store.keyword import KeywordIndex, Lookup, Row, passage_row
 
 log = logging.getLogger(__name__)
-VERSION = 1  # bump when the rows or the build's files change: older folders are rebuilt
+VERSION = 2  # bump when the rows or the build's files change: older folders are rebuilt
 _CURRENT = "CURRENT"
 
 
@@ -47,18 +46,19 @@ def _doc_file(doc_id: str) -> str:
     return hashlib.sha256(doc_id.encode()).hexdigest()[:24] + ".json"
 
 
-def folder_for(home: Path, collection: str, server: str | None) -> Path:
-    """Where the keyword index of a collection lives under ``home``.
+def folder_for(home: Path, collection: str, server: str | None, collection_id: str) -> Path:
+    """Where the keyword index of a collection lives under ``home``: with a Chroma server,
+    one folder per collection id (ids are unique across servers, and a server reached by
+    another address or port is still the same one).
 
-    >>> folder_for(Path("/h"), "paracite", None).as_posix()
+    >>> folder_for(Path("/h"), "paracite", None, "0f3c").as_posix()
     '/h/keyword/paracite'
-    >>> folder_for(Path("/h"), "paracite", "http://127.0.0.1:8000").name
-    'paracite@127.0.0.1_8000'
+    >>> folder_for(Path("/h"), "paracite", "http://127.0.0.1:8000", "0f3c").name
+    'paracite@0f3c'
     """
     if not server:
         return home / "keyword" / collection
-    where = re.sub(r"[^A-Za-z0-9.]+", "_", re.sub(r"^\w+://", "", server)).strip("_")
-    return home / "keyword" / f"{collection}@{where}"
+    return home / "keyword" / f"{collection}@{collection_id}"
 
 
 class KeywordFiles:

@@ -312,9 +312,9 @@ class Store(Connection):
         return len(ids)
 
     # -- searching -------------------------------------------------------------------
-    def _keyword_files(self) -> KeywordFiles:
+    def _keyword_files(self, collection_id: str) -> KeywordFiles:
         return KeywordFiles(folder_for(self.settings.home, self.settings.collection,
-                                       self.settings.chroma_url))
+                                       self.settings.chroma_url, collection_id))
 
     @property
     def keyword(self) -> KeywordIndex:
@@ -325,7 +325,7 @@ class Store(Connection):
             self._follow_other_writers()
             if self._keyword is None:
                 stamp = self.write_stamp()
-                files = self._keyword_files()
+                files = self._keyword_files(stamp.partition(":")[0])
                 index = files.open(stamp, self.get_passages)
                 self._keyword = self._ready(index) if index else self.sync_keyword()
             return self._keyword
@@ -349,8 +349,8 @@ class Store(Connection):
             collection = self._open(write=False)
             if collection is None:  # no store yet: nothing to index, and nothing written
                 return KeywordIndex.from_rows((), self.get_passages)
-            index = self._keyword_files().sync(stamp, str(collection.id), self.entries(),
-                                               self.passages, self.get_passages)
+            index = self._keyword_files(str(collection.id)).sync(
+                stamp, str(collection.id), self.entries(), self.passages, self.get_passages)
             if len(index) >= 10_000:  # a full gc costs 0.3 s at cold start
                 return_freed_memory()
             self._keyword = self._ready(index)
