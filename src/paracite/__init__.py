@@ -12,11 +12,11 @@ from paracite.assistant import Assistant
 from paracite.documents import Answer, Citation, DocumentInfo, Footnote, Passage
 from paracite.errors import ParaciteError
 from paracite.ingest import IngestProgress, IngestReport
-from paracite.lc import chain, vectorstore  # after assistant: ``paracite.chain`` is this
+from paracite.lc import chain, retriever, vectorstore  # after assistant: ``paracite.chain`` is this
 from paracite.pages import PageImage
 from paracite.settings import Settings
 
 __all__ = ["Answer", "Assistant", "Citation", "DocumentInfo", "Footnote", "IngestProgress",
            "IngestReport", "PageImage", "ParaciteError", "Passage", "Settings", "chain",
-           "vectorstore"]
+           "retriever", "vectorstore"]
 __version__ = "0.1.0"

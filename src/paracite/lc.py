@@ -1,6 +1,7 @@
 """paracite from LangChain: the passage store as a ``langchain_chroma.Chroma``
-(:func:`vectorstore`) and the conversational chain as an LCEL Runnable (:func:`chain`),
-both public as ``paracite.vectorstore`` and ``paracite.chain``.
+(:func:`vectorstore`), its hybrid, dense or keyword search as a ``BaseRetriever``
+(:func:`retriever`) and the conversational chain as an LCEL Runnable (:func:`chain`),
+public as ``paracite.vectorstore``, ``paracite.retriever`` and ``paracite.chain``.
 
 ``chain`` opens nothing and loads no model until it is invoked; ``vectorstore`` opens the
 store to find its collection, and says so when there is none:
@@ -24,6 +25,7 @@ from langchain_core.runnables import Runnable
 from paracite.assistant import Assistant
 from paracite.embed import Embedder
 from paracite.errors import NotFoundError
+from paracite.retrieve import HybridRetriever, Mode
 from paracite.settings import Settings
 from paracite.store import Store
 
@@ -67,6 +69,23 @@ def vectorstore(home: str | Path | None = None, settings: Settings | None = None
     # collection gets no embedding function of chromadb's: queries come embedded
     return PassageVectorStore(store, client=client, collection_name=s.collection,
                               embedding_function=emb)
+
+
+def retriever(home: str | Path | None = None, settings: Settings | None = None, *,
+              mode: Mode = "hybrid", k: int | None = None,
+              embedder: Embedder | None = None) -> HybridRetriever:
+    """paracite's search as a LangChain retriever (``invoke(question)`` → Documents, each
+    with its passage, document, paragraph and the evidence for its rank in its metadata).
+    ``mode``: "hybrid" (the one the chain uses: dense and keyword rankings fused by weighted
+    reciprocal rank), "dense" or "keyword" (BM25, the saved keyword index); ``k``: how many
+    (default: the settings' ``retrieval_k``). The two one-sided retrievers compose like any
+    others: LangChain's ``EnsembleRetriever([dense, keyword], weights=[dense_weight,
+    keyword_weight], c=rrf_k)`` ranks as the hybrid one does (tested).
+    """
+    s = _settings(home, settings)
+    emb = embedder if embedder is not None else Embedder(s)
+    found = HybridRetriever.from_settings(Store(s, emb.identity), emb, s)
+    return found.model_copy(update={"mode": mode, "k": k or s.retrieval_k})
 
 
 def chain(home: str | Path | None = None, settings: Settings | None = None, *,

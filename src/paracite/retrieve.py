@@ -8,6 +8,13 @@ weighted, needs no score calibration between the two: a passage scores
 ranking weighted by ``dense_weight`` and the keyword one by ``keyword_weight`` (the
 settings': exact terms count more than paraphrase in these records).
 
+This is the fusion of LangChain's ``EnsembleRetriever`` (Σ weight / (c + rank)), and the
+integration tests hold the two to the same ranking over paracite's dense and keyword
+retrievers (``paracite.retriever(mode=...)``). It is done here rather than by the
+ensemble because the ensemble keeps one copy of a passage both retrievers found and drops
+the other's score and rank, which the answer step weighs, and orders equal scores by the
+order it met them where this orders them by reading order.
+
 ``HybridRetriever`` is a LangChain ``BaseRetriever``, and the answer chain uses it as one
 (``invoke``, so callbacks see the retrieval and its documents): each Document carries its
 passage and the evidence for its rank in its metadata, from which

@@ -107,6 +107,30 @@ def test_a_new_document_is_seen_by_keyword_and_meaning_in_another_home(tmp_path,
     assert ans.found and ans.citations[0].document == "bulletin" and "Geneva" in ans.text
 
 
+def test_the_saved_keyword_index_is_the_servers_collections_whatever_its_address(
+        tmp_path, chroma_url, embedder, monkeypatch):
+    """The keyword index a home keeps of a server's collection is found again when the
+    server is reached by another address (localhost for 127.0.0.1, as a restart on
+    another port would be): it is kept per collection id, so nothing is built again."""
+    import paracite
+    from paracite.store.keyword import KeywordIndex
+
+    settings = {"home": tmp_path / "h", "collection": "addressed"}
+    assert paracite.Assistant(chroma_url=chroma_url, embedder=embedder,
+                              **settings).ingest([INGEST]).ok
+    other = chroma_url.replace("127.0.0.1", "localhost")
+    assert other != chroma_url
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the saved keyword index was built again")
+
+    monkeypatch.setattr(KeywordIndex, "from_rows", no_build)
+    again = paracite.Assistant(chroma_url=other, embedder=embedder, **settings)
+    hits = again.store.keyword_search("extrabudgetary resources", 3)
+    assert hits and (hits[0].passage.document, hits[0].passage.paragraph) == ("report", "50")
+    assert len(list((tmp_path / "h" / "keyword").iterdir())) == 1
+
+
 def test_langchain_recipes_read_the_servers_collection(tmp_path, chroma_url, embedder):
     """``paracite.vectorstore`` and ``paracite.chain`` with PARACITE_CHROMA_URL: the same
     collection on the server, nothing stored locally."""

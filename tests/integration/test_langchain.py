@@ -22,6 +22,7 @@ from langchain_core.runnables.history import RunnableWithMessageHistory
 import paracite
 from paracite.documents import Answer
 from paracite.errors import EmbedderMismatchError, NotFoundError, QuestionError, StoreError
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -49,6 +50,55 @@ def chain(home):
 
 def same(a: Answer, b: Answer) -> bool:
     return a.model_dump(exclude={"seconds"}) == b.model_dump(exclude={"seconds"})
+
+
+# -- the retrievers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("mode", "question", "paragraph"), [
+    ("hybrid", "who was elected Rapporteur", "22"), ("dense", "who was elected Rapporteur", "22"),
+    ("keyword", QUESTION, "50")])
+def test_retriever_of_each_mode_finds_the_paragraph(home, embedder, mode, question, paragraph):
+    docs = paracite.retriever(home, mode=mode, k=3, embedder=embedder).invoke(question)
+    assert len(docs) == 3
+    assert ("report", paragraph) in {(d.metadata["document"], d.metadata["paragraph"])
+                                     for d in docs}
+
+
+def test_hybrid_retriever_ranks_as_langchains_ensemble_of_its_two_retrievers(home, embedder):
+    """paracite's fusion is LangChain's EnsembleRetriever (weighted reciprocal rank) over
+    its dense and keyword retrievers, on every question of the records' eval set: the same
+    passages in the same order, but for passages of equal fused score, which paracite puts
+    in reading order and the ensemble in the order it met them. It keeps what the ensemble
+    drops: the other retriever's score and rank of a passage both found."""
+    import json
+
+    from langchain_classic.retrievers import EnsembleRetriever
+
+    s = paracite.Settings(home=home)
+    n = s.retrieval_candidates
+    dense, keyword = (paracite.retriever(home, mode=m, k=n, embedder=embedder)
+                      for m in ("dense", "keyword"))
+    hybrid = paracite.retriever(home, k=2 * n, embedder=embedder)  # all: each one's score
+    ensemble = EnsembleRetriever(retrievers=[dense, keyword], c=s.rrf_k,
+                                 weights=[s.dense_weight, s.keyword_weight])
+    questions = [json.loads(line)["question"] for line in
+                 (ROOT / "evals" / "records.jsonl").open()]
+    assert len(questions) >= 50
+    both = reordered = 0
+    for q in questions:
+        fused = hybrid.invoke(q)
+        score = {d.id: round(d.metadata["score"], 12) for d in fused}
+        theirs = [d.id for d in ensemble.invoke(q)]
+        assert sorted(theirs) == sorted(score), q
+        assert [score[i] for i in theirs] == [score[d.id] for d in fused], q
+        unique = {v for v in score.values() if list(score.values()).count(v) == 1}
+        assert [i for i in theirs if score[i] in unique] == \
+            [d.id for d in fused if score[d.id] in unique], q
+        reordered += theirs != [d.id for d in fused]
+        both += sum(d.metadata["dense_rank"] is not None and d.metadata["keyword_rank"]
+                    is not None for d in fused)
+    assert both > len(questions)  # passages found by both keep both ranks
+    assert reordered < len(questions)  # (ties are the exception)
 
 
 # -- the vector store ------------------------------------------------------------------------
