@@ -15,6 +15,7 @@ Results are merged into benchmarks/results.json and benchmarks/results.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -82,6 +84,31 @@ def cold_start(home: Path) -> dict[str, float]:
             "cold_start.import_paracite_s": round(imp, 3)}
 
 
+@contextlib.contextmanager
+def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``chroma run`` on a free port of 127.0.0.1, stopped when the block ends."""
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(400):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("chroma run exited before listening") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
 def main() -> None:
     import paracite
 
@@ -99,29 +126,12 @@ def main() -> None:
         r.close()
         results |= quality(a)
         results |= cold_start(tmp / "home")
-        exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
-        if exe:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                port = s.getsockname()[1]
-            proc = subprocess.Popen([exe, "run", "--path", str(tmp / "server"), "--host",
-                                     "127.0.0.1", "--port", str(port)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                for _ in range(200):
-                    try:
-                        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                        break
-                    except OSError:
-                        time.sleep(0.3)
-                b = paracite.Assistant(home=tmp / "srv-home",
-                                       chroma_url=f"http://127.0.0.1:{port}")
+        if shutil.which("chroma", path=str(Path(sys.executable).parent)):
+            with chroma_server(tmp / "server") as (url, _):
+                b = paracite.Assistant(home=tmp / "srv-home", chroma_url=url)
                 b.embedder = a.embedder
                 b.ingest([ROOT / "ingest"])
                 results |= latency(b, "server")
-            finally:
-                proc.terminate()
-                proc.wait(timeout=20)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write(results)

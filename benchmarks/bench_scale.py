@@ -38,13 +38,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ask import QUESTIONS, pct  # noqa: E402
+from bench_ask import QUESTIONS, chroma_server, pct  # noqa: E402
 from bench_ingest import ROOT, write  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -188,33 +187,6 @@ def run_phase(name: str, home: Path, size: int, url: str | None) -> dict[str, fl
     out = subprocess.run(cmd + (["--url", url] if url else []), check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-@contextlib.contextmanager
-def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``chroma run`` on a free port of 127.0.0.1, stopped when the block ends."""
-    import socket
-
-    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(400):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("chroma run exited before listening") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}", proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 def server_peak_mb(proc: subprocess.Popen) -> float:
