@@ -2,17 +2,15 @@
 and given to the answerers as LangChain ``ChatPromptTemplate``s (:func:`template`).
 
 A prompt is one file (``condense.txt``: one human message) or a pair (``answer.system.txt``
-and ``answer.user.txt``: a system message, then a human one). In an installed paracite the
-files are package data (``paracite/prompts/``); in a source checkout they are read from the
-top-level ``prompts/`` folder.
+and ``answer.user.txt``: a system message, then a human one). The files are package data,
+``paracite/prompts/`` beside this module, so an installed paracite has them; the checkout's
+top-level ``prompts/`` is a link to that folder.
 """
 
 from __future__ import annotations
 
-import contextlib
 import string
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,12 +30,12 @@ VARIABLES: dict[str, frozenset[str]] = {
 }
 
 
-def _candidates(name: str) -> list[Path]:
-    out = []
-    with contextlib.suppress(ModuleNotFoundError, TypeError):
-        out.append(Path(str(resources.files("paracite") / "prompts" / f"{name}.txt")))
-    out.append(Path(__file__).resolve().parents[2] / "prompts" / f"{name}.txt")
-    return out
+FOLDER = Path(__file__).with_name("prompts")
+
+
+def path(name: str) -> Path:
+    """The file of prompt ``name``."""
+    return FOLDER / f"{name}.txt"
 
 
 def fields(template: str) -> set[str]:
@@ -51,11 +49,10 @@ def load(name: str) -> str:
     >>> sorted(fields(load("condense")))
     ['history', 'question']
     """
-    path = next((p for p in _candidates(name) if p.is_file()), None)
-    if path is None:
-        raise ConfigError(f"prompt {name!r} not found (looked in "
-                          f"{', '.join(str(p) for p in _candidates(name))})")
-    text = path.read_text(encoding="utf-8")
+    file = path(name)
+    if not file.is_file():
+        raise ConfigError(f"prompt {name!r} not found (looked for {file})")
+    text = file.read_text(encoding="utf-8")
     expected = VARIABLES.get(name)
     if expected is not None and fields(text) != expected:
         raise ConfigError(f"prompt {path} uses {sorted(fields(text))}, "
@@ -64,7 +61,7 @@ def load(name: str) -> str:
 
 
 def _exists(name: str) -> bool:
-    return any(p.is_file() for p in _candidates(name))
+    return path(name).is_file()
 
 
 @cache

@@ -73,8 +73,8 @@ def test_the_top_level_entry_point_runs_the_ui_command(monkeypatch):
 @pytest.mark.slow  # builds the wheel (~2 s) and runs a fresh interpreter on it
 def test_the_built_wheel_works_outside_a_checkout(tmp_path):
     """What ``pip install paracite`` gives: the wheel, unpacked where no checkout is near,
-    loads every prompt from its own package data (prompts/ of the checkout is not on any
-    path there), the trained reader's weights and the UI's files."""
+    loads every prompt from its own package data, the trained reader's weights and the
+    UI's files; the checkout's top-level prompts/ is only a link to the package's."""
     import zipfile
 
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT),
@@ -85,18 +85,18 @@ def test_the_built_wheel_works_outside_a_checkout(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("paracite-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
+    assert (ROOT / "prompts").resolve() == ROOT / "src" / "paracite" / "prompts"
     names = sorted(p.stem for p in (ROOT / "prompts").glob("*.txt"))
     assert names
     code = ("import sys, paracite, paracite.prompts as P\n"
             "from paracite.reader.model import Reader\n"
             "from paracite.cli import load_ui\n"
             f"names = {names!r}\n"
-            "paths = {P.next_path(n) for n in names}\n"
+            "paths = {P.path(n) for n in names}\n"
             "print(paracite.__file__)\n"
             "print(len([P.load(n) for n in names]), P.template('answer').input_variables)\n"
             "print(sorted({str(p.parent) for p in paths}))\n"
             "print(type(Reader.load()).__name__, load_ui().__file__)\n")
-    code = code.replace("P.next_path(n)", "next(p for p in P._candidates(n) if p.is_file())")
     env = {**os.environ, "PYTHONPATH": str(site)}
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
