@@ -90,16 +90,16 @@ def test_a_new_document_is_seen_by_keyword_and_meaning_in_another_home(tmp_path,
     reader = paracite.Assistant(home=tmp_path / "r", embedder=embedder, **settings)
     assert writer.ingest([inbox]).ok
     assert reader.store.keyword_search("Rapporteur", 3)  # the reader's index, saved
-    fetched: list[str] = []
-    real = reader.store.passages
-    monkeypatch.setattr(reader.store, "passages",
-                        lambda doc_id=None: fetched.append(doc_id) or real(doc_id))
+    fetched: list[list[str]] = []
+    real = reader.store.passages_of
+    monkeypatch.setattr(reader.store, "passages_of",
+                        lambda doc_ids: fetched.append(list(doc_ids)) or real(doc_ids))
     (inbox / "bulletin.md").write_text("1. The xylographic committee met in Geneva and "
                                        "elected its own Rapporteur.\n", encoding="utf-8")
     assert writer.ingest([inbox]).added
     hits = reader.store.keyword_search("xylographic committee", 3)
     assert hits and hits[0].passage.document == "bulletin"
-    assert fetched == ["bulletin"]
+    assert fetched == [["bulletin"]]
     near = reader.store.dense_search(embedder.embed_query("a committee that met in Geneva"), 3)
     assert "bulletin" in {h.passage.document for h in near}
     assert [d.id for d, _ in reader.documents()] == ["agenda", "bulletin", "report"]

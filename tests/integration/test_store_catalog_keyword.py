@@ -52,18 +52,18 @@ def test_a_new_process_opens_the_saved_keyword_index_without_building_it(
 def test_the_keyword_index_is_brought_up_to_date_only_from_the_changed_document(
         counting, records_copy, monkeypatch):
     assert counting.ingest([records_copy]).ok
-    fetched: list[str] = []
-    real = counting.store.passages
+    fetched: list[list[str]] = []
+    real = counting.store.passages_of
 
-    def spy(doc_id=None):
-        fetched.append(doc_id)
-        return real(doc_id)
+    def spy(doc_ids):
+        fetched.append(list(doc_ids))
+        return real(doc_ids)
 
-    monkeypatch.setattr(counting.store, "passages", spy)
+    monkeypatch.setattr(counting.store, "passages_of", spy)
     report = records_copy / "report.md"
     report.write_text(report.read_text().replace("Erik Planken", "Xylophon Planken"))
     assert counting.ingest([records_copy]).embedded == 1
-    assert "agenda" not in fetched and "report" in fetched
+    assert fetched == [["report"]]
     hits = counting.store.keyword_search("Xylophon", 3)
     assert hits and hits[0].passage.document == "report"
     assert not counting.store.keyword_search("Erik", 3)
@@ -182,3 +182,33 @@ def test_a_passage_whose_label_changed_keeps_its_vectors(counting, records_copy)
     again = counting.ingest([records_copy])
     (updated,) = again.updated
     assert updated.embedded < 10  # the passages whose own searchable text names the section
+
+
+def test_a_sync_reads_many_documents_a_call_and_each_document_whole(counting, records_copy,
+                                                                    monkeypatch):
+    """Bringing the index up to date reads the changed documents' passages a batch of
+    documents at a time (one Chroma scan, not one a document), and gets them whole and in
+    reading order: the same index as reading them one by one."""
+    from paracite.store import keyword_files
+
+    assert counting.ingest([records_copy]).ok
+    before = counting.store.keyword
+    expected = {d: [p.id for p in counting.store.passages(d)] for d in ("agenda", "report")}
+    assert counting.store.passages_of(["agenda", "report"]) == {
+        d: counting.store.passages(d) for d in ("agenda", "report")}
+    assert {d: [p.id for p in ps] for d, ps in
+            counting.store.passages_of(["report", "agenda"]).items()} == expected
+    calls: list[list[str]] = []
+    real = counting.store.passages_of
+    monkeypatch.setattr(counting.store, "passages_of",
+                        lambda ids: calls.append(list(ids)) or real(ids))
+    shutil.rmtree(counting.settings.home / "keyword")  # every document to be read again
+    counting.store._keyword = None
+    rebuilt = counting.store.sync_keyword()
+    assert calls == [["agenda", "report"]]  # 108 passages: one call
+    assert rebuilt.ids == before.ids
+    monkeypatch.setattr(keyword_files, "BATCH", 50)  # now each document is a call
+    shutil.rmtree(counting.settings.home / "keyword")
+    calls.clear()
+    assert counting.store.sync_keyword().ids == before.ids
+    assert calls == [["agenda"], ["report"]]

@@ -61,6 +61,33 @@ def folder_for(home: Path, collection: str, server: str | None, collection_id: s
     return home / "keyword" / f"{collection}@{collection_id}"
 
 
+BATCH = 2_000  # passages read from the store per call when the index is brought up to date
+
+
+def _batches(documents: list[str], catalog: Mapping[str, Entry]) -> Iterator[list[str]]:
+    """``documents`` in groups of about ``BATCH`` passages (by the catalog's counts); a
+    larger document is a group of its own.
+
+    >>> from types import SimpleNamespace as E
+    >>> cat = {"a": E(passages=1500), "b": E(passages=600), "c": E(passages=5000)}
+    >>> list(_batches(["a", "b", "c"], cat))
+    [['a'], ['b'], ['c']]
+    >>> list(_batches(["b", "b2"], {"b": E(passages=600), "b2": E(passages=600)}))
+    [['b', 'b2']]
+    """
+    batch: list[str] = []
+    size = 0
+    for doc_id in documents:
+        n = max(int(catalog[doc_id].passages), 1)
+        if batch and size + n > BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(doc_id)
+        size += n
+    if batch:
+        yield batch
+
+
 class KeywordFiles:
     """One collection's keyword index on disk (see the module's description)."""
 
@@ -107,9 +134,11 @@ class KeywordFiles:
             lock.release()
 
     def sync(self, stamp: str, collection_id: str, catalog: Mapping[str, Entry],
-             passages_of: Callable[[str], list[Passage]], lookup: Lookup) -> KeywordIndex:
+             passages_of: Callable[[list[str]], dict[str, list[Passage]]],
+             lookup: Lookup) -> KeywordIndex:
         """The index of the store as the catalog describes it, brought up to date from the
-        documents whose generation changed, and made current under ``stamp``."""
+        documents whose generation changed (their passages read ``BATCH`` passages' worth
+        of documents at a time), and made current under ``stamp``."""
         with self._locked() as writable:
             state = self._state() if writable else {}
             had: dict[str, str] = (state.get("documents", {})
@@ -122,12 +151,15 @@ class KeywordFiles:
             docs = self.folder / "docs"
             changed = [d for d, e in catalog.items() if had.get(d) != e.generation
                        or (writable and not (docs / _doc_file(d)).is_file())]
-            for doc_id in changed:
-                rows = [passage_row(p) for p in passages_of(doc_id)]
-                if writable:
-                    self._write_rows(doc_id, catalog[doc_id].generation, rows)
-                else:
-                    memory[doc_id] = rows
+            for batch in _batches(changed, catalog):
+                for doc_id, passages in passages_of(batch).items():
+                    if doc_id not in catalog:
+                        continue
+                    rows = [passage_row(p) for p in passages]
+                    if writable:
+                        self._write_rows(doc_id, catalog[doc_id].generation, rows)
+                    else:
+                        memory[doc_id] = rows
             if changed:
                 log.info("keyword index: %d document(s) changed since it was built",
                          len(changed))

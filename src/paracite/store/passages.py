@@ -160,6 +160,23 @@ class Store(Connection):
         out = [from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
         return sorted(out, key=lambda p: (p.document, p.order))
 
+    def passages_of(self, doc_ids: Sequence[str]) -> dict[str, list[Passage]]:
+        """The passages of each of these documents, in reading order, read in one scan
+        (``$in``) rather than a Chroma call each: the keyword index's sync reads every
+        changed document, which at 10,000 documents on a server is minutes apart."""
+        self._follow_other_writers()
+        out: dict[str, list[Passage]] = {d: [] for d in doc_ids}
+        if not out:
+            return out
+        where = {"document": {"$in": list(out)}} if len(out) > 1 else {"document": doc_ids[0]}
+        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
+        for d, m in zip(docs, metas, strict=True):
+            p = from_metadata(d or "", m)
+            out.setdefault(p.document, []).append(p)
+        for found in out.values():
+            found.sort(key=lambda p: p.order)
+        return out
+
     def vectors_of(self, doc_id: str) -> dict[str, tuple[list[float], str]]:
         """The stored vectors of a document's passages by ``Passage.embed_key``: (its
         vector, its packed sentence vectors). A passage whose text did not change takes
@@ -350,7 +367,7 @@ class Store(Connection):
             if collection is None:  # no store yet: nothing to index, and nothing written
                 return KeywordIndex.from_rows((), self.get_passages)
             index = self._keyword_files(str(collection.id)).sync(
-                stamp, str(collection.id), self.entries(), self.passages, self.get_passages)
+                stamp, str(collection.id), self.entries(), self.passages_of, self.get_passages)
             if len(index) >= 10_000:  # a full gc costs 0.3 s at cold start
                 return_freed_memory()
             self._keyword = self._ready(index)
