@@ -193,12 +193,13 @@ class Assistant:
         """Like ``ask``, but yields text pieces as they are produced, then the Answer."""
         yield from self.chain.stream(question, history, documents)
 
-    def ingest(self, paths: Sequence[str | Path] | None = None, *,
+    def ingest(self, paths: str | Path | Sequence[str | Path] | None = None, *,
                progress: IngestProgressFn | None = None,
                on_file: Callable[[FileResult], None] | None = None,
                replace: bool = False, prune: bool = False, reembed: bool = False
                ) -> IngestReport:
-        """Bring files or folders into the store (default: the inbox folder, ``ingest/``).
+        """Bring files or folders into the store (default: the inbox folder, ``ingest/``):
+        one path, or several.
 
         Returns a report of what was added, updated, unchanged, removed or failed, with a
         reason for every failure.
@@ -224,6 +225,8 @@ class Assistant:
         For one new Markdown file of one passage the events are, as (phase, done, total):
         reading 0/1, 1/1; structuring 0/1, 1/1; embedding 0/1, 1/1; storing 0/1, 1/1.
         """
+        if isinstance(paths, (str, Path)):  # one path, not the letters of one
+            paths = [paths]
         targets = list(paths) if paths else [self.settings.inbox]
         ingestor = Ingestor(self.settings, self.store, self.embedder)
         if not reembed:

@@ -34,6 +34,13 @@ def test_reingest_of_unchanged_records_embeds_nothing(counting, records_copy):
     assert counting.store.count() == 108
 
 
+def test_one_path_given_as_a_string_or_path_is_one_path(counting, records_copy):
+    by_str = counting.ingest(str(records_copy))  # not the letters of the folder's name
+    assert by_str.ok and sorted(f.document for f in by_str.added) == ["agenda", "report"]
+    by_path = counting.ingest(records_copy / "report.md")
+    assert [(f.document, f.status) for f in by_path.files] == [("report", "unchanged")]
+
+
 def test_changed_file_has_only_its_changed_passages_replaced(counting, records_copy):
     counting.ingest([records_copy])
     path = records_copy / "report.md"

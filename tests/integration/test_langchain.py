@@ -181,6 +181,47 @@ def test_chain_composes_with_another_runnable(chain):
     assert list(cite.stream({"question": QUESTION})) == [("report", "50")]
 
 
+def test_a_users_rag_recipe_composes_the_vectorstore_retriever_and_the_chain(home, chain):
+    """The recipe a LangChain user writes: the vector store's retriever and paracite's chain
+    side by side in one LCEL graph, feeding their own prompt and chat model."""
+    from operator import itemgetter
+
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import RunnableParallel
+
+    shown: list[str] = []
+
+    def context(docs: list[Document]) -> str:
+        return "\n".join(f"[{d.metadata['document']} ¶{d.metadata['paragraph']}] "
+                         f"{d.page_content}" for d in docs)
+
+    def remember(prompt):
+        shown.append(prompt.to_string())
+        return prompt
+
+    prompt = ChatPromptTemplate.from_messages([
+        ("system", "Answer from these paragraphs only:\n{context}"),
+        ("human", "{question}\nparacite says: {cited}")])
+    model = GenericFakeChatModel(messages=iter(["Erik Planken, of the Netherlands."]))
+    recipe = (
+        RunnableParallel(
+            context=itemgetter("question") | paracite.vectorstore(home).as_retriever()
+            | RunnableLambda(context),
+            cited=chain | RunnableLambda(lambda out: out["answer"].citations[0].reference),
+            question=itemgetter("question"))
+        | prompt | RunnableLambda(remember) | model | StrOutputParser())
+
+    assert recipe.invoke({"question": "Who is the new Rapporteur?"}) \
+        == "Erik Planken, of the Netherlands."
+    (text,) = shown
+    assert "[report ¶22] 22. Upon conclusion of the deliberations" in text  # the retriever's
+    assert text.startswith("System: Answer from these paragraphs only:\n[")
+    assert text.endswith("Human: Who is the new Rapporteur?\n"
+                         "paracite says: UNODC/CCPCJ/EG.4/2017/4 ¶22, p. 4")  # the chain's
+
+
 def test_chain_batch_answers_each_question_as_invoke_does(chain):
     questions = [QUESTION, "Who opened the meeting, and why?"]
     outs = chain.batch([{"question": q} for q in questions])
