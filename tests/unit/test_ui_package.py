@@ -38,6 +38,15 @@ def test_the_wheel_needs_nothing_from_outside_the_package_for_the_ui():
     assert (ROOT / "src" / "paracite" / "ui" / "static" / "paracite.css").is_file()
 
 
+def run_against(site: Path, code: str, cwd: Path) -> str:
+    """What ``code`` prints in a fresh interpreter that imports paracite from ``site``."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.mark.slow  # a fresh interpreter, where paracite is imported from the copy
 def test_laid_out_as_installed_the_ui_loads_from_paracite_ui(tmp_path):
     site = tmp_path / "site"
@@ -47,11 +56,7 @@ def test_laid_out_as_installed_the_ui_loads_from_paracite_ui(tmp_path):
             "import paracite.ui.server as server\n"
             "app = load_ui()\n"
             "print(app.__name__, app.__file__, callable(app.launch), len(server.page_css()))\n")
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    name, path, launch, css = done.stdout.split()
+    name, path, launch, css = run_against(site, code, tmp_path).split()
     assert name == "paracite.ui.app" and path == str(site / "paracite" / "ui" / "app.py")
     assert launch == "True" and int(css) > 1000
 
@@ -97,11 +102,7 @@ def test_the_built_wheel_works_outside_a_checkout(tmp_path):
             "print(len([P.load(n) for n in names]), P.template('answer').input_variables)\n"
             "print(sorted({str(p.parent) for p in paths}))\n"
             "print(type(Reader.load()).__name__, load_ui().__file__)\n")
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    where, loaded, folders, rest = done.stdout.strip().splitlines()
+    where, loaded, folders, rest = run_against(site, code, tmp_path).strip().splitlines()
     assert where == str(site / "paracite" / "__init__.py")
     assert loaded.startswith(f"{len(names)} ")
     assert folders == str([str(site / "paracite" / "prompts")])
