@@ -153,8 +153,6 @@ class KeywordFiles:
                        or (writable and not (docs / _doc_file(d)).is_file())]
             for batch in _batches(changed, catalog):
                 for doc_id, passages in passages_of(batch).items():
-                    if doc_id not in catalog:
-                        continue
                     rows = [passage_row(p) for p in passages]
                     if writable:
                         self._write_rows(doc_id, catalog[doc_id].generation, rows)

@@ -31,6 +31,15 @@ log = logging.getLogger(__name__)
 _SCAN_PAGE = 2000
 
 
+def _where_documents(docs: list[str]) -> dict[str, Any]:
+    """Chroma's filter for the passages of these documents (``$in`` takes two or more).
+
+    >>> _where_documents(["report"]), _where_documents(["agenda", "report"])
+    ({'document': 'report'}, {'document': {'$in': ['agenda', 'report']}})
+    """
+    return {"document": docs[0]} if len(docs) == 1 else {"document": {"$in": docs}}
+
+
 class Store(Connection):
     """Chroma collection of passages + keyword index over the same passages (opening,
     failures and other writers: :class:`Connection`)."""
@@ -154,28 +163,24 @@ class Store(Connection):
         return {i: m["content_hash"] for i, m in zip(ids, metas, strict=True)}
 
     def passages(self, doc_id: str | None = None) -> list[Passage]:
-        self._follow_other_writers()
-        where = {"document": doc_id} if doc_id else None
-        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
-        out = [from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
-        return sorted(out, key=lambda p: (p.document, p.order))
+        return self._read_passages(_where_documents([doc_id]) if doc_id else None)
 
     def passages_of(self, doc_ids: Sequence[str]) -> dict[str, list[Passage]]:
         """The passages of each of these documents, in reading order, read in one scan
         (``$in``) rather than a Chroma call each: the keyword index's sync reads every
         changed document, which at 10,000 documents on a server is minutes apart."""
-        self._follow_other_writers()
         out: dict[str, list[Passage]] = {d: [] for d in doc_ids}
-        if not out:
-            return out
-        where = {"document": {"$in": list(out)}} if len(out) > 1 else {"document": doc_ids[0]}
-        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
-        for d, m in zip(docs, metas, strict=True):
-            p = from_metadata(d or "", m)
-            out.setdefault(p.document, []).append(p)
-        for found in out.values():
-            found.sort(key=lambda p: p.order)
+        if out:
+            for p in self._read_passages(_where_documents(list(out))):
+                out[p.document].append(p)
         return out
+
+    def _read_passages(self, where: dict[str, Any] | None) -> list[Passage]:
+        """The passages ``where`` selects, by document and then reading order."""
+        self._follow_other_writers()
+        _, docs, metas = self._get(where=where, include=("metadatas", "documents"))
+        out = [from_metadata(d or "", m) for d, m in zip(docs, metas, strict=True)]
+        return sorted(out, key=lambda p: (p.document, p.order))
 
     def vectors_of(self, doc_id: str) -> dict[str, tuple[list[float], str]]:
         """The stored vectors of a document's passages by ``Passage.embed_key``: (its
@@ -375,10 +380,8 @@ class Store(Connection):
 
     def dense_search(self, vector: Sequence[float], k: int,
                      documents: Iterable[str] | None = None) -> list[Hit]:
-        docs = sorted(set(documents)) if documents else None
-        where: dict[str, Any] | None = None
-        if docs:
-            where = {"document": docs[0]} if len(docs) == 1 else {"document": {"$in": docs}}
+        docs = sorted(set(documents or ()))
+        where = _where_documents(docs) if docs else None
         n = self.count()
         if n == 0:
             return []
